@@ -1,0 +1,2 @@
+/// Placeholder until the Synth target lands.
+enum SynthPlaceholder {}

@@ -1,0 +1,2 @@
+import Testing
+@Test func placeholderWatcherTests() { #expect(1 + 1 == 2) }
