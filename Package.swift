@@ -43,12 +43,23 @@ let package = Package(
             name: "Watcher",
             dependencies: ["CInotify", .product(name: "SystemPackage", package: "swift-system")]
         ),
+        // The daemon's inbox protocol: claims, labels pairing, slices, reports, recovery.
+        .target(
+            name: "Inbox",
+            dependencies: [
+                "Classifier", "ArrayFormats", "Watcher",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         // Synthetic multi-digit images: drawn handwriting-like digits or composed from a digit pool.
         .target(name: "Synth", dependencies: ["ArrayFormats"], swiftSettings: nativeCPU),
         .executableTarget(
             name: "sumd",
             dependencies: [
-                "Classifier", "ArrayFormats", "Watcher", "Synth",
+                "Classifier", "ArrayFormats", "Watcher", "Synth", "Inbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -61,7 +72,7 @@ let package = Package(
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "ArrayFormats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "ArrayFormats"]),
-        .testTarget(name: "SumdTests", dependencies: ["ArrayFormats"]),
+        .testTarget(name: "SumdTests", dependencies: ["ArrayFormats", "Classifier"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,8 @@
 #define SUMD_CINOTIFY_SHIM_H
 
 #include <sys/inotify.h>
+#include <sys/prctl.h>
+#include <sys/select.h>
 #include <inotifytools/inotifytools.h>
 
 /// The file name carried by an event (empty for events on the watched directory itself).
@@ -10,9 +12,13 @@ static inline const char *cinotify_event_name(const struct inotify_event *event)
     return event->len > 0 ? event->name : "";
 }
 
-/// Composite masks that Swift does not import (they are macros built from other macros).
-static inline unsigned int cinotify_in_close(void) { return IN_CLOSE; }
-static inline unsigned int cinotify_in_move(void) { return IN_MOVE; }
-static inline unsigned int cinotify_in_all_events(void) { return IN_ALL_EVENTS; }
+/// The first descriptor number `select()` cannot watch; libinotifytools polls its fd with `select()`.
+static inline int cinotify_fd_setsize(void) { return FD_SETSIZE; }
+
+/// Names the calling thread (shown by `top -H`, `ps -L` and debuggers); `prctl` is variadic, so
+/// Swift cannot call it directly.
+static inline void cinotify_name_current_thread(const char *name) {
+    prctl(PR_SET_NAME, name, 0, 0, 0);
+}
 
 #endif

@@ -5,8 +5,15 @@ import ArgumentParser
 struct Sumd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sumd",
-        abstract: "Predict the sum of the handwritten digits in each image.",
+        abstract: "Read handwritten digits in images and predict their sum.",
+        discussion: """
+        Workflow: `sumd synth` makes data (or bring your own .npy), `sumd train` writes a checkpoint, \
+        `sumd predict` runs it on a file, `sumd serve` watches an inbox folder and writes CSV reports \
+        to an outbox. `sumd inspect` describes a checkpoint, `sumd import` converts a PyTorch \
+        state_dict, `sumd bench` measures the engine. Run `sumd help <command>` for details.
+        """,
         version: "0.1.0",
-        subcommands: []
+        subcommands: [TrainCommand.self, PredictCommand.self, ServeCommand.self, SynthCommand.self,
+                      InspectCommand.self, ImportCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,70 @@
+import Foundation
+
+/// A NumPy `.npy` array, memory-mapped: opening a multi-gigabyte file costs no memory until the
+/// elements are read, and reading converts only the chunk asked for.
+///
+/// Reads format versions 1.0, 2.0 and 3.0; dtypes bool, int8–64, uint8–64 and float16/32/64 in
+/// either byte order; C and Fortran order. Everything else (pickled object arrays, structured or
+/// string dtypes, truncated or oversized data, malformed headers) is refused with an
+/// `ArrayFormatError` naming the file and the problem.
+public struct NpyArray: Sendable {
+    /// The file name (or `archive.npz[member]`) used in error messages.
+    public let source: String
+    /// Dimensions, outermost first; `[]` for a 0-d array holding one element.
+    public let shape: [Int]
+    public let dtype: NpyDType
+    /// True when multi-byte elements are stored big-endian (`>` in the header).
+    public let isBigEndian: Bool
+    /// True when the data is in column-major order; the accessors still return C (row-major) order.
+    public let isFortranOrder: Bool
+    /// The file's format version, e.g. `(1, 0)`.
+    public let version: (major: Int, minor: Int)
+    /// Number of elements (the product of `shape`).
+    public let count: Int
+
+    /// The whole file (mapped) and where the elements start in it.
+    let storage: Data
+    let dataOffset: Int
+
+    /// Maps the file at `url` and validates its header against its size.
+    public init(contentsOf url: URL) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            throw ArrayFormatError(url.path, "cannot be read: \(error.localizedDescription)")
+        }
+        try self.init(data: data, source: url.lastPathComponent)
+    }
+
+    /// Parses a `.npy` image already in memory (an `.npz` member); `source` names it in errors.
+    public init(data: Data, source: String) throws {
+        let header = try data.withUnsafeBytes { try NpyHeader(bytes: $0, source: source) }
+        self.source = source
+        self.shape = header.shape
+        self.dtype = header.dtype
+        self.isBigEndian = header.isBigEndian
+        self.isFortranOrder = header.isFortranOrder
+        self.version = (Int(header.version.major), Int(header.version.minor))
+        self.count = header.count
+        self.storage = data
+        self.dataOffset = header.dataOffset
+    }
+
+    /// Size of the element data in bytes.
+    public var byteCount: Int { count * dtype.itemSize }
+
+    /// `"1000×28×140 uint8"`, for logs and messages.
+    public var summary: String { "\(describeShape(shape)) \(dtype)" }
+
+    /// Calls `body` with the raw element bytes (in storage order and byte order).
+    func withElementBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try storage.withUnsafeBytes { raw in
+            try body(UnsafeRawBufferPointer(rebasing: raw[dataOffset..<(dataOffset + byteCount)]))
+        }
+    }
+
+    /// Whether element `i` of C order sits at position `i` of the storage (C order, or at most one
+    /// dimension longer than 1).
+    var isStoredInCOrder: Bool { !isFortranOrder || shape.filter { $0 > 1 }.count <= 1 }
+}

@@ -1,0 +1,84 @@
+import ArrayFormats
+import Foundation
+
+extension Checkpoint {
+    /// Reads and validates a sumd checkpoint: the format marker, the architecture, and every tensor
+    /// against `architecture.parameters` (a missing, unexpected or mis-shaped tensor is an error naming it).
+    public static func load(from url: URL) throws -> Checkpoint {
+        let file = try SafetensorsFile(contentsOf: url)
+        let source = url.lastPathComponent
+        let metadata = file.metadata
+        guard metadata["format"] == formatName else {
+            let found = metadata["format"].map { "format '\($0)'" } ?? "no format metadata (a plain PyTorch state_dict? use `sumd import`)"
+            throw CheckpointError("\(source): not a sumd checkpoint: it has \(found)")
+        }
+        guard metadata["format_version"] == formatVersion else {
+            throw CheckpointError("\(source): checkpoint format version \(metadata["format_version"] ?? "(missing)") is not supported; this sumd reads version \(formatVersion)")
+        }
+        guard let architectureJSON = metadata["architecture"] else {
+            throw CheckpointError("\(source): checkpoint metadata has no architecture")
+        }
+        let architecture = try Architecture(json: architectureJSON, source: source)
+        guard let scaleText = metadata["input_scale"], let inputScale = Double(scaleText) else {
+            throw CheckpointError("\(source): checkpoint metadata input_scale is missing or not a number")
+        }
+        if let classes = metadata["classes"], Int(classes) != architecture.classes {
+            throw CheckpointError("\(source): metadata says \(classes) classes but the architecture ends in \(architecture.classes)")
+        }
+        let provenance: CheckpointProvenance
+        do {
+            provenance = try metadata["provenance"].map(CheckpointProvenance.init(json:)) ?? CheckpointProvenance()
+        } catch {
+            throw CheckpointError("\(source): provenance metadata is not valid: \(error)")
+        }
+        let tensors = try readTensors(file, architecture: architecture, source: source)
+        return try Checkpoint(checked: architecture, tensors: tensors, inputScale: inputScale, provenance: provenance,
+                              sha256: SHA256.hex(ofFileAt: url), source: source)
+    }
+
+    /// Wraps a plain PyTorch `state_dict` saved with `safetensors.torch.save_file(model.state_dict(), path)`
+    /// as a checkpoint for `architecture` (which the state_dict must match exactly).
+    public static func importPyTorch(stateDict url: URL, architecture: Architecture,
+                                     inputScale: Double = defaultInputScale, provenance: CheckpointProvenance? = nil) throws -> Checkpoint {
+        let file = try SafetensorsFile(contentsOf: url)
+        let tensors = try readTensors(file, architecture: architecture, source: url.lastPathComponent)
+        var record = provenance ?? CheckpointProvenance(createdAt: Date())
+        record.importedFrom = url.lastPathComponent
+        record.importedSHA256 = try SHA256.hex(ofFileAt: url)
+        return try Checkpoint(architecture: architecture, tensors: tensors, inputScale: inputScale, provenance: record)
+    }
+
+    /// Writes the checkpoint atomically: a temporary file in the same directory, fsync, rename, fsync of the directory.
+    public func write(to url: URL) throws {
+        try AtomicFile.write(encoded(), to: url)
+    }
+
+    /// The checkpoint file's bytes (deterministic: equal checkpoints give equal bytes).
+    public func encoded() throws -> Data {
+        var writer = SafetensorsWriter(metadata: [
+            "format": Self.formatName,
+            "format_version": Self.formatVersion,
+            "architecture": architecture.json(),
+            "classes": String(architecture.classes),
+            "input_scale": String(inputScale),
+            "provenance": try provenance.json(),
+        ])
+        for tensor in orderedTensors {
+            try writer.add(tensor.name, shape: tensor.shape, values: tensor.values)
+        }
+        return writer.encode()
+    }
+
+    /// Every tensor of `file` as floats, after checking names and shapes against `architecture`.
+    private static func readTensors(_ file: SafetensorsFile, architecture: Architecture, source: String) throws -> [String: [Float]] {
+        try check(file.tensorNames, against: architecture, source: source) { spec in
+            let shape = try? file.shape(of: spec.name)
+            return shape == spec.shape ? nil : "shape \(shape ?? [])"
+        }
+        var tensors: [String: [Float]] = [:]
+        for spec in architecture.parameters {
+            tensors[spec.name] = try file.floats(named: spec.name)
+        }
+        return tensors
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Adam's hyperparameters; the defaults are `torch.optim.Adam`'s.
+public struct AdamConfiguration: Sendable, Hashable {
+    public var learningRate: Float = 1e-3
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    public var epsilon: Float = 1e-8
+
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+}
+
+/// Adam's moments over the whole parameter arena and the number of steps taken.
+public struct AdamState: Sendable, Equatable {
+    /// Steps taken so far (the `t` of the bias corrections).
+    public var step: Int
+    /// First and second moment estimates, one per parameter, in arena order.
+    public var m: [Float]
+    public var v: [Float]
+
+    /// Zero moments before the first step.
+    public init(parameterCount: Int) {
+        step = 0
+        m = [Float](repeating: 0, count: parameterCount)
+        v = m
+    }
+
+    public init(step: Int, m: [Float], v: [Float]) {
+        self.step = step
+        self.m = m
+        self.v = v
+    }
+}
+
+/// One Adam step over the arena, in the order of operations PyTorch's single-tensor Adam uses:
+/// `m ← m + (1−β1)(g − m)`, `v ← β2·v + (1−β2)·g²`,
+/// `p ← p − (lr / (1−β1ᵗ)) · m / (√v / √(1−β2ᵗ) + ε)`, the bias corrections computed in Double.
+func adamUpdate(
+    _ config: AdamConfiguration, step: Int, parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
+    m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, count: Int
+) {
+    let t = Double(step)
+    let stepSize = Float(Double(config.learningRate) / (1 - pow(Double(config.beta1), t)))
+    let correction2 = Float((1 - pow(Double(config.beta2), t)).squareRoot())
+    let oneMinusBeta1 = 1 - config.beta1, beta2 = config.beta2, oneMinusBeta2 = 1 - config.beta2, epsilon = config.epsilon
+    for i in 0..<count {
+        let g = gradients[i]
+        let mi = m[i] + oneMinusBeta1 * (g - m[i])
+        let vi = beta2 * v[i] + oneMinusBeta2 * g * g
+        m[i] = mi
+        v[i] = vi
+        parameters[i] -= stepSize * mi / (vi.squareRoot() / correction2 + epsilon)
+    }
+}

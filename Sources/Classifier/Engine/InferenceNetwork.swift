@@ -1,0 +1,145 @@
+/// An immutable network ready for inference: an `Architecture` compiled into steps plus its parameters.
+///
+/// It is `Sendable` and holds no mutable state, so any number of workers can run it at once, each
+/// with its own `InferenceWorkspace`.
+public struct InferenceNetwork: Sendable {
+    public let parameters: Parameters
+    let plan: NetworkPlan
+    /// `plan.imageSteps` with each convolution + ReLU + max-pool fused into one step.
+    let imageSteps: [InferenceStep]
+
+    /// Throws if the architecture cannot be executed (it is validated when parameters are built,
+    /// so this only fails for hand-made inconsistent descriptions).
+    public init(parameters: Parameters) throws {
+        self.parameters = parameters
+        plan = try NetworkPlan(parameters.architecture)
+        imageSteps = InferenceStep.fuse(plan.imageSteps)
+    }
+
+    public var architecture: Architecture { parameters.architecture }
+    /// Floats per input image (`height × width`, one channel).
+    public var inputCount: Int { plan.inputCount }
+    /// Logits per image.
+    public var classes: Int { plan.classes }
+
+    /// Buffers for forwarding up to `maxBatch` images at a time on one thread.
+    public func makeWorkspace(maxBatch: Int) -> InferenceWorkspace {
+        InferenceWorkspace(plan: plan, maxBatch: maxBatch)
+    }
+
+    /// Logits (`[count, classes]`) of `count` images (`[count, H, W]`, already scaled to [0, 1]).
+    ///
+    /// Convolutions run one image at a time (their activations stay in cache); the linear layers
+    /// run on the whole batch, so their weights are read once per call. Does not allocate.
+    public func forward(
+        images: UnsafeBufferPointer<Float>, count: Int, logits: UnsafeMutableBufferPointer<Float>, workspace: InferenceWorkspace
+    ) {
+        precondition(count <= workspace.maxBatch, "batch of \(count) exceeds the workspace's \(workspace.maxBatch)")
+        precondition(workspace.featureCount == plan.featureCount, "workspace was made for another network")
+        precondition(images.count >= count * plan.inputCount && logits.count >= count * plan.classes, "buffers too small for \(count) images")
+        guard count > 0, let input = images.baseAddress, let output = logits.baseAddress else { return }
+        parameters.values.withUnsafeBufferPointer { arena in
+            forward(parameters: arena.baseAddress!, input: input, count: count, logits: output, workspace: workspace)
+        }
+    }
+
+    func forward(
+        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, count: Int,
+        logits: UnsafeMutablePointer<Float>, workspace: InferenceWorkspace
+    ) {
+        var features = input
+        if !plan.imageSteps.isEmpty {
+            let last = imageSteps.count - 1
+            for image in 0..<count {
+                var source = input + image * plan.inputCount
+                for (index, step) in imageSteps.enumerated() {
+                    let target = index == last
+                        ? workspace.features.base + image * plan.featureCount
+                        : workspace.imageBuffers[index & 1].base
+                    switch step {
+                    case let .plain(.convolution(g, relu)):
+                        convolutionForward(g, epilogue: relu ? .biasRelu : .bias, parameters: parameters, input: source,
+                                           output: target, scratch: workspace.scratch.base)
+                    case let .plain(.maxPool(g)):
+                        maxPoolForward(g, input: source, output: target, argmax: nil)
+                    case let .plain(.relu(n)):
+                        reluForward(source, target, count: n)
+                    case let .convolutionPool(g, pool):
+                        let raw = workspace.convolutionOutput.base
+                        convolutionForward(g, epilogue: .none, parameters: parameters, input: source, output: raw,
+                                           scratch: workspace.scratch.base)
+                        maxPoolBiasRelu(pool, bias: parameters + g.bias, input: raw, output: target)
+                    }
+                    source = UnsafePointer(target)
+                }
+            }
+            features = UnsafePointer(workspace.features.base)
+        }
+        var source = features
+        let last = plan.vectorSteps.count - 1
+        for (index, step) in plan.vectorSteps.enumerated() {
+            let target = index == last ? logits : workspace.vectorBuffers[index & 1].base
+            switch step {
+            case let .dense(g, relu):
+                denseForward(g, relu: relu, parameters: parameters, input: source, output: target, rows: count)
+            case let .relu(n):
+                reluForward(source, target, count: n * count)
+            }
+            source = UnsafePointer(target)
+        }
+    }
+}
+
+/// Preallocated buffers for one thread running an `InferenceNetwork` on up to `maxBatch` images.
+///
+/// Not thread-safe: give each worker its own. (`@unchecked Sendable` so a workspace can be handed to
+/// the thread that will use it; it is never shared by two threads at once.)
+public final class InferenceWorkspace: @unchecked Sendable {
+    public let maxBatch: Int
+    let featureCount: Int
+    /// Ping-pong outputs of the per-image steps before the last one.
+    let imageBuffers: [FloatStorage]
+    /// `[maxBatch, featureCount]`: the last per-image step's outputs, i.e. the flattened features.
+    let features: FloatStorage
+    /// Ping-pong `[maxBatch, width]` outputs of the vector steps before the logits.
+    let vectorBuffers: [FloatStorage]
+    /// im2col matrix or padded input of the largest convolution.
+    let scratch: FloatStorage
+    /// Raw output of a convolution that is pooled next.
+    let convolutionOutput: FloatStorage
+
+    init(plan: NetworkPlan, maxBatch: Int) {
+        precondition(maxBatch > 0, "a workspace needs room for at least one image")
+        self.maxBatch = maxBatch
+        featureCount = plan.featureCount
+        let imageWidth = plan.imageSteps.map(\.outCount).max() ?? 0
+        imageBuffers = [FloatStorage(count: imageWidth), FloatStorage(count: imageWidth)]
+        features = FloatStorage(count: plan.imageSteps.isEmpty ? 0 : maxBatch * plan.featureCount)
+        let vectorWidth = plan.vectorSteps.map(\.outCount).max() ?? 0
+        vectorBuffers = [FloatStorage(count: maxBatch * vectorWidth), FloatStorage(count: maxBatch * vectorWidth)]
+        scratch = FloatStorage(count: plan.convolutionScratch)
+        convolutionOutput = FloatStorage(count: imageWidth)
+    }
+}
+
+/// A per-image inference step: a plan step, or a convolution + bias + ReLU + max-pool computed
+/// as raw convolution then one pass that pools, adds the bias and clamps.
+enum InferenceStep: Sendable {
+    case plain(ImageStep)
+    case convolutionPool(ConvolutionGeometry, PoolGeometry)
+
+    static func fuse(_ steps: [ImageStep]) -> [InferenceStep] {
+        var result: [InferenceStep] = []
+        var index = 0
+        while index < steps.count {
+            if case let .convolution(g, true) = steps[index], index + 1 < steps.count, case let .maxPool(pool) = steps[index + 1] {
+                result.append(.convolutionPool(g, pool))
+                index += 2
+            } else {
+                result.append(.plain(steps[index]))
+                index += 1
+            }
+        }
+        return result
+    }
+}

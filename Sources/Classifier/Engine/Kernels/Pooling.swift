@@ -1,0 +1,70 @@
+/// Max-pooling (window = stride = k, floor rounding) for one image, NCHW.
+
+/// `output[c, i, j]` = max of the k×k window at `(i·k, j·k)`. If `argmax` is given, it receives the
+/// input index of each maximum — the first one in row-major window order on ties, like PyTorch.
+func maxPoolForward(
+    _ g: PoolGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?
+) {
+    let k = g.kernel, w = g.inWidth
+    for c in 0..<g.channels {
+        let channel = c * g.inHeight * w
+        for oi in 0..<g.outHeight {
+            for oj in 0..<g.outWidth {
+                var best = channel + oi * k * w + oj * k
+                var value = input[best]
+                for ki in 0..<k {
+                    let row = channel + (oi * k + ki) * w + oj * k
+                    for kj in 0..<k where input[row + kj] > value {
+                        value = input[row + kj]
+                        best = row + kj
+                    }
+                }
+                let out = (c * g.outHeight + oi) * g.outWidth + oj
+                output[out] = value
+                argmax?[out] = Int32(truncatingIfNeeded: best)
+            }
+        }
+    }
+}
+
+/// Sends each output gradient to the input position recorded by `maxPoolForward`;
+/// `inputGradient` is overwritten (zero where no window's maximum was).
+func maxPoolBackward(
+    _ g: PoolGeometry, argmax: UnsafePointer<Int32>, outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>
+) {
+    inputGradient.update(repeating: 0, count: g.inCount)
+    for i in 0..<g.outCount {
+        inputGradient[Int(argmax[i])] += outputGradient[i]
+    }
+}
+
+/// Inference-only max-pool fused with the bias and ReLU of the convolution before it:
+/// `output[c, i, j] = max(0, max(window) + bias[c])`, equal to pooling `relu(conv + bias)`
+/// because adding a constant and ReLU are monotone. Saves a pass over the convolution's output.
+func maxPoolBiasRelu(_ g: PoolGeometry, bias: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
+    let k = g.kernel, w = g.inWidth, ow = g.outWidth
+    for c in 0..<g.channels {
+        let b = bias[c]
+        let channel = input + c * g.inHeight * w
+        for oi in 0..<g.outHeight {
+            let out = output + (c * g.outHeight + oi) * ow
+            let top = channel + oi * k * w
+            if k == 2 {
+                let bottom = top + w
+                for oj in 0..<ow {
+                    let m = max(max(top[2 * oj], top[2 * oj + 1]), max(bottom[2 * oj], bottom[2 * oj + 1]))
+                    out[oj] = max(m + b, 0)
+                }
+            } else {
+                for oj in 0..<ow {
+                    var m = top[oj * k]
+                    for ki in 0..<k {
+                        let row = top + ki * w + oj * k
+                        for kj in 0..<k { m = max(m, row[kj]) }
+                    }
+                    out[oj] = max(m + b, 0)
+                }
+            }
+        }
+    }
+}

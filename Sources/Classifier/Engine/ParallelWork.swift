@@ -1,0 +1,57 @@
+import Dispatch
+import Foundation
+
+/// The default number of workers: one per active core.
+public var defaultWorkerCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+/// Runs `body(worker)` for `worker` in `0..<workers` concurrently and returns when all are done.
+///
+/// Each worker gets its own preallocated workspace by index, and OpenBLAS is single-threaded
+/// (see `singleThreadedBLAS`), so `workers` threads use `workers` cores. It blocks the calling
+/// thread: call it from a dedicated thread, not from the Swift concurrency pool.
+func runWorkers(_ workers: Int, _ body: @Sendable (Int) -> Void) {
+    _ = singleThreadedBLAS
+    if workers == 1 {
+        body(0)
+    } else {
+        DispatchQueue.concurrentPerform(iterations: workers, execute: body)
+    }
+}
+
+/// A pointer handed to workers that write disjoint parts of it (or only read it).
+/// Raw pointers are not `Sendable`; the disjointness is what makes this sound.
+struct SharedPointer<Element>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Element>
+    init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
+    init(_ base: UnsafePointer<Element>) { self.base = UnsafeMutablePointer(mutating: base) }
+}
+
+/// An aligned, uninitialised-then-zeroed float buffer freed with its owner. Workspaces are built
+/// from these once, so the per-image and per-chunk loops never allocate.
+final class FloatStorage {
+    let base: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(count: Int) {
+        self.count = max(count, 1)
+        base = UnsafeMutableRawPointer.allocate(byteCount: self.count * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: self.count)
+        base.initialize(repeating: 0, count: self.count)
+    }
+
+    deinit { base.deallocate() }
+}
+
+/// An aligned `Int32` buffer (max-pool argmax indices), freed with its owner.
+final class IndexStorage {
+    let base: UnsafeMutablePointer<Int32>
+
+    init(count: Int) {
+        let count = max(count, 1)
+        base = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Int32>.stride, alignment: 64)
+            .bindMemory(to: Int32.self, capacity: count)
+        base.initialize(repeating: 0, count: count)
+    }
+
+    deinit { base.deallocate() }
+}

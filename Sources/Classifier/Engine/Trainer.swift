@@ -1,0 +1,138 @@
+/// Loss and accuracy count of one training minibatch (before the update).
+public struct StepResult: Sendable, Hashable {
+    /// Mean cross-entropy over the batch.
+    public var loss: Float
+    /// Images of the batch whose argmax matched the label.
+    public var correct: Int
+}
+
+/// Trains a network with Adam, data-parallel over `workers` threads.
+///
+/// Owns the parameters, the gradient arena and Adam's moments (each one contiguous array in
+/// `Parameters` order). A minibatch is split into `workers` fixed shards; each worker computes the
+/// gradient of its shard's share of the batch-mean loss, and the shards' gradients are summed in
+/// worker order — so for a fixed seed and worker count every run gives bit-identical results.
+///
+/// Not thread-safe; `step` blocks the calling thread while the workers run.
+public final class Trainer {
+    public var architecture: Architecture { parameters.architecture }
+    /// The current parameters (a value: take a copy to checkpoint or to build an `InferenceNetwork`).
+    public private(set) var parameters: Parameters
+    /// d(batch-mean loss)/d(parameters) of the last `computeGradients`/`step`, in arena order.
+    public private(set) var gradients: [Float]
+    public var adam: AdamConfiguration
+    /// Adam's step count and moments (a copy; pass it back to `init` to resume).
+    public var adamState: AdamState { AdamState(step: adamStep, m: adamM, v: adamV) }
+    public let workers: Int
+
+    private let plan: NetworkPlan
+    private var adamStep: Int
+    private var adamM: [Float]
+    private var adamV: [Float]
+    private var workspaces: [TrainingWorkspace] = []
+
+    /// A trainer starting from `parameters`, with fresh Adam moments unless `adamState` is given
+    /// (e.g. when resuming from a checkpoint).
+    public init(parameters: Parameters, adam: AdamConfiguration = AdamConfiguration(), adamState: AdamState? = nil,
+                workers: Int = defaultWorkerCount) throws {
+        precondition(workers > 0, "need at least one worker")
+        plan = try NetworkPlan(parameters.architecture)
+        let count = parameters.values.count
+        if let adamState, adamState.m.count != count || adamState.v.count != count || adamState.step < 0 {
+            throw EngineError("Adam state has \(adamState.m.count)/\(adamState.v.count) moments at step \(adamState.step), but the network has \(count) parameters")
+        }
+        self.parameters = parameters
+        self.adam = adam
+        let state = adamState ?? AdamState(parameterCount: count)
+        adamStep = state.step
+        adamM = state.m
+        adamV = state.v
+        self.workers = workers
+        gradients = [Float](repeating: 0, count: count)
+    }
+
+    /// One training step on a minibatch: gradients of the mean loss, then one Adam update.
+    /// `images` is `[count, H, W]` floats in [0, 1]; `labels` are class indices.
+    @discardableResult
+    public func step(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int) throws -> StepResult {
+        let result = try computeGradients(images: images, labels: labels, count: count)
+        applyAdam()
+        return result
+    }
+
+    /// Fills `gradients` with d(mean loss)/d(parameters) on the batch without changing the parameters.
+    @discardableResult
+    public func computeGradients(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int) throws -> StepResult {
+        guard count > 0 else { throw EngineError("a training step needs at least one image") }
+        guard images.count >= count * plan.inputCount else {
+            throw EngineError("\(images.count) floats hold fewer than \(count) images of \(architecture.inputHeight)×\(architecture.inputWidth)")
+        }
+        try checkLabels(labels, count: count, classes: plan.classes)
+        let active = min(workers, count)
+        prepareWorkspaces(active: active, shard: (count + active - 1) / active)
+        let workspaces = workspaces
+        let scale = 1 / Float(count), inputCount = plan.inputCount
+        let outcomes = SharedPointer(UnsafeMutablePointer<(lossSum: Double, correct: Int)>.allocate(capacity: active))
+        defer { outcomes.base.deallocate() }
+        parameters.values.withUnsafeBufferPointer { arena in
+            let weights = SharedPointer(arena.baseAddress!)
+            let input = SharedPointer(images.baseAddress!), targets = SharedPointer(labels.baseAddress!)
+            runWorkers(active) { worker in
+                let shard = (worker * count / active)..<((worker + 1) * count / active)
+                let outcome = workspaces[worker].run(
+                    parameters: weights.base, images: input.base + shard.lowerBound * inputCount,
+                    labels: targets.base + shard.lowerBound, rows: shard.count, scale: scale)
+                (outcomes.base + worker).initialize(to: outcome)
+            }
+        }
+        var lossSum = 0.0, correct = 0
+        gradients.withUnsafeMutableBufferPointer { total in
+            total.baseAddress!.update(from: workspaces[0].gradients.base, count: total.count)
+            for worker in 1..<active {
+                let part = workspaces[worker].gradients.base
+                for i in total.indices { total[i] += part[i] }
+            }
+        }
+        for worker in 0..<active {
+            lossSum += outcomes.base[worker].lossSum
+            correct += outcomes.base[worker].correct
+        }
+        return StepResult(loss: Float(lossSum / Double(count)), correct: correct)
+    }
+
+    /// One Adam update of the parameters with the current `gradients`.
+    public func applyAdam() {
+        adamStep += 1
+        let step = adamStep, config = adam, count = gradients.count
+        parameters.values.withUnsafeMutableBufferPointer { p in
+            gradients.withUnsafeBufferPointer { g in
+                adamM.withUnsafeMutableBufferPointer { m in
+                    adamV.withUnsafeMutableBufferPointer { v in
+                        adamUpdate(config, step: step, parameters: p.baseAddress!, gradients: g.baseAddress!,
+                                   m: m.baseAddress!, v: v.baseAddress!, count: count)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Mean loss and correct count of a labelled set with the current parameters (no gradients),
+    /// on the same number of workers.
+    public func evaluate(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, chunkSize: Int = 64) throws -> Evaluation {
+        try BatchPredictor(network: InferenceNetwork(parameters: parameters), workers: workers)
+            .evaluate(images: images, labels: labels, count: count, chunkSize: chunkSize)
+    }
+
+    /// Most images a worker keeps activations for at once; larger shards run in micro-batches.
+    public static let microBatchLimit = 32
+
+    /// Makes sure the first `active` workspaces hold `shard` images (up to `microBatchLimit`);
+    /// grows them only when needed, so steady-state steps do not allocate.
+    private func prepareWorkspaces(active: Int, shard: Int) {
+        let needed = min(shard, Self.microBatchLimit)
+        if workspaces.count < active || workspaces.prefix(active).contains(where: { $0.capacity < needed }) {
+            let capacity = max(needed, workspaces.first?.capacity ?? 0)
+            workspaces = (0..<max(active, workspaces.count)).map { _ in TrainingWorkspace(plan: plan, capacity: capacity) }
+        }
+    }
+}

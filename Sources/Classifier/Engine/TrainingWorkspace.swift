@@ -1,0 +1,156 @@
+/// One training worker's buffers: the activations of up to `capacity` images kept for the backward
+/// pass, its own gradient arena, and scratch. A larger shard runs in micro-batches of `capacity`
+/// whose gradients add up (this bounds memory: ~1.1 MB of activations per image for the seed net).
+/// Built once; the step loops never allocate.
+///
+/// Used by one worker thread at a time (`@unchecked Sendable` only so it can be handed to that thread).
+final class TrainingWorkspace: @unchecked Sendable {
+    let plan: NetworkPlan
+    let capacity: Int
+    /// Per image step: outputs `[capacity, outCount]` (the last one holds the flattened features).
+    let imageActivations: [FloatStorage]
+    /// Per image step: max-pool argmax indices `[capacity, outCount]` (unused for other steps).
+    let argmax: [IndexStorage]
+    /// Per vector step: outputs `[capacity, outCount]` (the last one holds the logits).
+    let vectorActivations: [FloatStorage]
+    /// Ping-pong gradients of one image's activations.
+    let imageGradients: [FloatStorage]
+    /// Ping-pong gradients of the shard's vectors (the first step back from the logits lands in [0]).
+    let vectorGradients: [FloatStorage]
+    let scratch: FloatStorage
+    /// This worker's gradient arena, in `Parameters` order.
+    let gradients: FloatStorage
+
+    init(plan: NetworkPlan, capacity: Int) {
+        self.plan = plan
+        self.capacity = capacity
+        imageActivations = plan.imageSteps.map { FloatStorage(count: capacity * $0.outCount) }
+        argmax = plan.imageSteps.map { step in
+            if case .maxPool = step { return IndexStorage(count: capacity * step.outCount) }
+            return IndexStorage(count: 0)
+        }
+        vectorActivations = plan.vectorSteps.map { FloatStorage(count: capacity * $0.outCount) }
+        let imageWidth = max(plan.inputCount, plan.imageSteps.map(\.outCount).max() ?? 0)
+        imageGradients = [FloatStorage(count: imageWidth), FloatStorage(count: imageWidth)]
+        let vectorWidth = max(plan.featureCount, plan.vectorSteps.map(\.outCount).max() ?? 0)
+        vectorGradients = [FloatStorage(count: capacity * vectorWidth), FloatStorage(count: capacity * vectorWidth)]
+        scratch = FloatStorage(count: plan.convolutionScratch)
+        gradients = FloatStorage(count: plan.parameterCount)
+    }
+
+    /// Forward and backward over `rows` images, `capacity` at a time: overwrites `gradients` with
+    /// the gradient of `scale × Σ loss` over these images, and returns their summed loss and correct count.
+    func run(
+        parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, scale: Float
+    ) -> (lossSum: Double, correct: Int) {
+        gradients.base.update(repeating: 0, count: plan.parameterCount)
+        var lossSum = 0.0, correct = 0
+        for start in stride(from: 0, to: rows, by: capacity) {
+            let part = accumulate(parameters: parameters, images: images + start * plan.inputCount, labels: labels + start,
+                                  rows: min(capacity, rows - start), scale: scale)
+            lossSum += part.lossSum
+            correct += part.correct
+        }
+        return (lossSum, correct)
+    }
+
+    /// Forward and backward over at most `capacity` images, adding their gradient to `gradients`.
+    private func accumulate(
+        parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, scale: Float
+    ) -> (lossSum: Double, correct: Int) {
+        forwardImages(parameters: parameters, images: images, rows: rows)
+        let features = plan.imageSteps.isEmpty ? images : UnsafePointer(imageActivations.last!.base)
+        forwardVectors(parameters: parameters, features: features, rows: rows)
+        let logits = vectorActivations.last!.base
+        let result = softmaxCrossEntropy(logits: logits, labels: labels, rows: rows, classes: plan.classes,
+                                         scale: scale, gradient: vectorGradients[0].base)
+        let featureGradient = backwardVectors(parameters: parameters, features: features, rows: rows)
+        backwardImages(parameters: parameters, images: images, featureGradient: featureGradient, rows: rows)
+        return result
+    }
+
+    private func forwardImages(parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, rows: Int) {
+        for image in 0..<rows {
+            var source = images + image * plan.inputCount
+            for (index, step) in plan.imageSteps.enumerated() {
+                let target = imageActivations[index].base + image * step.outCount
+                switch step {
+                case let .convolution(g, relu):
+                    convolutionForward(g, epilogue: relu ? .biasRelu : .bias, parameters: parameters, input: source, output: target,
+                                       scratch: scratch.base)
+                case let .maxPool(g):
+                    maxPoolForward(g, input: source, output: target, argmax: argmax[index].base + image * step.outCount)
+                case let .relu(n):
+                    reluForward(source, target, count: n)
+                }
+                source = UnsafePointer(target)
+            }
+        }
+    }
+
+    private func forwardVectors(parameters: UnsafePointer<Float>, features: UnsafePointer<Float>, rows: Int) {
+        var source = features
+        for (index, step) in plan.vectorSteps.enumerated() {
+            let target = vectorActivations[index].base
+            switch step {
+            case let .dense(g, relu):
+                denseForward(g, relu: relu, parameters: parameters, input: source, output: target, rows: rows)
+            case let .relu(n):
+                reluForward(source, target, count: n * rows)
+            }
+            source = UnsafePointer(target)
+        }
+    }
+
+    /// Back from the logits gradient in `vectorGradients[0]`; returns the features' gradient
+    /// (`[rows, featureCount]`), or nil when the features are the raw images.
+    private func backwardVectors(parameters: UnsafePointer<Float>, features: UnsafePointer<Float>, rows: Int) -> UnsafeMutablePointer<Float>? {
+        var current = 0
+        for index in plan.vectorSteps.indices.reversed() {
+            let output = vectorGradients[current].base
+            let activation = UnsafePointer(vectorActivations[index].base)
+            let input = index == 0 ? features : UnsafePointer(vectorActivations[index - 1].base)
+            let needsInputGradient = index > 0 || !plan.imageSteps.isEmpty
+            switch plan.vectorSteps[index] {
+            case let .dense(g, relu):
+                if relu { reluMask(output, activation: activation, count: rows * g.outFeatures) }
+                let target = needsInputGradient ? vectorGradients[1 - current].base : nil
+                denseBackward(g, parameters: parameters, gradients: gradients.base, input: input,
+                              outputGradient: output, inputGradient: target, rows: rows)
+                current = 1 - current
+            case let .relu(n):
+                reluMask(output, activation: activation, count: rows * n)
+            }
+        }
+        return plan.imageSteps.isEmpty ? nil : vectorGradients[current].base
+    }
+
+    private func backwardImages(parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, featureGradient: UnsafeMutablePointer<Float>?, rows: Int) {
+        guard let featureGradient else { return }
+        for image in 0..<rows {
+            var output = featureGradient + image * plan.featureCount
+            var next = 0
+            for index in plan.imageSteps.indices.reversed() {
+                let step = plan.imageSteps[index]
+                let activation = UnsafePointer(imageActivations[index].base + image * step.outCount)
+                let input = index == 0
+                    ? images + image * plan.inputCount
+                    : UnsafePointer(imageActivations[index - 1].base + image * plan.imageSteps[index - 1].outCount)
+                let target = imageGradients[next].base
+                switch step {
+                case let .convolution(g, relu):
+                    if relu { reluMask(output, activation: activation, count: g.outCount) }
+                    convolutionBackward(g, parameters: parameters, gradients: gradients.base, input: input,
+                                        outputGradient: output, inputGradient: index == 0 ? nil : target, columns: scratch.base)
+                case let .maxPool(g):
+                    maxPoolBackward(g, argmax: argmax[index].base + image * step.outCount, outputGradient: output, inputGradient: target)
+                case let .relu(n):
+                    reluMask(output, activation: activation, count: n)
+                    continue
+                }
+                output = target
+                next = 1 - next
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Writes a batch's CSV reports into a directory, each file atomically and durably.
+///
+/// Files for a batch with stem `S`: `S.predictions.csv`, and when labelled `S.classes.csv` and
+/// `S.confusion.csv`, then `S.report.csv` last, so an existing report means the set is complete.
+public enum BatchReportFiles {
+    /// The file names written for `stem`, in writing order (report last).
+    public static func names(stem: String, labeled: Bool) -> [String] {
+        [stem + ".predictions.csv"] + (labeled ? [stem + ".classes.csv", stem + ".confusion.csv"] : []) + [stem + ".report.csv"]
+    }
+
+    /// Writes every report of `outcome` under `directory` with the given stem; returns the files written.
+    @discardableResult
+    public static func write(_ outcome: BatchOutcome, to directory: URL, stem: String) throws -> [URL] {
+        var contents = [outcome.predictionsCSV]
+        if let classes = outcome.classesCSV, let confusion = outcome.confusionCSV { contents += [classes, confusion] }
+        contents.append(outcome.reportCSV)
+        let urls = names(stem: stem, labeled: outcome.labels != nil).map { directory.appendingPathComponent($0) }
+        for (url, data) in zip(urls, contents) { try DurableFile.write(data, to: url) }
+        return urls
+    }
+
+    /// Appends the outcome's report row to the `summary.csv` ledger in `directory`.
+    public static func appendSummary(_ outcome: BatchOutcome, to directory: URL) throws {
+        try DurableFile.append(outcome.reportRow, to: directory.appendingPathComponent("summary.csv"),
+                               header: BatchOutcome.reportHeader + "\n")
+    }
+}

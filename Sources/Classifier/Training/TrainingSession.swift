@@ -1,0 +1,98 @@
+import Foundation
+
+/// A whole training run: seeded split, per-epoch seeded shuffle, minibatch Adam steps, validation
+/// after every epoch, and tracking of the best epoch by validation accuracy.
+///
+/// Images are converted from the (memory-mapped) `ImageSet` one minibatch at a time; the
+/// validation images are converted once. Blocks the calling thread while it runs.
+public final class TrainingSession {
+    public let options: TrainingOptions
+    public let split: DataSplit
+    public private(set) var history: [EpochRecord] = []
+    /// Parameters of the epoch with the best validation accuracy so far (the first such epoch on ties).
+    public private(set) var best: (epoch: Int, parameters: Parameters, accuracy: Double)?
+
+    private let images: ImageSet
+    private let labels: [Int]
+    private let trainer: Trainer
+    private let scale: Float
+    private let validationImages: [Float]
+    private let validationLabels: [Int]
+
+    /// Prepares a run; `images` must carry labels already checked against `architecture.classes`.
+    public init(architecture: Architecture, images: ImageSet, options: TrainingOptions, uint8Scale: Float) throws {
+        guard let labels = images.labels else { throw DataError(images.source, "training needs labels (true sums), one per image") }
+        try images.checkSize(height: architecture.inputHeight, width: architecture.inputWidth)
+        try images.checkLabels(classes: architecture.classes)
+        self.options = options
+        self.images = images
+        self.labels = labels
+        let scale = images.scale(uint8Scale: uint8Scale)
+        self.scale = scale
+        let split = DataSplit(count: images.count, validationFraction: options.validationFraction, seed: options.seed)
+        self.split = split
+        guard !split.training.isEmpty else { throw DataError(images.source, "no images left for training after the validation split") }
+        trainer = try Trainer(parameters: Parameters(architecture: architecture, seed: options.seed),
+                              adam: AdamConfiguration(learningRate: options.learningRate), workers: options.workers)
+        let pixels = images.height * images.width
+        var validationImages = [Float](repeating: 0, count: split.validation.count * pixels)
+        try validationImages.withUnsafeMutableBufferPointer { buffer in
+            for (row, index) in split.validation.enumerated() {
+                try images.fill(index..<(index + 1), into: UnsafeMutableBufferPointer(rebasing: buffer[(row * pixels)...]), scale: scale)
+            }
+        }
+        self.validationImages = validationImages
+        validationLabels = split.validation.map { labels[$0] }
+    }
+
+    public var parameters: Parameters { trainer.parameters }
+
+    /// Runs one epoch and validates. `progress(batchesDone, batches, imagesDone, runningLoss)` is called
+    /// after every minibatch. Returns the epoch's record and whether it is the best so far.
+    public func runEpoch(progress: (Int, Int, Int, Double) -> Void = { _, _, _, _ in }) throws -> (record: EpochRecord, isBest: Bool) {
+        let epoch = history.count + 1
+        let started = Date()
+        var order = split.training
+        var generator = SeededGenerator(seed: options.seed &+ UInt64(epoch) &* 0x9E37_79B9)
+        generator.shuffle(&order)
+
+        let pixels = images.height * images.width
+        let batchSize = min(options.batchSize, order.count)
+        var batch = [Float](repeating: 0, count: batchSize * pixels)
+        var batchLabels = [Int](repeating: 0, count: batchSize)
+        let batches = (order.count + batchSize - 1) / batchSize
+        var lossSum = 0.0, correct = 0, seen = 0
+        for batchIndex in 0..<batches {
+            let members = order[(batchIndex * batchSize)..<min(order.count, (batchIndex + 1) * batchSize)]
+            try batch.withUnsafeMutableBufferPointer { buffer in
+                for (row, index) in members.enumerated() {
+                    try images.fill(index..<(index + 1), into: UnsafeMutableBufferPointer(rebasing: buffer[(row * pixels)...]), scale: scale)
+                    batchLabels[row] = labels[index]
+                }
+            }
+            let result = try batch.withUnsafeBufferPointer { imageBuffer in
+                try batchLabels.withUnsafeBufferPointer { labelBuffer in
+                    try trainer.step(images: imageBuffer, labels: labelBuffer, count: members.count)
+                }
+            }
+            lossSum += Double(result.loss) * Double(members.count)
+            correct += result.correct
+            seen += members.count
+            progress(batchIndex + 1, batches, seen, lossSum / Double(seen))
+        }
+        let trainSeconds = Date().timeIntervalSince(started)
+        let validation = try validationImages.withUnsafeBufferPointer { imageBuffer in
+            try validationLabels.withUnsafeBufferPointer { labelBuffer in
+                try trainer.evaluate(images: imageBuffer, labels: labelBuffer, count: validationLabels.count)
+            }
+        }
+        let record = EpochRecord(
+            epoch: epoch, trainLoss: lossSum / Double(seen), trainAccuracy: Double(correct) / Double(seen),
+            validationLoss: validation.loss, validationAccuracy: validation.accuracy,
+            seconds: Date().timeIntervalSince(started), imagesPerSecond: Double(seen) / trainSeconds)
+        history.append(record)
+        let isBest = best == nil || record.validationAccuracy > best!.accuracy
+        if isBest { best = (epoch, trainer.parameters, record.validationAccuracy) }
+        return (record, isBest)
+    }
+}

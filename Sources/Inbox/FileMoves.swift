@@ -1,0 +1,104 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// The few file system operations the inbox protocol is built from, with the error handling each
+/// needs: a missing source means another daemon was faster, an existing target is never replaced.
+enum FileMoves {
+    /// `lstat` of `path`, or nil if nothing has that name.
+    static func status(_ path: String) throws -> stat? {
+        var result = stat()
+        if lstat(path, &result) == 0 { return result }
+        if errno == ENOENT || errno == ENOTDIR { return nil }
+        throw InboxError.system("lstat", path)
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var result = stat()
+        return lstat(path, &result) == 0
+    }
+
+    /// Renames `source` to `target` (replacing nothing that matters: targets are fresh random names);
+    /// false when `source` is gone, i.e. someone else took it first.
+    static func renameIfPresent(_ source: String, to target: String) throws -> Bool {
+        if rename(source, target) == 0 { return true }
+        if errno == ENOENT { return false }
+        throw InboxError.system("rename to \(target)", source)
+    }
+
+    /// Moves `source` to `target` without ever replacing an existing `target`: `link` + `unlink`
+    /// for files, symbolic links, FIFOs and sockets; a checked `rename` for directories (which
+    /// cannot be hard-linked). Returns false when `target` is taken by something else. A `target`
+    /// that already is `source` (a move interrupted between link and unlink) completes the move.
+    static func moveNoReplace(_ source: String, to target: String) throws -> Bool {
+        guard let from = try status(source) else { throw InboxError.system("move to \(target)", source, ENOENT) }
+        if let to = try status(target) {
+            guard to.st_dev == from.st_dev, to.st_ino == from.st_ino else { return false }
+            try removeIfPresent(source)
+            return true
+        }
+        if from.st_mode & S_IFMT == S_IFDIR {
+            guard rename(source, target) == 0 else { throw InboxError.system("rename to \(target)", source) }
+            return true
+        }
+        if link(source, target) != 0 {
+            if errno == EEXIST { return false }
+            throw InboxError.system("link to \(target)", source)
+        }
+        try removeIfPresent(source)
+        return true
+    }
+
+    /// Removes a file (or an empty directory); a missing one is fine.
+    static func removeIfPresent(_ path: String) throws {
+        if unlink(path) == 0 || errno == ENOENT { return }
+        if errno == EISDIR, rmdir(path) == 0 || errno == ENOENT { return }
+        throw InboxError.system("unlink", path)
+    }
+
+    /// Names in `directory`, unsorted; empty when the directory does not exist.
+    static func names(in directory: String) throws -> [String] {
+        guard let stream = opendir(directory) else {
+            if errno == ENOENT { return [] }
+            throw InboxError.system("opendir", directory)
+        }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Creates `path` (and missing parents) as a directory.
+    static func makeDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw InboxError("\(path): cannot create the directory: \(error.localizedDescription)")
+        }
+    }
+
+    /// Seconds since `status` was last modified.
+    static func age(of status: stat, now: Date = Date()) -> Double {
+        now.timeIntervalSince1970 - (Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9)
+    }
+
+    static func isRegular(_ status: stat) -> Bool { status.st_mode & S_IFMT == S_IFREG }
+
+    /// "is a symbolic link", "is a directory", … for an entry that is not a regular file.
+    static func describeKind(_ status: stat) -> String {
+        switch status.st_mode & S_IFMT {
+        case S_IFLNK: "is a symbolic link"
+        case S_IFDIR: "is a directory"
+        case S_IFIFO: "is a FIFO (named pipe)"
+        case S_IFSOCK: "is a socket"
+        case S_IFCHR, S_IFBLK: "is a device"
+        default: "is not a regular file"
+        }
+    }
+}

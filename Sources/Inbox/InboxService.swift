@@ -1,0 +1,93 @@
+import Classifier
+import Logging
+import ServiceLifecycle
+import SystemPackage
+import UnixSignals
+import Watcher
+
+/// `sumd serve` as a `Service`: watches the inbox and turns every batch dropped there into reports
+/// in the outbox until SIGTERM/SIGINT (graceful shutdown of its `ServiceGroup`); SIGHUP reloads
+/// the checkpoint.
+///
+/// On graceful shutdown it stops taking files, gives the batch in flight back to the inbox at the
+/// next slice boundary (about half a second) and returns.
+public struct InboxService: Service {
+    public let configuration: ServeConfiguration
+    public let logger: Logger
+
+    public init(configuration: ServeConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let configuration = configuration
+        let io = BlockingQueue(label: "sumd.inbox.io")
+        let compute = BlockingQueue(label: "sumd.inbox.compute")
+        let layout = InboxLayout(configuration)
+        try await io.run { try layout.prepare() }
+        let model: ServingModel
+        do {
+            model = try await io.run {
+                try ServingModel.load(checkpoint: configuration.checkpoint, workers: configuration.workers,
+                                      chunkSize: configuration.chunkSize)
+            }
+        } catch {
+            throw InboxError("cannot serve \(configuration.checkpoint.path): \(error)")
+        }
+        let claims = try await io.run { try ClaimDirectory(inbox: layout.inbox) }
+        defer { claims.dispose() }
+        let watcher = try await DirectoryWatcher(watching: FilePath(layout.inbox))
+        // Trapped before "ready", so a SIGHUP right after it is not the default (terminating) action.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let (inputs, sink) = AsyncStream.makeStream(of: DaemonInput.self)
+        let daemon = InboxDaemon(configuration: configuration, files: InboxFiles(layout: layout, claims: claims),
+                                 model: model, io: io, logger: logger)
+
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                do {
+                    for try await event in watcher.events { sink.yield(.event(event)) }
+                } catch {
+                    sink.yield(.watcherFailed("\(error)"))
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    sink.yield(.tick)
+                }
+            }
+            group.addTask {
+                for await _ in hangups { sink.yield(.reload) }
+            }
+            /// Runs a slice on the compute thread and reports back through the input stream.
+            func launch(_ work: (job: Int, slice: SliceRequest)?) {
+                guard let (job, slice) = work else { return }
+                group.addTask {
+                    do {
+                        sink.yield(.sliceFinished(job: job, .success(try await compute.run { try slice.run() })))
+                    } catch {
+                        sink.yield(.sliceFinished(job: job, .failure(error)))
+                    }
+                }
+            }
+            await withGracefulShutdownHandler {
+                launch(await daemon.start())
+                for await input in inputs {
+                    launch(await daemon.handle(input))
+                    if daemon.isFinished { break }
+                }
+                // Cancelled before every job was given back (the shutdown took too long): give them back now.
+                if !daemon.isFinished { await daemon.abandonAll() }
+            } onGracefulShutdown: {
+                sink.yield(.shutdown)
+            }
+            group.cancelAll()
+        }
+        sink.finish()
+        await watcher.stop()
+        if let failure = daemon.failure { throw failure }
+        logger.notice("stopped")
+    }
+}

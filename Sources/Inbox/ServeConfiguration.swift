@@ -1,0 +1,33 @@
+import Foundation
+
+/// What `sumd serve` was asked to do: the four directories, the checkpoint and the tuning knobs.
+public struct ServeConfiguration: Sendable {
+    /// The watched directory producers drop batches into.
+    public var inbox: URL
+    /// Where reports and the `summary.csv` ledger are written.
+    public var outbox: URL
+    /// Where inputs go once reported, and bad inputs with their `NAME.error.txt`.
+    public var processed: URL
+    public var failed: URL
+    /// The checkpoint served (read again on SIGHUP).
+    public var checkpoint: URL
+    /// Threads and images per chunk for the model.
+    public var workers: Int
+    public var chunkSize: Int
+    /// How long labels may wait for their batch before they are moved to failed/.
+    public var labelsGrace: Duration
+
+    /// `processed` and `failed` default to siblings of the inbox (`dirname(inbox)/processed`, `…/failed`).
+    public init(inbox: URL, outbox: URL, checkpoint: URL, processed: URL? = nil, failed: URL? = nil,
+                workers: Int, chunkSize: Int, labelsGrace: Duration = .seconds(60)) {
+        let inbox = inbox.standardizedFileURL
+        self.inbox = inbox
+        self.outbox = outbox.standardizedFileURL
+        self.checkpoint = checkpoint.standardizedFileURL
+        self.processed = (processed ?? inbox.deletingLastPathComponent().appendingPathComponent("processed")).standardizedFileURL
+        self.failed = (failed ?? inbox.deletingLastPathComponent().appendingPathComponent("failed")).standardizedFileURL
+        self.workers = workers
+        self.chunkSize = chunkSize
+        self.labelsGrace = labelsGrace
+    }
+}

@@ -1,0 +1,70 @@
+import Classifier
+import Foundation
+
+/// Output stems in `outbox/.reservations/`: a batch named `NAME` writes `S.*.csv` with `S` = `NAME`,
+/// `NAME~2`, … — the first stem without a report that this daemon could reserve with `O_EXCL`.
+/// The reservation holds the batch's claim token, so recovery finds the stem again after a crash.
+struct StemReservations: Sendable {
+    let outbox: String
+    let directory: String
+
+    init(outbox: String) {
+        self.outbox = outbox
+        directory = outbox + "/.reservations"
+    }
+
+    /// Reserves the first free stem for a new batch `name`; a later batch never overwrites an earlier report.
+    func reserveNew(for name: String, token: String) throws -> String {
+        var k = 1
+        while true {
+            let stem = Stem.candidate(name, k)
+            if !FileMoves.exists(reportPath(stem)), try reserve(stem, token: token) { return stem }
+            k += 1
+        }
+    }
+
+    /// Reserves `stem` (for relabelling an existing report); false if another batch holds it.
+    func reserve(_ stem: String, token: String) throws -> Bool {
+        try DurableFile.create(Data(token.utf8), at: URL(fileURLWithPath: directory + "/" + stem))
+    }
+
+    /// The stem reserved with `token`, if any.
+    func stem(reservedBy token: String) throws -> String? {
+        for stem in try FileMoves.names(in: directory) where !stem.hasPrefix(".") {
+            if let content = try? String(contentsOfFile: directory + "/" + stem, encoding: .utf8), content == token {
+                return stem
+            }
+        }
+        return nil
+    }
+
+    /// Removes reservations whose token is not in `live` (their batch finished but the daemon died
+    /// before removing the reservation).
+    func removeStale(keeping live: Set<String>) throws {
+        for stem in try FileMoves.names(in: directory) where !stem.hasPrefix(".") {
+            let token = try? String(contentsOfFile: directory + "/" + stem, encoding: .utf8)
+            if let token, !live.contains(token) { try FileMoves.removeIfPresent(directory + "/" + stem) }
+        }
+    }
+
+    func release(_ stem: String) throws {
+        try FileMoves.removeIfPresent(directory + "/" + stem)
+    }
+
+    /// The newest stem of `name` that has a report: the one labels arriving late belong to.
+    func latestReportedStem(of name: String) -> String? {
+        var latest: String?
+        var k = 1
+        while true {
+            let stem = Stem.candidate(name, k)
+            if FileMoves.exists(reportPath(stem)) {
+                latest = stem
+            } else if !FileMoves.exists(directory + "/" + stem) {
+                return latest
+            }
+            k += 1
+        }
+    }
+
+    func reportPath(_ stem: String) -> String { outbox + "/" + stem + ".report.csv" }
+}

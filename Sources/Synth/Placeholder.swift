@@ -1,2 +1,0 @@
-/// Placeholder until the Synth target lands.
-enum SynthPlaceholder {}

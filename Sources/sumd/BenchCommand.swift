@@ -1,0 +1,88 @@
+import ArgumentParser
+import Classifier
+import Foundation
+
+/// `sumd bench`: images per second of inference and of a training step (forward, backward, Adam)
+/// for the seed network on 28×140 inputs, with random weights and inputs.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure inference and training speed of the seed network on random data."
+    )
+
+    @Option(help: "Worker threads (default: all cores).")
+    var workers: Int?
+
+    @Option(help: "Largest chunk of images a worker runs at once during inference.")
+    var chunkSize: Int = 64
+
+    @Option(parsing: .upToNextOption, help: "Batch sizes to measure.")
+    var batches: [Int] = [1, 64, 1024]
+
+    @Flag(help: "Fewer and shorter repetitions (for CI).")
+    var quick = false
+
+    func validate() throws {
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
+        if chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1.") }
+        if batches.isEmpty || batches.contains(where: { $0 < 1 }) { throw ValidationError("--batches must be positive numbers.") }
+    }
+
+    func run() throws {
+        let workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        let architecture = try Architecture.seed()
+        let parameters = Parameters(architecture: architecture, seed: 1)
+        let largest = batches.max()!
+        var generator = SeededGenerator(seed: 2)
+        let pixels = architecture.inputHeight * architecture.inputWidth
+        let images = (0..<largest * pixels).map { _ in generator.nextUnitFloat() }
+        let labels = (0..<largest).map { _ in generator.nextIndex(below: architecture.classes) }
+        let flops = Double(architecture.forwardFLOPs)
+        print("seed network \(architecture.inputHeight)×\(architecture.inputWidth), \(architecture.classes) classes, "
+            + String(format: "%.1f MFLOP/image, ", flops / 1e6) + "\(workers) worker(s), median of repeats"
+            + (quick ? " (quick)" : ""))
+        print("phase      batch     img/s   GFLOP/s   ms/batch")
+
+        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: workers)
+        for batch in batches {
+            let chunk = max(1, min(chunkSize, (batch + workers - 1) / workers))
+            let seconds = try images.withUnsafeBufferPointer { input in
+                try measure { _ = predictor.predict(images: input, count: batch, chunkSize: chunk) }
+            }
+            report("inference", batch: batch, seconds: seconds, flops: flops)
+        }
+        for batch in batches {
+            let trainer = try Trainer(parameters: parameters, workers: workers)
+            let seconds = try images.withUnsafeBufferPointer { input in
+                try labels.withUnsafeBufferPointer { targets in
+                    try measure { try trainer.step(images: input, labels: targets, count: batch) }
+                }
+            }
+            // Backward costs about twice the forward pass.
+            report("training", batch: batch, seconds: seconds, flops: 3 * flops)
+        }
+    }
+
+    /// Median wall time of `body` after one warm-up call, over at least a few repetitions and a
+    /// minimum total time.
+    private func measure(_ body: () throws -> Void) throws -> Double {
+        let (minimumRuns, minimumTime) = quick ? (3, 0.3) : (7, 2.0)
+        try body()
+        var times: [Double] = []
+        var total = 0.0
+        while times.count < minimumRuns || (total < minimumTime && times.count < 1000) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            times.append(elapsed)
+            total += elapsed
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    private func report(_ phase: String, batch: Int, seconds: Double, flops: Double) {
+        let rate = Double(batch) / seconds
+        print(phase.padding(toLength: 9, withPad: " ", startingAt: 0)
+            + String(format: "%7d %9.0f %9.1f %10.2f", batch, rate, rate * flops / 1e9, seconds * 1e3))
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Classifier
+import Foundation
+
+/// `sumd inspect`: what a checkpoint is, without loading any data.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Print a checkpoint's architecture, parameters, input, classes, scaling, provenance and SHA-256.",
+        discussion: """
+        Example:
+          sumd inspect model.safetensors
+        """
+    )
+
+    @Argument(help: "The checkpoint (.safetensors) to describe.")
+    var checkpoint: String
+
+    func run() throws {
+        let loaded = try Checkpoint.load(from: URL(fileURLWithPath: checkpoint))
+        print(Self.describe(loaded, path: checkpoint))
+    }
+
+    static func describe(_ checkpoint: Checkpoint, path: String) -> String {
+        let architecture = checkpoint.architecture
+        var lines = [
+            "checkpoint   \(path)",
+            "sha256       \(checkpoint.sha256)",
+            "architecture \(architecture.name)",
+            "input        1×\(architecture.inputHeight)×\(architecture.inputWidth) (C×H×W), uint8 pixels × \(checkpoint.inputScale)",
+            "classes      \(architecture.classes) (sums 0…\(architecture.classes - 1))",
+            "parameters   \(architecture.parameterCount) (\(String(format: "%.1f", Double(architecture.parameterCount) * 4 / 1_048_576)) MiB float32)",
+            "compute      \(String(format: "%.1f", Double(architecture.forwardFLOPs) / 1e6)) MFLOP per image (forward)",
+            "layers",
+        ]
+        let shapes = (try? architecture.shapes()) ?? []
+        for (layer, shape) in zip(architecture.layers, shapes) {
+            lines.append("  \(describe(layer).padded(to: 52)) → \(shape)")
+        }
+        lines.append("tensors")
+        for spec in architecture.parameters {
+            lines.append("  \(spec.name.padded(to: 16)) [\(spec.shape.map(String.init).joined(separator: ", "))]")
+        }
+        let provenance = checkpoint.provenance.summaryLines
+        if !provenance.isEmpty {
+            lines.append("provenance")
+            lines += provenance.map { "  " + $0 }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A layer the way PyTorch prints a module, e.g. `conv1: Conv2d(1, 32, kernel_size=3, padding=1)`.
+    static func describe(_ layer: Layer) -> String {
+        switch layer {
+        case let .conv2d(name, cin, cout, k, p): return "\(name): Conv2d(\(cin), \(cout), kernel_size=\(k), padding=\(p))"
+        case .relu: return "ReLU()"
+        case let .maxPool2d(k): return "MaxPool2d(kernel_size=\(k))"
+        case .flatten: return "Flatten()"
+        case let .linear(name, fin, fout): return "\(name): Linear(in_features=\(fin), out_features=\(fout))"
+        }
+    }
+}
+
+extension String {
+    /// The string followed by spaces up to `width` characters (never truncated).
+    func padded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

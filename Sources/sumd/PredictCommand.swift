@@ -1,0 +1,80 @@
+import ArgumentParser
+import Classifier
+import Foundation
+
+/// `sumd predict`: the stand-alone inference of one file, with the daemon's CSV layouts.
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Predict the digit sum of every image in a .npy/.npz file with a checkpoint.",
+        discussion: """
+        Writes the predictions CSV (index,predicted_sum,confidence; plus true_sum,correct when labels \
+        are given), one row per image in input order, and with labels an accuracy report — the same \
+        files, byte layout and code as `sumd serve` writes for a batch.
+
+        Images: uint8 (scaled by the checkpoint's input scale, 1/255) or float (used as is), shaped \
+        (N, H, W), (N, 1, H, W) or (H, W), with H×W equal to the checkpoint's input size.
+
+        Examples:
+          sumd predict --checkpoint model.safetensors --images test.npy
+          sumd predict --checkpoint model.safetensors --images test.npy --labels test_labels.npy \\
+                       --out preds.csv --report report.csv
+          sumd predict --checkpoint model.safetensors --data test.npz
+        """
+    )
+
+    @Option(help: "Checkpoint written by `sumd train` or `sumd import` (.safetensors).")
+    var checkpoint: String
+
+    @OptionGroup var input: ImageInputOptions
+
+    @Option(help: "Predictions CSV to write (default: <images stem>.predictions.csv beside the input; '-' for stdout).")
+    var out: String?
+
+    @Option(help: "Accuracy report CSV to write when labels are given; also writes .classes.csv and .confusion.csv beside it (default: <images stem>.report.csv).")
+    var report: String?
+
+    @OptionGroup var compute: ComputeOptions
+
+    func run() throws {
+        let images = try input.load()
+        let model = try ServingModel.load(checkpoint: URL(fileURLWithPath: checkpoint), workers: compute.resolvedWorkers, chunkSize: compute.chunkSize)
+        try model.validate(images)
+
+        let started = Date()
+        let (predicted, confidence) = try model.predict(images, range: 0..<images.count)
+        let outcome = BatchOutcome(
+            batch: input.batchName, predicted: predicted, confidence: confidence, labels: images.labels,
+            classes: model.classes, checkpoint: model.checkpointPath, modelSHA256: model.sha256,
+            startedAt: started, finishedAt: Date())
+
+        let predictionsPath = out ?? input.sibling(suffix: ".predictions.csv")
+        if predictionsPath == "-" {
+            FileHandle.standardOutput.write(outcome.predictionsCSV)
+        } else {
+            try DurableFile.write(outcome.predictionsCSV, to: URL(fileURLWithPath: predictionsPath))
+        }
+        var written = predictionsPath == "-" ? [] : [predictionsPath]
+        if outcome.labels != nil {
+            let reportURL = URL(fileURLWithPath: report ?? input.sibling(suffix: ".report.csv"))
+            let stem = reportURL.deletingPathExtension().path.replacingSuffix(".report", with: "")
+            try DurableFile.write(outcome.classesCSV!, to: URL(fileURLWithPath: stem + ".classes.csv"))
+            try DurableFile.write(outcome.confusionCSV!, to: URL(fileURLWithPath: stem + ".confusion.csv"))
+            try DurableFile.write(outcome.reportCSV, to: reportURL)
+            written += [reportURL.path, stem + ".classes.csv", stem + ".confusion.csv"]
+        }
+        var summary = "\(outcome.images) images · \(String(format: "%.0f", outcome.imagesPerSecond)) images/s"
+        if let accuracy = outcome.accuracy, let correct = outcome.correct {
+            summary += " · accuracy \(String(format: "%.4f", accuracy)) (\(correct)/\(outcome.images))"
+        }
+        summary += " · mean confidence \(String(format: "%.4f", outcome.meanConfidence))"
+        printToStandardError(summary + (written.isEmpty ? "" : "\nwrote " + written.joined(separator: ", ")))
+    }
+}
+
+extension String {
+    /// `"a.report"` → `"a"` when the suffix matches, else unchanged.
+    func replacingSuffix(_ suffix: String, with replacement: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) + replacement : self
+    }
+}

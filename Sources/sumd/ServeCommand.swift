@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Inbox
+import Logging
+import ServiceLifecycle
+
+/// `sumd serve`: the inbox daemon. A thin layer over `InboxService` (target Inbox): options,
+/// logging set-up and the `ServiceGroup` that turns SIGTERM/SIGINT into a graceful shutdown.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Watch an inbox directory and write reports for every batch of images dropped into it.",
+        discussion: """
+        Drop NAME.npy (images, uint8 or float, (N, H, W) or (N, 1, H, W)) into the inbox, optionally \
+        with NAME.labels.npy (true sums, integers, one per image; before or after the images), or a \
+        NAME.npz holding arrays 'images' and optionally 'labels'. Write a file in place or, better, \
+        under a temporary name (NAME.npy.part, NAME.tmp or a hidden name) and rename it into the inbox: \
+        names starting with '.' or ending in .tmp/.part are ignored until renamed.
+
+        For every batch the outbox gets NAME.predictions.csv (index,predicted_sum,confidence[,true_sum,correct]) \
+        and NAME.report.csv (written last), with labels also NAME.classes.csv and NAME.confusion.csv, \
+        and one row in summary.csv. A later batch with the same NAME gets NAME~2, NAME~3, … and never \
+        overwrites earlier reports. Labels that arrive after their batch was reported re-run it: its \
+        reports are rewritten with accuracy and summary.csv gets a labelled row. Inputs then move to \
+        the processed directory; bad inputs (not .npy/.npz, damaged, wrong dtype or image size, no \
+        images, NaN pixels, labels that do not fit, symbolic links, directories, …) move to the failed \
+        directory with NAME.error.txt saying why. Labels whose batch never comes are failed after \
+        --labels-grace seconds.
+
+        Several daemons may serve one inbox: each batch is claimed by exactly one. A daemon killed \
+        mid-batch leaves its claim behind; the next daemon to start (or any running one, within \
+        seconds) finishes it, so every input is reported exactly once.
+
+        Signals: SIGTERM/SIGINT stop taking files, give the batch in flight back to the inbox (under \
+        its own name) and exit 0 within about a second; SIGHUP reloads the checkpoint (a bad one is \
+        logged and the old one keeps serving). Logs go to standard error; "ready" is logged once the \
+        checkpoint is loaded, the inbox watched and the backlog queued.
+
+        Example:
+          sumd serve --inbox /srv/sumd/inbox --outbox /srv/sumd/outbox --checkpoint model.safetensors
+        """
+    )
+
+    @Option(help: ArgumentHelp("The directory to watch for batches (created if missing).", valueName: "dir"))
+    var inbox: String
+
+    @Option(help: ArgumentHelp("Where reports and summary.csv are written (created if missing).", valueName: "dir"))
+    var outbox: String
+
+    @Option(help: ArgumentHelp("The checkpoint to serve (.safetensors from `sumd train`); reread on SIGHUP.", valueName: "m"))
+    var checkpoint: String
+
+    @Option(help: ArgumentHelp("Where inputs go once reported (default: 'processed' beside the inbox; same file system).", valueName: "dir"))
+    var processed: String?
+
+    @Option(help: ArgumentHelp("Where bad inputs go with NAME.error.txt (default: 'failed' beside the inbox; same file system).", valueName: "dir"))
+    var failed: String?
+
+    @OptionGroup var compute: ComputeOptions
+
+    @Option(help: ArgumentHelp("How long labels wait for their batch before they count as failed.", valueName: "seconds"))
+    var labelsGrace: Double = 60
+
+    @Option(help: ArgumentHelp("Least severe log level shown: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical (got '\(logLevel)').")
+        }
+        guard labelsGrace >= 0, labelsGrace.isFinite else { throw ValidationError("--labels-grace must be a number of seconds ≥ 0.") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "sumd.serve")
+        let configuration = ServeConfiguration(
+            inbox: URL(fileURLWithPath: inbox), outbox: URL(fileURLWithPath: outbox), checkpoint: URL(fileURLWithPath: checkpoint),
+            processed: processed.map { URL(fileURLWithPath: $0) }, failed: failed.map { URL(fileURLWithPath: $0) },
+            workers: compute.resolvedWorkers, chunkSize: compute.chunkSize,
+            labelsGrace: .milliseconds(Int64((labelsGrace * 1000).rounded())))
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [InboxService(configuration: configuration, logger: logger)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // A slice takes about half a second; past this, shutdown escalates to cancellation.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
+        try await ServiceGroup(configuration: groupConfiguration).run()
+    }
+}

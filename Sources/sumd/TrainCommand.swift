@@ -1,0 +1,154 @@
+import ArgumentParser
+import ArrayFormats
+import Classifier
+import Foundation
+
+/// `sumd train`: the seed's training workflow as one command.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the digit-sum CNN on images and their sums, and write a frozen checkpoint.",
+        discussion: """
+        Splits the data 80/20 (seeded) into training and validation sets, trains with Adam and \
+        cross-entropy on minibatches (shuffled each epoch, seeded), and prints one line per epoch: \
+        train loss and accuracy, validation loss and accuracy, seconds, images/s. On a terminal a \
+        live progress bar shows the running loss and ETA.
+
+        The checkpoint (safetensors, PyTorch state_dict names) is the epoch with the best validation \
+        accuracy; it carries its architecture, so `sumd predict` and `sumd serve` need nothing else. \
+        Beside it: <out>.history.csv (one row per epoch) and <out>.history.svg (loss and accuracy chart).
+
+        Classes default to every sum reachable with the digit count implied by the largest label: \
+        9·⌈max/9⌉+1 (46 when the largest sum is 37…45).
+
+        The same data, seed and --workers give a bit-identical model. A different worker count splits \
+        each minibatch differently, which changes float rounding (see README, "Reproducibility").
+
+        Examples:
+          sumd train --images train.npy --labels train_labels.npy --out model.safetensors
+          sumd train --data train.npz --out model.safetensors --epochs 20 --channels 16,32 --hidden 64
+        """
+    )
+
+    @OptionGroup var input: ImageInputOptions
+
+    @Option(help: "Checkpoint to write (.safetensors).")
+    var out: String
+
+    @Option(help: "Passes over the training set.")
+    var epochs = 10
+
+    @Option(help: "Images per minibatch.")
+    var batchSize = 64
+
+    @Option(name: .customLong("lr"), help: "Adam learning rate.")
+    var learningRate: Float = 1e-3
+
+    @Option(help: "Fraction of the images held out for validation.")
+    var valFraction = 0.2
+
+    @Option(help: "Seed for the weights, the split and the shuffles.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Output channels of the conv blocks, comma-separated (one Conv2d+ReLU+MaxPool2d(2) block each).")
+    var channels = "32,64"
+
+    @Option(help: "Width of the hidden Linear layer.")
+    var hidden = 128
+
+    @Option(help: "Convolution kernel size (odd; padding keeps the size).")
+    var kernel = 3
+
+    @Option(help: "Number of classes (sums 0…K-1). Default: 9·⌈max label/9⌉+1.")
+    var classes: Int?
+
+    @Option(help: "Worker threads (default: all cores).")
+    var workers: Int?
+
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1.") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1.") }
+        guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--lr must be a positive number.") }
+        guard valFraction > 0, valFraction < 1 else { throw ValidationError("--val-fraction must be between 0 and 1 (exclusive).") }
+        guard (try? parsedChannels()) != nil else { throw ValidationError("--channels must be positive integers separated by commas, e.g. 32,64.") }
+        guard kernel > 0, kernel % 2 == 1 else { throw ValidationError("--kernel must be odd and positive, e.g. 3 or 5.") }
+        if let classes, classes < 2 { throw ValidationError("--classes must be at least 2.") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
+    }
+
+    func parsedChannels() throws -> [Int] {
+        let values = channels.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else { throw ValidationError("bad --channels") }
+        return values.map { $0! }
+    }
+
+    func run() throws {
+        // Everything about the data is checked before training starts.
+        let images = try input.load()
+        guard let labels = images.labels else {
+            throw ValidationError("Training needs true sums: give --labels Y.npy, or a .npz with a 'labels' array.")
+        }
+        try images.checkFinite()
+        let classCount = classes ?? Self.defaultClasses(maxLabel: labels.max() ?? 0)
+        try images.checkLabels(classes: classCount)
+        let architecture = try Architecture.seed(height: images.height, width: images.width, channels: parsedChannels(),
+                                                 hidden: hidden, kernel: kernel, classes: classCount)
+
+        var options = TrainingOptions()
+        options.epochs = epochs
+        options.batchSize = batchSize
+        options.learningRate = learningRate
+        options.validationFraction = valFraction
+        options.seed = seed
+        options.workers = workers ?? defaultWorkerCount
+        let session = try TrainingSession(architecture: architecture, images: images, options: options, uint8Scale: Checkpoint.uint8Scale)
+        printToStandardError("""
+            data: \(images.count) images \(images.height)×\(images.width) from \(images.source), \(classCount) classes (sums 0…\(classCount - 1))
+            split (seed \(seed)): \(session.split.training.count) training, \(session.split.validation.count) validation
+            model: \(architecture.name) \(channels) hidden \(hidden) kernel \(kernel) · \(architecture.parameterCount) parameters · \(options.workers) workers
+            """)
+
+        let outURL = URL(fileURLWithPath: out)
+        let stem = outURL.deletingPathExtension().path
+        let dataHashes = try input.dataHashes()
+        for epoch in 1...epochs {
+            var bar = ProgressBar(label: "epoch \(epoch)/\(epochs)", total: 0)
+            let (record, isBest) = try session.runEpoch { done, total, seen, loss in
+                if bar.total != total { bar = ProgressBar(label: "epoch \(epoch)/\(epochs)", total: total) }
+                bar.update(done: done, images: seen, loss: loss)
+            }
+            bar.finish()
+            print(Self.line(record, of: epochs, isBest: isBest))
+            if isBest {
+                let provenance = CheckpointProvenance(
+                    createdAt: Date(), sumdVersion: Sumd.configuration.version, dataSHA256: dataHashes,
+                    images: images.count, trainImages: session.split.training.count,
+                    validationImages: session.split.validation.count, seed: seed, epochs: epochs, bestEpoch: epoch,
+                    validationAccuracy: record.validationAccuracy, batchSize: batchSize, learningRate: Double(learningRate))
+                try Checkpoint(parameters: session.parameters, provenance: provenance).write(to: outURL)
+            }
+            try DurableFile.write(session.history.csv, to: URL(fileURLWithPath: stem + ".history.csv"))
+            try DurableFile.write(HistoryChart.svg(session.history, title: "sumd train · \(outURL.lastPathComponent)", bestEpoch: session.best?.epoch),
+                                  to: URL(fileURLWithPath: stem + ".history.svg"))
+        }
+        let best = session.best!
+        printToStandardError("""
+            best epoch \(best.epoch): validation accuracy \(String(format: "%.4f", best.accuracy)) → \(out)
+            history: \(stem).history.csv, chart: \(stem).history.svg
+            """)
+    }
+
+    /// Every sum reachable with the digit count implied by the largest label: 9·⌈max/9⌉+1, at least 10.
+    static func defaultClasses(maxLabel: Int) -> Int {
+        max(9 * ((maxLabel + 8) / 9) + 1, 10)
+    }
+
+    static func line(_ r: EpochRecord, of epochs: Int, isBest: Bool) -> String {
+        let width = String(epochs).count
+        let epoch = String(repeating: " ", count: max(0, width - String(r.epoch).count)) + String(r.epoch)
+        return "epoch \(epoch)/\(epochs)  "
+            + String(format: "train loss %.4f acc %.4f  │  val loss %.4f acc %.4f  │  %.1f s  %.0f img/s",
+                     r.trainLoss, r.trainAccuracy, r.validationLoss, r.validationAccuracy, r.seconds, r.imagesPerSecond)
+            + (isBest ? "  ★ best" : "")
+    }
+}

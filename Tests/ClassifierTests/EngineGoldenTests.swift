@@ -1,0 +1,86 @@
+import ArrayFormats
+import Classifier
+import Foundation
+import Testing
+
+/// Parity with PyTorch on the golden vectors (see /work/shared/golden/README.md): the small case's
+/// logits, loss, gradients and Adam steps, and the full-size seed model's logits when available.
+@Suite("Engine parity with PyTorch")
+struct EngineGoldenTests {
+    static let tolerance = 1e-4
+
+    /// The small golden case: 8×12 input, channels 2/3, hidden 5, 7 classes, batch 4.
+    static func smallCase() throws -> (parameters: Parameters, images: [Float], labels: [Int]) {
+        let architecture = try Architecture.seed(height: 8, width: 12, channels: [2, 3], hidden: 5, classes: 7)
+        var tensors: [String: [Float]] = [:]
+        for spec in architecture.parameters {
+            let array = try NpyArray(contentsOf: EngineTestSupport.goldenFolder.appendingPathComponent("\(spec.name).npy"))
+            #expect(array.shape == spec.shape, "golden \(spec.name) has shape \(array.shape), architecture says \(spec.shape)")
+            tensors[spec.name] = array.floats()
+        }
+        let labels = try NpyArray(contentsOf: EngineTestSupport.goldenFolder.appendingPathComponent("labels.npy")).integers()
+        return (try Parameters(architecture: architecture, tensors: tensors), try EngineTestSupport.golden("input"), labels)
+    }
+
+    /// Compares and prints one tensor.
+    static func check(_ label: String, _ actual: [Float], _ expected: [Float], sourceLocation: SourceLocation = #_sourceLocation) {
+        let error = EngineTestSupport.relativeError(actual, expected)
+        print("\(label): max |Δ| = \(error.absolute), relative \(error.relative)")
+        #expect(error.relative <= tolerance, "\(label) differs from PyTorch by \(error.relative) (relative)", sourceLocation: sourceLocation)
+    }
+
+    @Test("logits match PyTorch")
+    func logits() throws {
+        let (parameters, images, _) = try Self.smallCase()
+        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: 1)
+        let logits = images.withUnsafeBufferPointer { predictor.logits(images: $0, count: 4, chunkSize: 4) }
+        Self.check("logits", logits, try EngineTestSupport.golden("logits"))
+    }
+
+    @Test("loss and gradients match PyTorch", arguments: [1, 2])
+    func gradients(workers: Int) throws {
+        let (parameters, images, labels) = try Self.smallCase()
+        let trainer = try Trainer(parameters: parameters, workers: workers)
+        let result = try images.withUnsafeBufferPointer { input in
+            try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: 4) }
+        }
+        Self.check("loss (\(workers) workers)", [result.loss], try EngineTestSupport.golden("loss"))
+        for (spec, range) in zip(parameters.specs, parameters.ranges) {
+            Self.check("grad.\(spec.name) (\(workers) workers)", Array(trainer.gradients[range]), try EngineTestSupport.golden("grad.\(spec.name)"))
+        }
+    }
+
+    @Test("parameters after 1 and 3 Adam steps match PyTorch")
+    func adamSteps() throws {
+        let (parameters, images, labels) = try Self.smallCase()
+        let trainer = try Trainer(parameters: parameters, workers: 2)
+        for step in 1...3 {
+            try images.withUnsafeBufferPointer { input in
+                try labels.withUnsafeBufferPointer { _ = try trainer.step(images: input, labels: $0, count: 4) }
+            }
+            guard step != 2 else { continue }
+            for spec in parameters.specs {
+                Self.check("adam\(step).\(spec.name)", trainer.parameters.tensor(named: spec.name)!,
+                           try EngineTestSupport.golden("adam\(step).\(spec.name)"))
+            }
+        }
+        #expect(trainer.adamState.step == 3)
+    }
+
+    @Test("full-size seed model logits match PyTorch", .enabled(if: EngineTestSupport.seedModelFolder != nil,
+                                                               "needs ../shared/golden/seed-model beside the repository"))
+    func seedModel() throws {
+        let folder = try #require(EngineTestSupport.seedModelFolder)
+        let file = try SafetensorsFile(contentsOf: folder.appendingPathComponent("model.safetensors"))
+        var tensors: [String: [Float]] = [:]
+        for name in file.tensorNames { tensors[name] = try file.floats(named: name) }
+        let parameters = try Parameters(architecture: try Architecture.seed(), tensors: tensors)
+        let images = try NpyArray(contentsOf: folder.appendingPathComponent("images.npy"))
+        #expect(images.shape == [8, 28, 140])
+        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: 2)
+        let logits = try predictor.logits(count: 8, chunkSize: 3) { range, buffer in
+            images.copyFloats(elements: (range.lowerBound * 3920)..<(range.upperBound * 3920), into: buffer, scale: 1 / 255)
+        }
+        Self.check("seed-model logits", logits, try NpyArray(contentsOf: folder.appendingPathComponent("logits.npy")).floats())
+    }
+}

@@ -1,0 +1,87 @@
+import Classifier
+import Foundation
+import Testing
+
+/// Backward passes against central finite differences on shapes the golden case does not cover:
+/// odd heights and widths, 5×5 and 1×1 kernels, padding 0 and 2, 3×3 max-pools, a standalone
+/// ReLU after a pool and after a flatten, and the direct 3×3 path (outputs ≥ 16 wide).
+@Suite("Engine gradients vs finite differences")
+struct EngineGradientCheckTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var architecture: @Sendable () throws -> Architecture
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "9×11, k3 p1, pool 3, k5 p2") {
+            try Architecture(name: "fd-a", inputHeight: 9, inputWidth: 11, layers: [
+                .conv2d(name: "c1", inChannels: 1, outChannels: 2, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 3),
+                .conv2d(name: "c2", inChannels: 2, outChannels: 3, kernel: 5, padding: 2), .relu,
+                .flatten, .linear(name: "fc", inFeatures: 27, outFeatures: 4),
+            ])
+        },
+        Case(name: "7×13, k5 p0, pool 2, standalone ReLUs") {
+            try Architecture(name: "fd-b", inputHeight: 7, inputWidth: 13, layers: [
+                .conv2d(name: "c1", inChannels: 1, outChannels: 3, kernel: 5, padding: 0), .maxPool2d(kernel: 2), .relu,
+                .flatten, .relu, .linear(name: "fc1", inFeatures: 12, outFeatures: 5), .relu,
+                .linear(name: "fc2", inFeatures: 5, outFeatures: 3),
+            ])
+        },
+        Case(name: "5×19, direct 3×3, k1 p0") {
+            try Architecture(name: "fd-c", inputHeight: 5, inputWidth: 19, layers: [
+                .conv2d(name: "c1", inChannels: 1, outChannels: 2, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
+                .conv2d(name: "c2", inChannels: 2, outChannels: 2, kernel: 1, padding: 0), .relu,
+                .flatten, .linear(name: "fc", inFeatures: 36, outFeatures: 3),
+            ])
+        },
+    ]
+
+    /// Mean cross-entropy of the batch, computed in Double from the engine's float32 logits.
+    static func loss(_ parameters: Parameters, images: [Float], labels: [Int]) throws -> Double {
+        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: 1)
+        let classes = parameters.architecture.classes
+        let logits = images.withUnsafeBufferPointer { predictor.logits(images: $0, count: labels.count) }
+        var total = 0.0
+        for (row, label) in labels.enumerated() {
+            let z = logits[(row * classes)..<((row + 1) * classes)].map(Double.init)
+            let top = z.max()!
+            total += log(z.reduce(0) { $0 + exp($1 - top) }) + top - z[label]
+        }
+        return total / Double(labels.count)
+    }
+
+    @Test("analytic gradients match central differences", arguments: cases)
+    func finiteDifferences(_ testCase: Case) throws {
+        let architecture = try testCase.architecture()
+        let count = 5
+        let parameters = Parameters(architecture: architecture, seed: 7)
+        let images = EngineTestSupport.uniform(count * architecture.inputHeight * architecture.inputWidth, seed: 11)
+        let labels = EngineTestSupport.labels(count, classes: architecture.classes, seed: 13)
+        let trainer = try Trainer(parameters: parameters, workers: 2)
+        let result = try images.withUnsafeBufferPointer { input in
+            try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: count) }
+        }
+        #expect(abs(Double(result.loss) - (try Self.loss(parameters, images: images, labels: labels))) < 1e-5)
+
+        let epsilon = Float(ProcessInfo.processInfo.environment["FD_EPS"] ?? "3e-3")!
+        let tensors = Dictionary(uniqueKeysWithValues: parameters.tensors().map { ($0.name, $0.values) })
+        func shifted(_ name: String, _ index: Int, by delta: Float) throws -> (Parameters, Float) {
+            var changed = tensors
+            changed[name]![index] += delta
+            return (try Parameters(architecture: architecture, tensors: changed), changed[name]![index])
+        }
+        for (spec, range) in zip(parameters.specs, parameters.ranges) {
+            var numeric: [Float] = []
+            for index in 0..<range.count {
+                let (plus, high) = try shifted(spec.name, index, by: epsilon)
+                let (minus, low) = try shifted(spec.name, index, by: -epsilon)
+                let difference = try Self.loss(plus, images: images, labels: labels) - (try Self.loss(minus, images: images, labels: labels))
+                numeric.append(Float(difference / Double(high - low)))
+            }
+            let error = EngineTestSupport.relativeError(Array(trainer.gradients[range]), numeric)
+            print("\(testCase.name) \(spec.name): max |Δ| = \(error.absolute), relative \(error.relative)")
+            #expect(error.relative < 3e-2, "\(spec.name) gradient differs from finite differences by \(error.relative)")
+        }
+    }
+}

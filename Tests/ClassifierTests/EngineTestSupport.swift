@@ -1,0 +1,48 @@
+import ArrayFormats
+import Classifier
+import Foundation
+
+/// Helpers shared by the engine tests.
+enum EngineTestSupport {
+    /// `max|actual − expected| / max|expected|` (the golden README's max-norm relative error),
+    /// plus the absolute max difference for printing.
+    static func relativeError(_ actual: [Float], _ expected: [Float]) -> (relative: Double, absolute: Double) {
+        precondition(actual.count == expected.count, "comparing \(actual.count) values with \(expected.count)")
+        var difference = 0.0, scale = 0.0
+        for (a, e) in zip(actual, expected) {
+            difference = max(difference, abs(Double(a) - Double(e)))
+            scale = max(scale, abs(Double(e)))
+        }
+        return (scale == 0 ? difference : difference / scale, difference)
+    }
+
+    /// `count` floats uniform in `[low, high)` from a fixed seed.
+    static func uniform(_ count: Int, seed: UInt64, in range: ClosedRange<Float> = 0...1) -> [Float] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in range.lowerBound + (range.upperBound - range.lowerBound) * generator.nextUnitFloat() }
+    }
+
+    /// `count` labels in `0..<classes` from a fixed seed.
+    static func labels(_ count: Int, classes: Int, seed: UInt64) -> [Int] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in generator.nextIndex(below: classes) }
+    }
+
+    /// The folder of small-case PyTorch float32 vectors copied from `/work/shared/golden/f32/npy`.
+    static var goldenFolder: URL {
+        Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("golden-f32")
+    }
+
+    /// A golden tensor as floats.
+    static func golden(_ name: String) throws -> [Float] {
+        try NpyArray(contentsOf: goldenFolder.appendingPathComponent("\(name).npy")).floats()
+    }
+
+    /// The full-size seed model's golden folder (`../shared/golden/seed-model` beside the repository),
+    /// or nil when it is not on this machine.
+    static var seedModelFolder: URL? {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = repository.deletingLastPathComponent().appendingPathComponent("shared/golden/seed-model")
+        return FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.safetensors").path) ? folder : nil
+    }
+}

@@ -1,2 +1,0 @@
-import Testing
-@Test func placeholderSumdTests() { #expect(1 + 1 == 2) }

@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArrayFormats
+import Foundation
+import Testing
+
+/// Crashes and concurrency: every input is reported exactly once.
+@Suite("sumd serve: crashes and two daemons")
+struct ServeRecoveryTests {
+    /// Checks that each of `names` has exactly one report set, one summary row and its inputs in processed/.
+    static func expectExactlyOnce(_ sandbox: DaemonSandbox, _ names: [String], labels: [String: [Int64]]) throws {
+        let summary = try sandbox.summary()
+        #expect(summary.compactMap { $0["batch"] }.sorted() == names.sorted(), "summary rows: \(summary.compactMap { $0["batch"] })")
+        let reports = sandbox.names(in: sandbox.outbox).filter { $0.hasSuffix(".report.csv") }
+        #expect(reports.sorted() == names.map { $0 + ".report.csv" }.sorted())
+        for name in names {
+            try sandbox.checkReports(stem: name, images: labels[name]?.count ?? 0, labels: labels[name])
+        }
+        #expect(sandbox.names(in: sandbox.processed) == names.flatMap { [$0 + ".labels.npy", $0 + ".npy"] }.sorted())
+        #expect(sandbox.names(in: sandbox.inbox).isEmpty && sandbox.names(in: sandbox.failed).isEmpty)
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: sandbox.outbox.path + "/.reservations")) ?? [] == [])
+    }
+
+    @Test("kill -9 while processing, then restart: each input is reported exactly once")
+    func killAndRestart() async throws {
+        let sandbox = try DaemonSandbox(channels: [16, 32], hidden: 32)
+        var daemon = try await sandbox.startDaemon()
+        let names = (0..<8).map { "k\($0)" }
+        var labels: [String: [Int64]] = [:]
+        for name in names { labels[name] = try sandbox.dropBatch(name, images: 1500, labeled: true) }
+        // Kill it three times at different moments of its work, then let one run to the end.
+        for delay in [300, 150, 450] {
+            try await Task.sleep(for: .milliseconds(delay))
+            daemon.send(SIGKILL)
+            _ = try await daemon.waitForExit()
+            daemon = try await sandbox.startDaemon()
+        }
+        let done = try await eventually(timeout: 60) { sandbox.names(in: sandbox.processed).count == 2 * names.count }
+        #expect(done, "processed: \(sandbox.names(in: sandbox.processed))")
+        try await daemon.stop()
+        try Self.expectExactlyOnce(sandbox, names, labels: labels)
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: sandbox.inbox.path + "/.claims")) ?? [] == [],
+                "dead daemons' claims adopted and removed")
+    }
+
+    @Test("two daemons on one inbox never process a batch twice")
+    func twoDaemons() async throws {
+        let sandbox = try DaemonSandbox()
+        let first = try await sandbox.startDaemon()
+        let second = try await sandbox.startDaemon()
+        let names = (0..<40).map { String(format: "t%02d", $0) }
+        var labels: [String: [Int64]] = [:]
+        for name in names { labels[name] = try sandbox.dropBatch(name, images: 300, labeled: true) }
+        let done = try await eventually(timeout: 60) { sandbox.names(in: sandbox.processed).count == 2 * names.count }
+        #expect(done, "processed: \(sandbox.names(in: sandbox.processed).count) of \(2 * names.count) files")
+        try await first.stop()
+        try await second.stop()
+        try Self.expectExactlyOnce(sandbox, names, labels: labels)
+        let served = first.logLines(containing: "batch done").count + second.logLines(containing: "batch done").count
+        #expect(served == names.count, "batches served by both daemons together")
+    }
+}
