@@ -72,7 +72,10 @@ let package = Package(
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "ArrayFormats"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "ArrayFormats"]),
-        .testTarget(name: "SumdTests", dependencies: ["ArrayFormats", "Classifier"]),
+        .testTarget(
+            name: "SumdTests",
+            dependencies: ["sumd", "Inbox", "ArrayFormats", "Classifier", .product(name: "Logging", package: "swift-log")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -48,8 +48,8 @@ public struct SafetensorsWriter: Sendable {
         return data
     }
 
-    /// Writes the file to `url` (replacing any file there; see `AtomicFile` for crash-safe replacement).
+    /// Writes the file to `url` (replacing any file there; see `DurableFile` for crash-safe replacement).
     public func write(to url: URL) throws {
-        try AtomicFile.write(encode(), to: url)
+        try DurableFile.write(encode(), to: url)
     }
 }

@@ -13,6 +13,10 @@ public enum Layer: Sendable, Hashable {
     case flatten
     /// `nn.Linear(inFeatures, outFeatures)`, weight `[out, in]`.
     case linear(name: String, inFeatures: Int, outFeatures: Int)
+    /// The digit-sum head (see `DigitSum`): takes `[11, H, W]` logits, one distribution over
+    /// {no digit, 0, …, 9} per location, and outputs `log P(sum = s)` for s in `0..<classes`,
+    /// the exact distribution of the sum of independent locations. No parameters.
+    case digitSum(classes: Int)
 }
 
 /// The shape of one sample between layers: `[C, H, W]` before flattening, `[features]` after.
@@ -122,6 +126,12 @@ public struct Architecture: Sendable, Hashable {
                 shape = .image(channels: c, height: h / k, width: w / k)
             case (.flatten, _):
                 shape = .vector(shape.count)
+            case let (.digitSum(classes), .image(c, _, _)):
+                guard c == DigitSum.symbols else {
+                    throw ArchitectureError("\(place) needs \(DigitSum.symbols) channels (no digit, 0…9) but receives \(c)")
+                }
+                guard classes >= 2 else { throw ArchitectureError("\(place) needs at least 2 classes") }
+                shape = .vector(classes)
             case let (.linear(_, fin, fout), .vector(n)):
                 guard fin == n else { throw ArchitectureError("\(place) expects \(fin) input features but receives \(n)") }
                 guard fout > 0 else { throw ArchitectureError("\(place) needs a positive output size") }
@@ -148,7 +158,7 @@ public struct Architecture: Sendable, Hashable {
             case let .linear(name, fin, fout):
                 return [ParameterSpec(name: "\(name).weight", shape: [fout, fin], fanIn: fin),
                         ParameterSpec(name: "\(name).bias", shape: [fout], fanIn: fin)]
-            case .relu, .maxPool2d, .flatten:
+            case .relu, .maxPool2d, .flatten, .digitSum:
                 return []
             }
         }
@@ -157,14 +167,17 @@ public struct Architecture: Sendable, Hashable {
     /// Total number of trainable floats.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
-    /// Multiply-adds × 2 for one sample's forward pass.
+    /// Multiply-adds × 2 for one sample's forward pass (the digit-sum head counts its convolution
+    /// of value distributions, at most 10 multiply-adds per location and class).
     public var forwardFLOPs: Int {
         guard let shapes = try? shapes() else { return 0 }
+        let inputs = [SampleShape.image(channels: 1, height: inputHeight, width: inputWidth)] + shapes
         var flops = 0
-        for (layer, out) in zip(layers, shapes) {
-            switch (layer, out) {
-            case let (.conv2d(_, cin, _, k, _), .image(c, h, w)): flops += 2 * c * h * w * cin * k * k
-            case let (.linear(_, fin, fout), _): flops += 2 * fin * fout
+        for (layer, (input, out)) in zip(layers, zip(inputs, shapes)) {
+            switch (layer, input, out) {
+            case let (.conv2d(_, cin, _, k, _), _, .image(c, h, w)): flops += 2 * c * h * w * cin * k * k
+            case let (.linear(_, fin, fout), _, _): flops += 2 * fin * fout
+            case let (.digitSum(classes), .image(_, h, w), _): flops += 2 * 10 * classes * h * w
             default: break
             }
         }

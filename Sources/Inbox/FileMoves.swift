@@ -28,9 +28,12 @@ enum FileMoves {
     }
 
     /// Moves `source` to `target` without ever replacing an existing `target`: `link` + `unlink`
-    /// for files, symbolic links, FIFOs and sockets; a checked `rename` for directories (which
-    /// cannot be hard-linked). Returns false when `target` is taken by something else. A `target`
-    /// that already is `source` (a move interrupted between link and unlink) completes the move.
+    /// for files, symbolic links, FIFOs and sockets. Directories cannot be hard-linked, and Linux
+    /// refuses to link another user's file the daemon may not write (`fs.protected_hardlinks`, the
+    /// usual case in a shared inbox): those are renamed after checking that `target` is free (the
+    /// sources are claimed, so only another daemon moving a batch of the same name could race).
+    /// Returns false when `target` is taken. A `target` that already is `source` (a move
+    /// interrupted between link and unlink) completes the move.
     static func moveNoReplace(_ source: String, to target: String) throws -> Bool {
         guard let from = try status(source) else { throw InboxError.system("move to \(target)", source, ENOENT) }
         if let to = try status(target) {
@@ -38,15 +41,15 @@ enum FileMoves {
             try removeIfPresent(source)
             return true
         }
-        if from.st_mode & S_IFMT == S_IFDIR {
-            guard rename(source, target) == 0 else { throw InboxError.system("rename to \(target)", source) }
-            return true
-        }
-        if link(source, target) != 0 {
+        if from.st_mode & S_IFMT != S_IFDIR {
+            if link(source, target) == 0 {
+                try removeIfPresent(source)
+                return true
+            }
             if errno == EEXIST { return false }
-            throw InboxError.system("link to \(target)", source)
+            guard errno == EPERM else { throw InboxError.system("link to \(target)", source) }
         }
-        try removeIfPresent(source)
+        guard rename(source, target) == 0 else { throw InboxError.system("rename to \(target)", source) }
         return true
     }
 

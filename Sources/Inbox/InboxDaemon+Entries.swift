@@ -5,6 +5,8 @@ import Watcher
 extension InboxDaemon {
     /// How long a file seen only by a scan must be unmodified before it counts as completely written.
     static let settleAge = 2.0
+    /// The same for a file created in place whose writer never closed it after writing.
+    static let inPlaceSettleAge = 60.0
     /// How often claims of dead daemons are looked for.
     static let adoptionInterval = Duration.seconds(10)
 
@@ -12,9 +14,9 @@ extension InboxDaemon {
     func observe(_ event: DirectoryEvent) async {
         switch event {
         case let .closedAfterWriting(name), let .movedIn(name):
-            await look(at: name.string, complete: true)
+            await look(at: name.string, after: .complete)
         case let .created(name):
-            await look(at: name.string, complete: false)
+            await look(at: name.string, after: .created)
         case .overflow:
             logger.warning("inotify queue overflowed; rescanning the inbox")
             await rescan()
@@ -30,8 +32,10 @@ extension InboxDaemon {
     /// Lists the inbox and looks at every entry (start-up backlog, overflow, re-watch).
     func rescan() async {
         let inbox = files.layout.inbox
+        // Close events may have been lost: every unsettled file now waits for quiet.
+        for name in unsettled.keys { unsettled[name] = .quiet }
         guard let entries = await perform("list the inbox", { try EntryStatus.all(in: inbox) }) else { return }
-        for (name, status) in entries { await settle(name, status: status, complete: false) }
+        for (name, status) in entries { await settle(name, status: status, event: nil) }
     }
 
     /// The 1 s clock: settles quiet files, looks at waiting labels, adopts dead daemons' claims.
@@ -40,7 +44,7 @@ extension InboxDaemon {
         for name in unsettled.keys.sorted() {
             let status = await perform("stat \(name)", { try EntryStatus.of(name, in: inbox) }) ?? nil
             guard let status else { unsettled[name] = nil; continue }
-            await settle(name, status: status, complete: false)
+            await settle(name, status: status, event: nil)
         }
         for name in waitingLabels.keys.sorted() { await considerLabels(name) }
         if clock.now - lastAdoption >= Self.adoptionInterval {
@@ -49,18 +53,26 @@ extension InboxDaemon {
         }
     }
 
-    /// Looks at entry `name` after an event; `complete` when the event says writing is over.
-    private func look(at name: String, complete: Bool) async {
+    /// Looks at entry `name` after an event.
+    private func look(at name: String, after event: EntryEvent) async {
         guard InboxName(name) != .ignored, !queued.contains(.batch(name)) else { return }
         let inbox = files.layout.inbox
         let status = await perform("stat \(name)", { try EntryStatus.of(name, in: inbox) }) ?? nil
         guard let status else { unsettled[name] = nil; return }
-        await settle(name, status: status, complete: complete)
+        await settle(name, status: status, event: event)
+    }
+
+    /// What an event said about an entry.
+    enum EntryEvent {
+        /// Closed after writing, or renamed in: complete.
+        case complete
+        /// Created: being written in place, or hard-linked in.
+        case created
     }
 
     /// Decides about an entry: non-regular entries go to failed/ at once; regular files are taken
-    /// once complete (an event said so, or unmodified for `settleAge` seconds).
-    private func settle(_ name: String, status: EntryStatus, complete: Bool) async {
+    /// once complete (an event said so, or unmodified long enough, see `Settling`).
+    private func settle(_ name: String, status: EntryStatus, event: EntryEvent?) async {
         let kind = InboxName(name)
         guard kind != .ignored, !queued.contains(.batch(name)), !queued.contains(.relabel(name)) else { return }
         if let irregularity = status.irregularity {
@@ -68,11 +80,20 @@ extension InboxDaemon {
             await reject(name, reason: "\(name) \(irregularity); sumd only reads regular files")
             return
         }
-        guard complete || status.age >= Self.settleAge else {
-            if unsettled[name] == nil { unsettled[name] = clock.now }
+        // A created file whose content is already old is a hard link (say, a batch given back by
+        // another daemon): complete. A fresh one is being written in place.
+        if event == .created, status.age < Self.settleAge { unsettled[name] = .writing }
+        if let retry = retryAfter[name], retry > clock.now {
+            unsettled[name] = unsettled[name] ?? .quiet  // Looked at again on the tick.
+            return
+        }
+        let settling = unsettled[name] ?? .quiet
+        guard event == .complete || status.age >= (settling == .writing ? Self.inPlaceSettleAge : Self.settleAge) else {
+            unsettled[name] = settling
             return
         }
         unsettled[name] = nil
+        retryAfter[name] = nil
         switch kind {
         case .images, .archive:
             enqueue(.batch(name))

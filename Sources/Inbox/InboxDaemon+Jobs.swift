@@ -76,7 +76,7 @@ extension InboxDaemon {
             logger.warning("bad batch moved to failed", metadata: ["batch.file": "\(inputs.displayName)", "error": "\(error)"])
             return nil
         case nil:
-            await perform("give back \(inputs.displayName)") { [files] in try files.release(inputs) }
+            await giveBack(inputs)
             return nil
         }
     }
@@ -115,8 +115,8 @@ extension InboxDaemon {
             try files.finish(inputs, outcome: outcome)
         }
         guard written != nil else {
-            // Disk full or similar: give the batch back so it is tried again.
-            await perform("give back \(job.inputs.displayName)") { [files, inputs = job.inputs] in try files.release(inputs) }
+            // Disk full or similar: give the batch back so it is tried again later.
+            await giveBack(job.inputs)
             return
         }
         var metadata: Logger.Metadata = [

@@ -29,10 +29,22 @@ final class InboxDaemon {
 
     var turns: [Turn] = []
     var queued: Set<Turn> = []
-    /// Regular files seen but not known to be completely written, with when they were first seen.
-    var unsettled: [String: ContinuousClock.Instant] = [:]
+    /// How a regular file not yet known to be completely written is waited for.
+    enum Settling {
+        /// Seen by a scan: complete once unmodified for `settleAge`.
+        case quiet
+        /// Created in place (`IN_CREATE` of a fresh file): complete when closed after writing;
+        /// failing that (a writer that never closes), once unmodified for `inPlaceSettleAge`.
+        case writing
+    }
+
+    /// Regular files seen but not known to be completely written.
+    var unsettled: [String: Settling] = [:]
     /// Settled labels waiting for their batch, with when they settled.
     var waitingLabels: [String: ContinuousClock.Instant] = [:]
+    /// Inputs given back after a daemon-side failure (say, a full disk), not taken again before the time.
+    var retryAfter: [String: ContinuousClock.Instant] = [:]
+    static let retryDelay = Duration.seconds(10)
     var jobs: [Int: BatchJob] = [:]
     var nextJobID = 0
     /// The job whose slice is on the compute thread.
@@ -118,6 +130,12 @@ final class InboxDaemon {
                 "model.checkpoint": "\(configuration.checkpoint.path)", "model.sha256": "\(model.sha256)", "error": "\(error)",
             ])
         }
+    }
+
+    /// Gives a batch back to the inbox after a daemon-side failure, to be tried again after `retryDelay`.
+    func giveBack(_ inputs: BatchInputs) async {
+        await perform("give back \(inputs.displayName)") { [files] in try files.release(inputs) }
+        for file in inputs.claimed { retryAfter[file.original] = clock.now + Self.retryDelay }
     }
 
     func enqueue(_ turn: Turn, first: Bool = false) {

@@ -1,3 +1,4 @@
+import ArrayFormats
 import Classifier
 import Foundation
 
@@ -24,7 +25,7 @@ extension InboxFiles {
     /// Removes reservations no claim of any daemon refers to (left when a daemon died between
     /// moving a finished batch's inputs and removing its reservation).
     func removeStaleReservations() throws {
-        try reservations.removeStale(keeping: Set(claims.allClaims().map(\.token)))
+        try reservations.removeStale { try Set(claims.allClaims().map(\.token)) }
     }
 
     private func resume(_ group: [ClaimedFile]) throws -> Resumption {

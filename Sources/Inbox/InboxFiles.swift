@@ -43,6 +43,7 @@ struct InboxFiles: Sendable {
         case orphan
     }
 
+    /// Decides about settled labels `name` of batch `batch` that have waited `waited` so far.
     func plan(labels name: String, batch: String, waited: Duration, grace: Duration) throws -> LabelsPlan {
         guard FileMoves.exists(layout.inbox + "/" + name) else { return .gone }
         for suffix in [".npy", ".npz"] {

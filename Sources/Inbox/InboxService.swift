@@ -24,8 +24,6 @@ public struct InboxService: Service {
         let configuration = configuration
         let io = BlockingQueue(label: "sumd.inbox.io")
         let compute = BlockingQueue(label: "sumd.inbox.compute")
-        let layout = InboxLayout(configuration)
-        try await io.run { try layout.prepare() }
         let model: ServingModel
         do {
             model = try await io.run {
@@ -35,6 +33,8 @@ public struct InboxService: Service {
         } catch {
             throw InboxError("cannot serve \(configuration.checkpoint.path): \(error)")
         }
+        let layout = InboxLayout(configuration)
+        try await io.run { try layout.prepare() }
         let claims = try await io.run { try ClaimDirectory(inbox: layout.inbox) }
         defer { claims.dispose() }
         let watcher = try await DirectoryWatcher(watching: FilePath(layout.inbox))
@@ -85,8 +85,9 @@ public struct InboxService: Service {
             }
             group.cancelAll()
         }
+        // Not waiting for the watcher's thread (it polls once a second): cancelling its consumer
+        // above asked it to stop, and the process is about to end.
         sink.finish()
-        await watcher.stop()
         if let failure = daemon.failure { throw failure }
         logger.notice("stopped")
     }

@@ -1,3 +1,4 @@
+import ArrayFormats
 import Classifier
 import Foundation
 
@@ -38,12 +39,21 @@ struct StemReservations: Sendable {
         return nil
     }
 
-    /// Removes reservations whose token is not in `live` (their batch finished but the daemon died
-    /// before removing the reservation).
-    func removeStale(keeping live: Set<String>) throws {
+    /// Removes reservations whose token no claim holds (their batch was finished, but the daemon
+    /// died before removing the reservation, which would block relabelling that stem).
+    ///
+    /// `liveTokens` is asked twice, after listing the reservations: a batch claims before it
+    /// reserves, and a claim moving between directories (adoption) cannot be missed by both looks.
+    func removeStale(liveTokens: () throws -> Set<String>) throws {
+        var stale: [(stem: String, token: String)] = []
         for stem in try FileMoves.names(in: directory) where !stem.hasPrefix(".") {
-            let token = try? String(contentsOfFile: directory + "/" + stem, encoding: .utf8)
-            if let token, !live.contains(token) { try FileMoves.removeIfPresent(directory + "/" + stem) }
+            if let token = try? String(contentsOfFile: directory + "/" + stem, encoding: .utf8) { stale.append((stem, token)) }
+        }
+        for pass in 0..<2 {
+            guard !stale.isEmpty else { return }
+            let live = try liveTokens()
+            stale.removeAll { live.contains($0.token) }
+            if pass == 1 { for reservation in stale { try FileMoves.removeIfPresent(directory + "/" + reservation.stem) } }
         }
     }
 

@@ -7,7 +7,7 @@ import Foundation
 /// One renderer owns its scratch buffers and is reused for many digits; it is not shared between
 /// threads (each worker makes its own).
 struct DigitRenderer {
-    static let side = 28
+    static let side = SumDatasetConfig.side
     private var pen = Pen(rng: SynthRandom(seed: 0))
     private var coverage = [Float](repeating: 0, count: side * side)
     private var blurred = [Float](repeating: 0, count: side * side)
@@ -92,7 +92,8 @@ struct DigitRenderer {
         }
     }
 
-    /// Softens the coverage with a partial 3×3 binomial blur, saturates the core of the strokes,
+    /// Softens the coverage with a partial 3×3 binomial blur, saturates the core of the strokes
+    /// (even thin blurred ones, as MNIST's always reach 255),
     /// varies the ink a little pixel by pixel and quantizes to bytes. The background stays exactly 0.
     private mutating func finish(rng: inout SynthRandom, into out: UnsafeMutablePointer<UInt8>) {
         let side = Self.side
@@ -116,10 +117,11 @@ struct DigitRenderer {
                         dst[y * side + x] = (1 - blur) * src[y * side + x] + blur * sum / 16
                     }
                 }
+                let scale = gain / max(dst.max() ?? 1, 1e-6)
                 for i in 0..<(side * side) {
                     let v = dst[i]
                     if v <= 0 { out[i] = 0; continue }
-                    let inked = min(v * gain * (1 + rng.wobble(0.08)), 1)
+                    let inked = min(v * scale * (1 + rng.wobble(0.08)), 1)
                     out[i] = UInt8((inked * 255).rounded())
                 }
             }

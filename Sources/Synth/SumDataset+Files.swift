@@ -14,8 +14,8 @@ extension SumDataset {
         }
         let imagesURL = directory.appendingPathComponent("images.npy")
         let labelsURL = directory.appendingPathComponent("labels.npy")
-        try AtomicFile.write(try NpyWriter.encode(images, shape: shape), to: imagesURL)
-        try AtomicFile.write(try NpyWriter.encode(labels, shape: [config.count]), to: labelsURL)
+        try DurableFile.write(try NpyWriter.encode(images, shape: shape), to: imagesURL)
+        try DurableFile.write(try NpyWriter.encode(labels, shape: [config.count]), to: labelsURL)
         return (imagesURL, labelsURL)
     }
 }

@@ -3,11 +3,11 @@ public struct SumDataset: Sendable {
     /// The settings it was made with.
     public let config: SumDatasetConfig
     /// Pixels, `(count, 28, 28 × slots)` row-major, 0 = black.
-    public internal(set) var images: [UInt8]
+    public let images: [UInt8]
     /// Sum of the digits in each image, `(count)`.
-    public internal(set) var labels: [Int64]
+    public let labels: [Int64]
     /// The digit placed in each slot, `(count, slots)`, or -1 for an empty slot.
-    public internal(set) var slotDigits: [Int8]
+    public let slotDigits: [Int8]
 
     /// NumPy shape of `images`: `[count, 28, 28 × slots]`.
     public var shape: [Int] { [config.count, config.height, config.width] }

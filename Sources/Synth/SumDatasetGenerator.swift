@@ -46,7 +46,8 @@ public struct SumDatasetGenerator: Sendable {
     }
 }
 
-/// Where workers write; each image's rows are written by exactly one worker.
+/// Where workers write. Sendable by construction: the buffers outlive `concurrentPerform`, and each
+/// image's pixels, label and slot digits are written by exactly one worker.
 private struct Output: @unchecked Sendable {
     let images: UnsafeMutablePointer<UInt8>
     let labels: UnsafeMutablePointer<Int64>

@@ -4,11 +4,11 @@
 /// `random(in:using:)` helpers, whose algorithms may change) keeps datasets byte-identical for a
 /// seed across runs and releases. Each image gets its own stream, derived from the dataset seed and
 /// the image index, so images can be generated in parallel without changing the result.
-public struct SynthRandom: RandomNumberGenerator, Sendable {
+struct SynthRandom: RandomNumberGenerator, Sendable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
     /// A generator for stream `stream` of `seed`; different streams are statistically independent.
-    public init(seed: UInt64, stream: UInt64 = 0) {
+    init(seed: UInt64, stream: UInt64 = 0) {
         var state = Self.mix(seed ^ Self.mix(stream &+ 0x6A09_E667_F3BC_C909))
         func splitMix() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
@@ -30,7 +30,7 @@ public struct SynthRandom: RandomNumberGenerator, Sendable {
 
     /// The next 64 random bits (xoshiro256**).
     @inline(__always)
-    public mutating func next() -> UInt64 {
+    mutating func next() -> UInt64 {
         let result = Self.rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17
         s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
@@ -41,36 +41,36 @@ public struct SynthRandom: RandomNumberGenerator, Sendable {
 
     /// A uniform integer in `0..<bound` (`bound` > 0), by the multiply-high method.
     @inline(__always)
-    public mutating func below(_ bound: Int) -> Int {
+    mutating func below(_ bound: Int) -> Int {
         Int(UInt64(bound).multipliedFullWidth(by: next()).high)
     }
 
     /// A uniform integer in `range`.
     @inline(__always)
-    public mutating func int(in range: ClosedRange<Int>) -> Int {
+    mutating func int(in range: ClosedRange<Int>) -> Int {
         range.lowerBound + below(range.upperBound - range.lowerBound + 1)
     }
 
     /// A uniform float in `[0, 1)` with 24 random bits.
     @inline(__always)
-    public mutating func unit() -> Float {
+    mutating func unit() -> Float {
         Float(next() >> 40) * 0x1p-24
     }
 
     /// A uniform float in `[lower, upper)`.
     @inline(__always)
-    public mutating func uniform(_ lower: Float, _ upper: Float) -> Float {
+    mutating func uniform(_ lower: Float, _ upper: Float) -> Float {
         lower + (upper - lower) * unit()
     }
 
     /// A float in `[-amplitude, amplitude]`, triangular (the sum of two uniforms), so small
     /// perturbations are more likely than large ones without the unbounded tails of a Gaussian.
     @inline(__always)
-    public mutating func wobble(_ amplitude: Float) -> Float {
+    mutating func wobble(_ amplitude: Float) -> Float {
         amplitude * (unit() + unit() - 1)
     }
 
     /// `true` with probability `probability`.
     @inline(__always)
-    public mutating func chance(_ probability: Float) -> Bool { unit() < probability }
+    mutating func chance(_ probability: Float) -> Bool { unit() < probability }
 }

@@ -14,7 +14,7 @@ struct BenchCommand: ParsableCommand {
     var workers: Int?
 
     @Option(help: "Largest chunk of images a worker runs at once during inference.")
-    var chunkSize: Int = 64
+    var chunkSize: Int = 32
 
     @Option(parsing: .upToNextOption, help: "Batch sizes to measure.")
     var batches: [Int] = [1, 64, 1024]
@@ -39,8 +39,8 @@ struct BenchCommand: ParsableCommand {
         let labels = (0..<largest).map { _ in generator.nextIndex(below: architecture.classes) }
         let flops = Double(architecture.forwardFLOPs)
         print("seed network \(architecture.inputHeight)×\(architecture.inputWidth), \(architecture.classes) classes, "
-            + String(format: "%.1f MFLOP/image, ", flops / 1e6) + "\(workers) worker(s), median of repeats"
-            + (quick ? " (quick)" : ""))
+            + String(format: "%.1f MFLOP/image, ", flops / 1e6) + "\(workers) worker(s), OpenBLAS \(blasCoreName), "
+            + "median of repeats" + (quick ? " (quick)" : ""))
         print("phase      batch     img/s   GFLOP/s   ms/batch")
 
         let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: workers)

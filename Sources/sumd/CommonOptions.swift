@@ -44,7 +44,7 @@ struct ComputeOptions: ParsableArguments {
     var workers: Int?
 
     @Option(help: "Images per chunk handed to a worker.")
-    var chunkSize: Int = 64
+    var chunkSize: Int = 32
 
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }

@@ -49,7 +49,8 @@ struct InspectCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    /// A layer the way PyTorch prints a module, e.g. `conv1: Conv2d(1, 32, kernel_size=3, padding=1)`.
+    /// A layer the way PyTorch prints a module, e.g. `conv1: Conv2d(1, 32, kernel_size=3, padding=1)`;
+    /// the digit-sum head (sumd's own, no PyTorch module) as `DigitSum(classes=46)`.
     static func describe(_ layer: Layer) -> String {
         switch layer {
         case let .conv2d(name, cin, cout, k, p): return "\(name): Conv2d(\(cin), \(cout), kernel_size=\(k), padding=\(p))"
@@ -57,6 +58,7 @@ struct InspectCommand: ParsableCommand {
         case let .maxPool2d(k): return "MaxPool2d(kernel_size=\(k))"
         case .flatten: return "Flatten()"
         case let .linear(name, fin, fout): return "\(name): Linear(in_features=\(fin), out_features=\(fout))"
+        case let .digitSum(classes): return "DigitSum(classes=\(classes))"
         }
     }
 }

@@ -1,3 +1,4 @@
+import ArrayFormats
 import ArgumentParser
 import Classifier
 import Foundation

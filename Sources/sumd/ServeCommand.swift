@@ -37,7 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
         checkpoint is loaded, the inbox watched and the backlog queued.
 
         Example:
-          sumd serve --inbox /srv/sumd/inbox --outbox /srv/sumd/outbox --checkpoint model.safetensors
+          sumd serve --inbox /srv/sumd/inbox --outbox /srv/sumd/outbox \\
+                     --checkpoint /srv/sumd/model.safetensors --labels-grace 120
         """
     )
 
@@ -47,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where reports and summary.csv are written (created if missing).", valueName: "dir"))
     var outbox: String
 
-    @Option(help: ArgumentHelp("The checkpoint to serve (.safetensors from `sumd train`); reread on SIGHUP.", valueName: "m"))
+    @Option(help: ArgumentHelp("The checkpoint to serve (.safetensors from `sumd train`); reread on SIGHUP.", valueName: "file"))
     var checkpoint: String
 
     @Option(help: ArgumentHelp("Where inputs go once reported (default: 'processed' beside the inbox; same file system).", valueName: "dir"))

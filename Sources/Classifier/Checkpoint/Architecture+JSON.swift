@@ -3,6 +3,7 @@ import Foundation
 /// The architecture as JSON for a checkpoint's `architecture` metadata, in PyTorch's vocabulary:
 /// `{"name": "seed", "input_height": 28, "input_width": 140, "layers": [{"type": "conv2d", "name": "conv1",
 /// "in_channels": 1, "out_channels": 32, "kernel": 3, "padding": 1}, {"type": "relu"}, …]}`.
+/// The digit-sum head is `{"type": "digit_sum", "classes": 46}`.
 extension Architecture {
     /// Compact JSON with sorted keys (so the same architecture always gives the same bytes).
     public func json() -> String {
@@ -15,6 +16,7 @@ extension Architecture {
             case .flatten: return ["type": "flatten"]
             case let .linear(name, fin, fout):
                 return ["type": "linear", "name": name, "in_features": fin, "out_features": fout]
+            case let .digitSum(classes): return ["type": "digit_sum", "classes": classes]
             }
         }
         let object: [String: Any] = ["name": name, "input_height": inputHeight, "input_width": inputWidth, "layers": layers]
@@ -53,8 +55,9 @@ extension Architecture {
             case "linear":
                 return .linear(name: try string(layer, "name", place), inFeatures: try integer(layer, "in_features", place),
                                outFeatures: try integer(layer, "out_features", place))
+            case "digit_sum": return .digitSum(classes: try integer(layer, "classes", place))
             case let other:
-                throw fail("\(place) has unknown type '\(other)' (sumd knows conv2d, relu, max_pool2d, flatten, linear)")
+                throw fail("\(place) has unknown type '\(other)' (this sumd knows conv2d, relu, max_pool2d, flatten, linear, digit_sum; a newer sumd may have written it)")
             }
         }
         do {

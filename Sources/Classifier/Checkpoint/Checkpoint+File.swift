@@ -50,7 +50,7 @@ extension Checkpoint {
 
     /// Writes the checkpoint atomically: a temporary file in the same directory, fsync, rename, fsync of the directory.
     public func write(to url: URL) throws {
-        try AtomicFile.write(encoded(), to: url)
+        try DurableFile.write(encoded(), to: url)
     }
 
     /// The checkpoint file's bytes (deterministic: equal checkpoints give equal bytes).

@@ -112,20 +112,14 @@ public struct ImageSet: Sendable {
         guard array.dtype.isFloatingPoint else { return }
         for index in target.indices where !target[index].isFinite {
             let image = range.lowerBound + index / pixels
-            throw DataError(source, "image \(image) has a \(target[index].isNaN ? "NaN" : "infinite") pixel; pixels must be finite")
+            throw DataError(source, "image \(image) has \(target[index].isNaN ? "a NaN" : "an infinite") pixel; pixels must be finite")
         }
     }
 
-    /// Scans every image for NaN or infinite pixels (float images only), a chunk at a time.
+    /// Scans every image for NaN or infinite pixels (float images only) without converting them.
     public func checkFinite() throws {
-        guard array.dtype.isFloatingPoint else { return }
-        let chunk = Swift.max(1, (1 << 20) / (height * width))
-        var buffer = [Float](repeating: 0, count: chunk * height * width)
-        try buffer.withUnsafeMutableBufferPointer { pointer in
-            for start in stride(from: 0, to: count, by: chunk) {
-                try fill(start..<Swift.min(start + chunk, count), into: pointer, scale: 1)
-            }
-        }
+        guard array.dtype.isFloatingPoint, let index = array.firstNonFinite() else { return }
+        throw DataError(source, "image \(index / (height * width)) has a NaN or infinite pixel; pixels must be finite")
     }
 
     static func describe(_ shape: [Int]) -> String {

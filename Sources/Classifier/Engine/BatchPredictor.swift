@@ -46,7 +46,7 @@ public struct BatchPredictor: Sendable {
 
     /// Class and confidence of images `0..<count`, in order. Rethrows the first error of `fill`
     /// (by chunk order); the remaining chunks are then skipped.
-    public func predict(count: Int, chunkSize: Int = 64, fill: Fill) throws -> [Prediction] {
+    public func predict(count: Int, chunkSize: Int = 32, fill: Fill) throws -> [Prediction] {
         guard count > 0 else { return [] }
         let classes = network.classes
         return try [Prediction](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -63,7 +63,7 @@ public struct BatchPredictor: Sendable {
     }
 
     /// Raw logits (`[count, classes]`, row-major) of images `0..<count`.
-    public func logits(count: Int, chunkSize: Int = 64, fill: Fill) throws -> [Float] {
+    public func logits(count: Int, chunkSize: Int = 32, fill: Fill) throws -> [Float] {
         guard count > 0 else { return [] }
         let classes = network.classes
         return try [Float](unsafeUninitializedCapacity: count * classes) { buffer, initialized in
@@ -76,18 +76,18 @@ public struct BatchPredictor: Sendable {
     }
 
     /// Predictions for images already in memory (`[count, H, W]` floats in [0, 1]).
-    public func predict(images: UnsafeBufferPointer<Float>, count: Int, chunkSize: Int = 64) -> [Prediction] {
+    public func predict(images: UnsafeBufferPointer<Float>, count: Int, chunkSize: Int = 32) -> [Prediction] {
         // `copying(from:)` cannot throw, so neither can this.
         try! predict(count: count, chunkSize: chunkSize, fill: copying(from: images, count: count))
     }
 
     /// Logits (`[count, classes]`) of images already in memory.
-    public func logits(images: UnsafeBufferPointer<Float>, count: Int, chunkSize: Int = 64) -> [Float] {
+    public func logits(images: UnsafeBufferPointer<Float>, count: Int, chunkSize: Int = 32) -> [Float] {
         try! logits(count: count, chunkSize: chunkSize, fill: copying(from: images, count: count))
     }
 
     /// Mean cross-entropy and correct count of images in memory against `labels` (each in `0..<classes`).
-    public func evaluate(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, chunkSize: Int = 64) throws -> Evaluation {
+    public func evaluate(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, chunkSize: Int = 32) throws -> Evaluation {
         try checkLabels(labels, count: count, classes: network.classes)
         guard count > 0 else { return Evaluation(loss: 0, correct: 0, count: 0) }
         let values = logits(images: images, count: count, chunkSize: chunkSize)

@@ -7,13 +7,15 @@ public struct InferenceNetwork: Sendable {
     let plan: NetworkPlan
     /// `plan.imageSteps` with each convolution + ReLU + max-pool fused into one step.
     let imageSteps: [InferenceStep]
+    /// Reordered weights of the blocked convolutions, back to back (see `packConvolutionWeights`).
+    let packed: [Float]
 
     /// Throws if the architecture cannot be executed (it is validated when parameters are built,
     /// so this only fails for hand-made inconsistent descriptions).
     public init(parameters: Parameters) throws {
         self.parameters = parameters
         plan = try NetworkPlan(parameters.architecture)
-        imageSteps = InferenceStep.fuse(plan.imageSteps)
+        (imageSteps, packed) = InferenceStep.fuse(plan.imageSteps, parameters: parameters.values)
     }
 
     public var architecture: Architecture { parameters.architecture }
@@ -24,7 +26,7 @@ public struct InferenceNetwork: Sendable {
 
     /// Buffers for forwarding up to `maxBatch` images at a time on one thread.
     public func makeWorkspace(maxBatch: Int) -> InferenceWorkspace {
-        InferenceWorkspace(plan: plan, maxBatch: maxBatch)
+        InferenceWorkspace(plan: plan, steps: imageSteps, maxBatch: maxBatch)
     }
 
     /// Logits (`[count, classes]`) of `count` images (`[count, H, W]`, already scaled to [0, 1]).
@@ -49,29 +51,8 @@ public struct InferenceNetwork: Sendable {
     ) {
         var features = input
         if !plan.imageSteps.isEmpty {
-            let last = imageSteps.count - 1
-            for image in 0..<count {
-                var source = input + image * plan.inputCount
-                for (index, step) in imageSteps.enumerated() {
-                    let target = index == last
-                        ? workspace.features.base + image * plan.featureCount
-                        : workspace.imageBuffers[index & 1].base
-                    switch step {
-                    case let .plain(.convolution(g, relu)):
-                        convolutionForward(g, epilogue: relu ? .biasRelu : .bias, parameters: parameters, input: source,
-                                           output: target, scratch: workspace.scratch.base)
-                    case let .plain(.maxPool(g)):
-                        maxPoolForward(g, input: source, output: target, argmax: nil)
-                    case let .plain(.relu(n)):
-                        reluForward(source, target, count: n)
-                    case let .convolutionPool(g, pool):
-                        let raw = workspace.convolutionOutput.base
-                        convolutionForward(g, epilogue: .none, parameters: parameters, input: source, output: raw,
-                                           scratch: workspace.scratch.base)
-                        maxPoolBiasRelu(pool, bias: parameters + g.bias, input: raw, output: target)
-                    }
-                    source = UnsafePointer(target)
-                }
+            packed.withUnsafeBufferPointer { packed in
+                forwardImages(parameters: parameters, packed: packed.baseAddress, input: input, count: count, workspace: workspace)
             }
             features = UnsafePointer(workspace.features.base)
         }
@@ -81,11 +62,51 @@ public struct InferenceNetwork: Sendable {
             let target = index == last ? logits : workspace.vectorBuffers[index & 1].base
             switch step {
             case let .dense(g, relu):
-                denseForward(g, relu: relu, parameters: parameters, input: source, output: target, rows: count)
+                blockedDenseForward(g, relu: relu, parameters: parameters, input: source, output: target, rows: count)
             case let .relu(n):
                 reluForward(source, target, count: n * count)
+            case let .digitSum(g):
+                digitSumForward(g, input: source, output: target, rows: count, scratch: workspace.digitSumScratch.base)
             }
             source = UnsafePointer(target)
+        }
+    }
+
+    /// The per-image steps of `count` images, ending in `workspace.features`.
+    private func forwardImages(
+        parameters: UnsafePointer<Float>, packed: UnsafePointer<Float>?, input: UnsafePointer<Float>, count: Int,
+        workspace: InferenceWorkspace
+    ) {
+        let last = imageSteps.count - 1
+        for image in 0..<count {
+            var source = input + image * plan.inputCount
+            for (index, step) in imageSteps.enumerated() {
+                let target = index == last
+                    ? workspace.features.base + image * plan.featureCount
+                    : workspace.imageBuffers[index & 1].base
+                switch step {
+                case let .plain(.convolution(g, relu)):
+                    convolutionForward(g, epilogue: relu ? .biasRelu : .bias, parameters: parameters, input: source,
+                                       output: target, scratch: workspace.scratch.base)
+                case let .plain(.maxPool(g)):
+                    maxPoolForward(g, input: source, output: target, argmax: nil)
+                case let .plain(.relu(n)):
+                    reluForward(source, target, count: n)
+                case let .convolutionPool(g, pool):
+                    let raw = workspace.convolutionOutput.base
+                    convolutionForward(g, epilogue: .none, parameters: parameters, input: source, output: raw,
+                                       scratch: workspace.scratch.base)
+                    maxPoolBiasRelu(pool, bias: parameters + g.bias, input: raw, rowStride: g.outWidth,
+                                    planeStride: g.outPlane, output: target)
+                case let .blockedConvolutionPool(g, layout, weights, pool):
+                    let raw = workspace.convolutionOutput.base
+                    blockedConvolution(g, layout: layout, packedWeights: packed! + weights, input: source,
+                                       padded: workspace.scratch.base, output: raw)
+                    maxPoolBiasRelu(pool, bias: parameters + g.bias, input: raw, rowStride: layout.rowStride,
+                                    planeStride: layout.planeStride, output: target)
+                }
+                source = UnsafePointer(target)
+            }
         }
     }
 }
@@ -103,12 +124,14 @@ public final class InferenceWorkspace: @unchecked Sendable {
     let features: FloatStorage
     /// Ping-pong `[maxBatch, width]` outputs of the vector steps before the logits.
     let vectorBuffers: [FloatStorage]
-    /// im2col matrix or padded input of the largest convolution.
+    /// im2col matrix or zero-padded input of the largest convolution.
     let scratch: FloatStorage
     /// Raw output of a convolution that is pooled next.
     let convolutionOutput: FloatStorage
+    /// The digit-sum head's per-image scratch.
+    let digitSumScratch: DoubleStorage
 
-    init(plan: NetworkPlan, maxBatch: Int) {
+    init(plan: NetworkPlan, steps: [InferenceStep], maxBatch: Int) {
         precondition(maxBatch > 0, "a workspace needs room for at least one image")
         self.maxBatch = maxBatch
         featureCount = plan.featureCount
@@ -117,8 +140,13 @@ public final class InferenceWorkspace: @unchecked Sendable {
         features = FloatStorage(count: plan.imageSteps.isEmpty ? 0 : maxBatch * plan.featureCount)
         let vectorWidth = plan.vectorSteps.map(\.outCount).max() ?? 0
         vectorBuffers = [FloatStorage(count: maxBatch * vectorWidth), FloatStorage(count: maxBatch * vectorWidth)]
-        scratch = FloatStorage(count: plan.convolutionScratch)
-        convolutionOutput = FloatStorage(count: imageWidth)
+        let blocked = steps.compactMap { step -> BlockedLayout? in
+            if case let .blockedConvolutionPool(_, layout, _, _) = step { return layout }
+            return nil
+        }
+        scratch = FloatStorage(count: max(plan.convolutionScratch, blocked.map(\.paddedCount).max() ?? 0))
+        convolutionOutput = FloatStorage(count: max(imageWidth, blocked.map(\.outputCount).max() ?? 0))
+        digitSumScratch = DoubleStorage(count: plan.digitSumScratch)
     }
 }
 
@@ -127,19 +155,32 @@ public final class InferenceWorkspace: @unchecked Sendable {
 enum InferenceStep: Sendable {
     case plain(ImageStep)
     case convolutionPool(ConvolutionGeometry, PoolGeometry)
+    /// As `convolutionPool`, computed by `blockedConvolution` with weights at this offset of the packed array.
+    case blockedConvolutionPool(ConvolutionGeometry, BlockedLayout, packedOffset: Int, PoolGeometry)
 
-    static func fuse(_ steps: [ImageStep]) -> [InferenceStep] {
+    /// The fused steps, and the packed weights their blocked convolutions read.
+    static func fuse(_ steps: [ImageStep], parameters: [Float]) -> ([InferenceStep], [Float]) {
         var result: [InferenceStep] = []
+        var packed: [Float] = []
         var index = 0
         while index < steps.count {
             if case let .convolution(g, true) = steps[index], index + 1 < steps.count, case let .maxPool(pool) = steps[index + 1] {
-                result.append(.convolutionPool(g, pool))
+                if BlockedLayout.applies(to: g) {
+                    result.append(.blockedConvolutionPool(g, BlockedLayout(g), packedOffset: packed.count, pool))
+                    let offset = packed.count
+                    packed += [Float](repeating: 0, count: g.patchSize * g.outChannels)
+                    parameters.withUnsafeBufferPointer { source in
+                        packed.withUnsafeMutableBufferPointer { packConvolutionWeights(g, parameters: source.baseAddress!, into: $0.baseAddress! + offset) }
+                    }
+                } else {
+                    result.append(.convolutionPool(g, pool))
+                }
                 index += 2
             } else {
                 result.append(.plain(steps[index]))
                 index += 1
             }
         }
-        return result
+        return (result, packed)
     }
 }

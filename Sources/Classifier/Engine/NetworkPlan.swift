@@ -48,11 +48,14 @@ enum VectorStep: Sendable {
     /// Linear layer, followed by ReLU when `relu` (the architecture's next layer).
     case dense(DenseGeometry, relu: Bool)
     case relu(count: Int)
+    /// `[11, L]` logits per sample → log-probabilities of the sum (`DigitSumKernels.swift`).
+    case digitSum(DigitSumGeometry)
 
     var outCount: Int {
         switch self {
         case let .dense(g, _): return g.outFeatures
         case let .relu(count): return count
+        case let .digitSum(g): return g.classes
         }
     }
 }
@@ -109,6 +112,9 @@ struct NetworkPlan: Sendable {
                 let g = DenseGeometry(inFeatures: fin, outFeatures: fout, weight: offset, bias: offset + fin * fout)
                 offset = g.bias + fout
                 vectorSteps.append(.dense(g, relu: false))
+            case let (.digitSum(classes), .image(_, h, w), _):
+                flattened = true
+                vectorSteps.append(.digitSum(DigitSumGeometry(locations: h * w, classes: classes)))
             default:
                 throw EngineError("layer \(layer) cannot follow a sample of shape \(shape)")
             }
@@ -118,13 +124,19 @@ struct NetworkPlan: Sendable {
         precondition(offset == parameterCount, "parameter offsets disagree with Architecture.parameters")
     }
 
-    /// Floats of scratch the largest convolution needs: its im2col matrix, or its zero-padded input
-    /// when it is computed directly.
+    /// Doubles of scratch the largest digit-sum head needs for one image.
+    var digitSumScratch: Int {
+        vectorSteps.reduce(0) { result, step in
+            guard case let .digitSum(g) = step else { return result }
+            return max(result, g.scratchCount)
+        }
+    }
+
+    /// Floats of the largest im2col matrix of any convolution.
     var convolutionScratch: Int {
         imageSteps.reduce(0) { result, step in
             guard case let .convolution(g, _) = step else { return result }
-            let padded = g.inChannels * (g.inHeight + 2 * g.padding) * (g.inWidth + 2 * g.padding)
-            return max(result, g.patchSize * g.outPlane, padded)
+            return max(result, g.patchSize * g.outPlane)
         }
     }
 }

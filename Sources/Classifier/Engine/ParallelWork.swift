@@ -42,6 +42,20 @@ final class FloatStorage {
     deinit { base.deallocate() }
 }
 
+/// An aligned, zeroed Double buffer (the digit-sum head's scratch), freed with its owner.
+final class DoubleStorage {
+    let base: UnsafeMutablePointer<Double>
+
+    init(count: Int) {
+        let count = max(count, 1)
+        base = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Double>.stride, alignment: 64)
+            .bindMemory(to: Double.self, capacity: count)
+        base.initialize(repeating: 0, count: count)
+    }
+
+    deinit { base.deallocate() }
+}
+
 /// An aligned `Int32` buffer (max-pool argmax indices), freed with its owner.
 final class IndexStorage {
     let base: UnsafeMutablePointer<Int32>

@@ -14,7 +14,8 @@ public struct Parameters: Sendable, Equatable {
 
     /// Freshly initialised parameters, the way PyTorch initialises `Conv2d` and `Linear`:
     /// weights and biases uniform in `±1/√fan_in` (Kaiming-uniform with a = √5), drawn in arena
-    /// order from a `SeededGenerator(seed:)`.
+    /// order from a `SeededGenerator(seed:)`. A convolution feeding a digit-sum head then gets a
+    /// prior on its "no digit" bias (`DigitSum.noDigitPriorBias(locations:)`).
     public init(architecture: Architecture, seed: UInt64) {
         self.init(layoutOf: architecture)
         var generator = SeededGenerator(seed: seed)
@@ -23,6 +24,18 @@ public struct Parameters: Sendable, Equatable {
             for index in range {
                 values[index] = generator.nextFloat(symmetricBound: bound)
             }
+        }
+        setDigitSumPriors()
+    }
+
+    /// A convolution that feeds a digit-sum head directly starts with its "no digit" bias at
+    /// `DigitSum.noDigitPriorBias(locations:)` (see there why).
+    private mutating func setDigitSumPriors() {
+        guard let shapes = try? architecture.shapes() else { return }
+        for (index, layer) in architecture.layers.enumerated() where index > 0 {
+            guard case .digitSum = layer, case let .conv2d(name, _, _, _, _) = architecture.layers[index - 1],
+                  case let .image(_, h, w) = shapes[index - 1], let bias = range(of: "\(name).bias") else { continue }
+            values[bias.lowerBound + DigitSum.noDigitChannel] = DigitSum.noDigitPriorBias(locations: h * w)
         }
     }
 

@@ -9,11 +9,14 @@ public struct StepResult: Sendable, Hashable {
 /// Trains a network with Adam, data-parallel over `workers` threads.
 ///
 /// Owns the parameters, the gradient arena and Adam's moments (each one contiguous array in
-/// `Parameters` order). A minibatch is split into `workers` fixed shards; each worker computes the
+/// `Parameters` order). A minibatch is split into `workers` fixed shards (a shard larger than
+/// `microBatchLimit` runs in micro-batches whose gradients add up); each worker computes the
 /// gradient of its shard's share of the batch-mean loss, and the shards' gradients are summed in
 /// worker order — so for a fixed seed and worker count every run gives bit-identical results.
+/// Different worker counts agree to rounding (about 1e-6 relative).
 ///
-/// Not thread-safe; `step` blocks the calling thread while the workers run.
+/// Not thread-safe; `step` blocks the calling thread while the workers run (call it from a
+/// dedicated thread, not from the Swift concurrency pool).
 public final class Trainer {
     public var architecture: Architecture { parameters.architecture }
     /// The current parameters (a value: take a copy to checkpoint or to build an `InferenceNetwork`).
@@ -118,7 +121,7 @@ public final class Trainer {
 
     /// Mean loss and correct count of a labelled set with the current parameters (no gradients),
     /// on the same number of workers.
-    public func evaluate(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, chunkSize: Int = 64) throws -> Evaluation {
+    public func evaluate(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, chunkSize: Int = 32) throws -> Evaluation {
         try BatchPredictor(network: InferenceNetwork(parameters: parameters), workers: workers)
             .evaluate(images: images, labels: labels, count: count, chunkSize: chunkSize)
     }

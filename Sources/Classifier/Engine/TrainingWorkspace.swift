@@ -18,8 +18,16 @@ final class TrainingWorkspace: @unchecked Sendable {
     /// Ping-pong gradients of the shard's vectors (the first step back from the logits lands in [0]).
     let vectorGradients: [FloatStorage]
     let scratch: FloatStorage
+    /// Per image step: which parts of a convolution run on the blocked kernels (nil: not a convolution).
+    let blocked: [BlockedConvolutionSteps?]
+    /// Packed weights of the blocked kernels, refreshed from the parameters at the start of each `run`.
+    let packed: FloatStorage
+    /// A blocked kernel's raw output, or a gradient spread into the blocked layout.
+    let blockedOutput: FloatStorage
     /// This worker's gradient arena, in `Parameters` order.
     let gradients: FloatStorage
+    /// The digit-sum head's per-image scratch.
+    let digitSumScratch: DoubleStorage
 
     init(plan: NetworkPlan, capacity: Int) {
         self.plan = plan
@@ -34,8 +42,17 @@ final class TrainingWorkspace: @unchecked Sendable {
         imageGradients = [FloatStorage(count: imageWidth), FloatStorage(count: imageWidth)]
         let vectorWidth = max(plan.featureCount, plan.vectorSteps.map(\.outCount).max() ?? 0)
         vectorGradients = [FloatStorage(count: capacity * vectorWidth), FloatStorage(count: capacity * vectorWidth)]
-        scratch = FloatStorage(count: plan.convolutionScratch)
+        var packedCount = 0
+        blocked = plan.imageSteps.map { step in
+            guard case let .convolution(g, _) = step else { return nil }
+            return BlockedConvolutionSteps(g, packedCount: &packedCount)
+        }
+        packed = FloatStorage(count: packedCount)
+        let layouts = blocked.flatMap { steps in [steps?.layout, steps?.inputGradient?.layout].compactMap { $0 } }
+        scratch = FloatStorage(count: max(plan.convolutionScratch, layouts.map(\.paddedCount).max() ?? 0))
+        blockedOutput = FloatStorage(count: layouts.map(\.outputCount).max() ?? 0)
         gradients = FloatStorage(count: plan.parameterCount)
+        digitSumScratch = DoubleStorage(count: plan.digitSumScratch)
     }
 
     /// Forward and backward over `rows` images, `capacity` at a time: overwrites `gradients` with
@@ -44,6 +61,15 @@ final class TrainingWorkspace: @unchecked Sendable {
         parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, scale: Float
     ) -> (lossSum: Double, correct: Int) {
         gradients.base.update(repeating: 0, count: plan.parameterCount)
+        for (step, blocked) in zip(plan.imageSteps, blocked) {
+            guard case let .convolution(g, _) = step, let blocked else { continue }
+            if let offset = blocked.forwardWeights {
+                packConvolutionWeights(g, parameters: parameters, into: packed.base + offset)
+            }
+            if let (_, _, offset) = blocked.inputGradient {
+                packInputGradientWeights(g, parameters: parameters, into: packed.base + offset)
+            }
+        }
         var lossSum = 0.0, correct = 0
         for start in stride(from: 0, to: rows, by: capacity) {
             let part = accumulate(parameters: parameters, images: images + start * plan.inputCount, labels: labels + start,
@@ -76,8 +102,15 @@ final class TrainingWorkspace: @unchecked Sendable {
                 let target = imageActivations[index].base + image * step.outCount
                 switch step {
                 case let .convolution(g, relu):
-                    convolutionForward(g, epilogue: relu ? .biasRelu : .bias, parameters: parameters, input: source, output: target,
-                                       scratch: scratch.base)
+                    if let blocked = blocked[index], let offset = blocked.forwardWeights {
+                        blockedConvolution(g, layout: blocked.layout, packedWeights: packed.base + offset, input: source,
+                                           padded: scratch.base, output: blockedOutput.base)
+                        unpackBlocked(g, layout: blocked.layout, raw: blockedOutput.base, bias: parameters + g.bias, relu: relu,
+                                      output: target)
+                    } else {
+                        convolutionForward(g, epilogue: relu ? .biasRelu : .bias, parameters: parameters, input: source, output: target,
+                                           scratch: scratch.base)
+                    }
                 case let .maxPool(g):
                     maxPoolForward(g, input: source, output: target, argmax: argmax[index].base + image * step.outCount)
                 case let .relu(n):
@@ -94,9 +127,11 @@ final class TrainingWorkspace: @unchecked Sendable {
             let target = vectorActivations[index].base
             switch step {
             case let .dense(g, relu):
-                denseForward(g, relu: relu, parameters: parameters, input: source, output: target, rows: rows)
+                blockedDenseForward(g, relu: relu, parameters: parameters, input: source, output: target, rows: rows)
             case let .relu(n):
                 reluForward(source, target, count: n * rows)
+            case let .digitSum(g):
+                digitSumForward(g, input: source, output: target, rows: rows, scratch: digitSumScratch.base)
             }
             source = UnsafePointer(target)
         }
@@ -120,9 +155,39 @@ final class TrainingWorkspace: @unchecked Sendable {
                 current = 1 - current
             case let .relu(n):
                 reluMask(output, activation: activation, count: rows * n)
+            case let .digitSum(g):
+                guard needsInputGradient else { continue }
+                digitSumBackward(g, input: input, outputGradient: output, inputGradient: vectorGradients[1 - current].base,
+                                 rows: rows, scratch: digitSumScratch.base)
+                current = 1 - current
             }
         }
         return plan.imageSteps.isEmpty ? nil : vectorGradients[current].base
+    }
+
+    /// Bias, weight and (if `inputGradient` is given) input gradients of one convolution for one image.
+    private func convolutionBackward(
+        _ g: ConvolutionGeometry, steps: BlockedConvolutionSteps, parameters: UnsafePointer<Float>, input: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?
+    ) {
+        convolutionBiasGradient(g, outputGradient: outputGradient, gradients: gradients.base)
+        if steps.blockedWeightGradient {
+            padInput(g, layout: steps.layout, input: input, padded: scratch.base)
+            spreadGradient(g, layout: steps.layout, dense: outputGradient, into: blockedOutput.base)
+            blockedWeightGradient(g, layout: steps.layout, outputGradient: blockedOutput.base, padded: scratch.base,
+                                  gradients: gradients.base)
+        } else {
+            convolutionWeightGradient(g, input: input, outputGradient: outputGradient, gradients: gradients.base, columns: scratch.base)
+        }
+        guard let inputGradient else { return }
+        if let (transposed, layout, offset) = steps.inputGradient {
+            blockedConvolution(transposed, layout: layout, packedWeights: packed.base + offset, input: outputGradient,
+                               padded: scratch.base, output: blockedOutput.base)
+            unpackBlocked(transposed, layout: layout, raw: blockedOutput.base, bias: nil, relu: false, output: inputGradient)
+        } else {
+            convolutionInputGradient(g, parameters: parameters, outputGradient: outputGradient, inputGradient: inputGradient,
+                                     columns: scratch.base)
+        }
     }
 
     private func backwardImages(parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, featureGradient: UnsafeMutablePointer<Float>?, rows: Int) {
@@ -140,8 +205,8 @@ final class TrainingWorkspace: @unchecked Sendable {
                 switch step {
                 case let .convolution(g, relu):
                     if relu { reluMask(output, activation: activation, count: g.outCount) }
-                    convolutionBackward(g, parameters: parameters, gradients: gradients.base, input: input,
-                                        outputGradient: output, inputGradient: index == 0 ? nil : target, columns: scratch.base)
+                    convolutionBackward(g, steps: blocked[index]!, parameters: parameters, input: input, outputGradient: output,
+                                        inputGradient: index == 0 ? nil : target)
                 case let .maxPool(g):
                     maxPoolBackward(g, argmax: argmax[index].base + image * step.outCount, outputGradient: output, inputGradient: target)
                 case let .relu(n):
@@ -151,6 +216,32 @@ final class TrainingWorkspace: @unchecked Sendable {
                 output = target
                 next = 1 - next
             }
+        }
+    }
+}
+
+/// Which parts of one convolution layer run on the blocked kernels, and where their packed
+/// weights live in the workspace's `packed` buffer.
+struct BlockedConvolutionSteps {
+    /// The forward kernel's layout (also used by the weight gradient).
+    var layout: BlockedLayout
+    /// Offset of the packed forward weights, if the forward pass is blocked.
+    var forwardWeights: Int?
+    var blockedWeightGradient: Bool
+    /// The dInput convolution, its layout and the offset of its packed weights, if blocked.
+    var inputGradient: (geometry: ConvolutionGeometry, layout: BlockedLayout, weights: Int)?
+
+    init(_ g: ConvolutionGeometry, packedCount: inout Int) {
+        layout = BlockedLayout(g)
+        if BlockedLayout.applies(to: g) {
+            forwardWeights = packedCount
+            packedCount += g.patchSize * g.outChannels
+        }
+        blockedWeightGradient = blockedWeightGradientApplies(g)
+        if blockedInputGradientApplies(g) {
+            let transposed = inputGradientGeometry(g)
+            inputGradient = (transposed, BlockedLayout(transposed), packedCount)
+            packedCount += transposed.patchSize * transposed.outChannels
         }
     }
 }

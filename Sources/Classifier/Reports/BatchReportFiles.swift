@@ -1,3 +1,4 @@
+import ArrayFormats
 import Foundation
 
 /// Writes a batch's CSV reports into a directory, each file atomically and durably.

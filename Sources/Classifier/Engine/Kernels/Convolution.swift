@@ -59,18 +59,13 @@ enum ConvolutionEpilogue {
     case biasRelu
 }
 
-/// Forward convolution of one image: `output` (`[Cout, OH, OW]`) = W ⋆ input, then the epilogue.
-///
-/// One-channel 3×3 (the seed's first layer: K = 9 makes a poor GEMM) is computed directly,
-/// vectorised along rows; everything else as an OpenBLAS GEMM `W[Cout, K] · im2col[K, OH·OW]`.
+/// Forward convolution of one image as an OpenBLAS GEMM `W[Cout, K] · im2col[K, OH·OW]`:
+/// `output` (`[Cout, OH, OW]`) = W ⋆ input, then the epilogue. (Layers with a multiple of 8
+/// output channels use `blockedConvolution` instead.)
 func convolutionForward(
     _ g: ConvolutionGeometry, epilogue: ConvolutionEpilogue, parameters: UnsafePointer<Float>,
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
 ) {
-    if g.inChannels == 1 && g.kernel == 3 && g.outWidth >= 16 {
-        directConvolution3x3(g, epilogue: epilogue, parameters: parameters, input: input, output: output, padded: scratch)
-        return
-    }
     im2col(g, input: input, columns: scratch)
     gemm(transposeA: false, transposeB: false, m: g.outChannels, n: g.outPlane, k: g.patchSize,
          a: parameters + g.weight, lda: g.patchSize, b: scratch, ldb: g.outPlane, beta: 0, c: output, ldc: g.outPlane)
@@ -93,77 +88,32 @@ func addBias(_ bias: UnsafePointer<Float>, to output: UnsafeMutablePointer<Float
     }
 }
 
-/// Direct 3×3 convolution of a one-channel image (outputs at least 16 wide): copies the input into
-/// a zero-padded plane, then computes each output row 16 columns at a time in registers with the
-/// nine weights held in broadcast registers (the last block overlaps the one before it,
-/// recomputing a few identical values, so there is no scalar tail).
-private func directConvolution3x3(
-    _ g: ConvolutionGeometry, epilogue: ConvolutionEpilogue, parameters: UnsafePointer<Float>,
-    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, padded: UnsafeMutablePointer<Float>
-) {
-    typealias Vector = SIMD16<Float>
-    let p = g.padding, ow = g.outWidth, oh = g.outHeight
-    let ph = g.inHeight &+ 2 &* p, pw = g.inWidth &+ 2 &* p
-    padded.update(repeating: 0, count: ph &* pw)
-    for i in 0..<g.inHeight {
-        let target = padded + ((i &+ p) &* pw &+ p)
-        target.update(from: input + i &* g.inWidth, count: g.inWidth)
-    }
-    let raw = UnsafeRawPointer(padded), stride = MemoryLayout<Float>.stride
+/// Adds Σ dOutput over each channel's plane to the bias gradient (`gradients + g.bias`).
+/// `outputGradient` (`[Cout, OH·OW]`) must already include the ReLU mask.
+func convolutionBiasGradient(_ g: ConvolutionGeometry, outputGradient: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>) {
     for o in 0..<g.outChannels {
-        let w = parameters + (g.weight &+ o &* 9)
-        let w0 = Vector(repeating: w[0]), w1 = Vector(repeating: w[1]), w2 = Vector(repeating: w[2])
-        let w3 = Vector(repeating: w[3]), w4 = Vector(repeating: w[4]), w5 = Vector(repeating: w[5])
-        let w6 = Vector(repeating: w[6]), w7 = Vector(repeating: w[7]), w8 = Vector(repeating: w[8])
-        let bias = Vector(repeating: epilogue == .none ? 0 : parameters[g.bias &+ o])
-        let plane = UnsafeMutableRawPointer(output + (o &* oh &* ow))
-        for oi in 0..<oh {
-            let r0 = raw + (oi &* pw &* stride), r1 = r0 + (pw &* stride), r2 = r1 + (pw &* stride)
-            let out = plane + (oi &* ow &* stride)
-            var column = 0
-            while column < ow {
-                let x = min(column, ow &- Vector.scalarCount) &* stride
-                var sum = bias
-                sum.addProduct(w0, r0.loadUnaligned(fromByteOffset: x, as: Vector.self))
-                sum.addProduct(w1, r0.loadUnaligned(fromByteOffset: x &+ stride, as: Vector.self))
-                sum.addProduct(w2, r0.loadUnaligned(fromByteOffset: x &+ 2 &* stride, as: Vector.self))
-                sum.addProduct(w3, r1.loadUnaligned(fromByteOffset: x, as: Vector.self))
-                sum.addProduct(w4, r1.loadUnaligned(fromByteOffset: x &+ stride, as: Vector.self))
-                sum.addProduct(w5, r1.loadUnaligned(fromByteOffset: x &+ 2 &* stride, as: Vector.self))
-                sum.addProduct(w6, r2.loadUnaligned(fromByteOffset: x, as: Vector.self))
-                sum.addProduct(w7, r2.loadUnaligned(fromByteOffset: x &+ stride, as: Vector.self))
-                sum.addProduct(w8, r2.loadUnaligned(fromByteOffset: x &+ 2 &* stride, as: Vector.self))
-                if epilogue == .biasRelu { sum.replace(with: 0, where: sum .< 0) }
-                out.storeBytes(of: sum, toByteOffset: x, as: Vector.self)
-                column = x / stride &+ Vector.scalarCount
-            }
-        }
+        gradients[g.bias + o] += vectorSum(outputGradient + o * g.outPlane, count: g.outPlane)
     }
 }
 
-/// Backward convolution of one image. `outputGradient` (`[Cout, OH·OW]`) must already include the
-/// ReLU mask. Accumulates into the weight and bias gradients in `gradients` (arena layout) and, if
-/// `inputGradient` is given, overwrites it with dLoss/dInput. `columns` holds `K·OH·OW` floats.
-func convolutionBackward(
-    _ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>,
-    input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-    inputGradient: UnsafeMutablePointer<Float>?, columns: UnsafeMutablePointer<Float>
+/// Accumulates dW += dOutput · im2col(input)ᵀ (`[Cout, K]` at `gradients + g.weight`) with OpenBLAS.
+/// `columns` holds `K·OH·OW` floats.
+func convolutionWeightGradient(
+    _ g: ConvolutionGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+    gradients: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>
 ) {
-    let plane = g.outPlane, patch = g.patchSize
-    let biasGradient = gradients + g.bias
-    for o in 0..<g.outChannels {
-        let row = outputGradient + o * plane
-        var sum: Float = 0
-        for i in 0..<plane { sum += row[i] }
-        biasGradient[o] += sum
-    }
     im2col(g, input: input, columns: columns)
-    // dW[Cout, K] += dY[Cout, P] · colᵀ[P, K]
-    gemm(transposeA: false, transposeB: true, m: g.outChannels, n: patch, k: plane,
-         a: outputGradient, lda: plane, b: columns, ldb: plane, beta: 1, c: gradients + g.weight, ldc: patch)
-    guard let inputGradient else { return }
-    // dcol[K, P] = Wᵀ[K, Cout] · dY[Cout, P]
-    gemm(transposeA: true, transposeB: false, m: patch, n: plane, k: g.outChannels,
-         a: parameters + g.weight, lda: patch, b: outputGradient, ldb: plane, beta: 0, c: columns, ldc: plane)
+    gemm(transposeA: false, transposeB: true, m: g.outChannels, n: g.patchSize, k: g.outPlane,
+         a: outputGradient, lda: g.outPlane, b: columns, ldb: g.outPlane, beta: 1, c: gradients + g.weight, ldc: g.patchSize)
+}
+
+/// Overwrites `inputGradient` with dInput = col2im(Wᵀ · dOutput), with OpenBLAS.
+/// `columns` holds `K·OH·OW` floats.
+func convolutionInputGradient(
+    _ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+    inputGradient: UnsafeMutablePointer<Float>, columns: UnsafeMutablePointer<Float>
+) {
+    gemm(transposeA: true, transposeB: false, m: g.patchSize, n: g.outPlane, k: g.outChannels,
+         a: parameters + g.weight, lda: g.patchSize, b: outputGradient, ldb: g.outPlane, beta: 0, c: columns, ldc: g.outPlane)
     col2im(g, columns: columns, gradient: inputGradient)
 }

@@ -1,22 +1,5 @@
-/// Fully connected layer on a batch of row vectors: `Y[N, out] = X[N, in] · Wᵀ + b`.
-
-/// Forward: `output` = input · Wᵀ + b, then ReLU if asked.
-func denseForward(
-    _ g: DenseGeometry, relu: Bool, parameters: UnsafePointer<Float>,
-    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int
-) {
-    let out = g.outFeatures, bias = parameters + g.bias
-    gemm(transposeA: false, transposeB: true, m: rows, n: out, k: g.inFeatures,
-         a: input, lda: g.inFeatures, b: parameters + g.weight, ldb: g.inFeatures, beta: 0, c: output, ldc: out)
-    for r in 0..<rows {
-        let row = output + r * out
-        if relu {
-            for j in 0..<out { row[j] = max(row[j] + bias[j], 0) }
-        } else {
-            for j in 0..<out { row[j] += bias[j] }
-        }
-    }
-}
+/// Backward pass of a fully connected layer on a batch of row vectors (`Y[N, out] = X[N, in] · Wᵀ + b`),
+/// with OpenBLAS. The forward pass is `blockedDenseForward`.
 
 /// Backward: accumulates dW += dYᵀ·X and db += Σ dY into `gradients` (arena layout) and, if
 /// `inputGradient` is given, overwrites it with dY·W. `outputGradient` must include the ReLU mask.

@@ -1,4 +1,4 @@
-/// ReLU forward and the ReLU mask used by every backward pass.
+/// ReLU forward, the ReLU mask used by every backward pass, and a vectorised sum.
 
 /// `output[i] = max(input[i], 0)`.
 func reluForward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
@@ -8,5 +8,22 @@ func reluForward(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<F
 /// Zeroes `gradient[i]` where the ReLU output `activation[i]` is 0 (PyTorch: the gradient of ReLU
 /// at x ≤ 0 is 0, and x > 0 exactly when the output is positive).
 func reluMask(_ gradient: UnsafeMutablePointer<Float>, activation: UnsafePointer<Float>, count: Int) {
-    for i in 0..<count where !(activation[i] > 0) { gradient[i] = 0 }
+    for i in 0..<count { gradient[i] = activation[i] > 0 ? gradient[i] : 0 }
+}
+
+/// Σ values, sixteen lanes at a time (a strict left-to-right float sum cannot be vectorised).
+func vectorSum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+    typealias V = SIMD16<Float>
+    let raw = UnsafeRawPointer(values), size = MemoryLayout<Float>.stride
+    var lanes = V(), i = 0
+    while i &+ V.scalarCount <= count {
+        lanes += raw.loadUnaligned(fromByteOffset: i &* size, as: V.self)
+        i &+= V.scalarCount
+    }
+    var sum = lanes.sum()
+    while i < count {
+        sum += values[i]
+        i &+= 1
+    }
+    return sum
 }

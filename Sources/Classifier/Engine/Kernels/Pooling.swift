@@ -5,6 +5,10 @@
 func maxPoolForward(
     _ g: PoolGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?
 ) {
+    if g.kernel == 2 {
+        maxPool2x2Forward(g, input: input, output: output, argmax: argmax)
+        return
+    }
     let k = g.kernel, w = g.inWidth
     for c in 0..<g.channels {
         let channel = c * g.inHeight * w
@@ -27,6 +31,28 @@ func maxPoolForward(
     }
 }
 
+/// `maxPoolForward` for 2×2 windows, unrolled (the seed network's case).
+private func maxPool2x2Forward(
+    _ g: PoolGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?
+) {
+    let w = g.inWidth, ow = g.outWidth
+    for c in 0..<g.channels {
+        for oi in 0..<g.outHeight {
+            let top = (c &* g.inHeight &+ 2 &* oi) &* w, out = (c &* g.outHeight &+ oi) &* ow
+            for oj in 0..<ow {
+                // Candidates in row-major window order; a later one wins only if strictly larger.
+                let first = top &+ 2 &* oj
+                var best = first, value = input[first]
+                if input[first &+ 1] > value { best = first &+ 1; value = input[best] }
+                if input[first &+ w] > value { best = first &+ w; value = input[best] }
+                if input[first &+ w &+ 1] > value { best = first &+ w &+ 1; value = input[best] }
+                output[out &+ oj] = value
+                argmax?[out &+ oj] = Int32(truncatingIfNeeded: best)
+            }
+        }
+    }
+}
+
 /// Sends each output gradient to the input position recorded by `maxPoolForward`;
 /// `inputGradient` is overwritten (zero where no window's maximum was).
 func maxPoolBackward(
@@ -41,11 +67,15 @@ func maxPoolBackward(
 /// Inference-only max-pool fused with the bias and ReLU of the convolution before it:
 /// `output[c, i, j] = max(0, max(window) + bias[c])`, equal to pooling `relu(conv + bias)`
 /// because adding a constant and ReLU are monotone. Saves a pass over the convolution's output.
-func maxPoolBiasRelu(_ g: PoolGeometry, bias: UnsafePointer<Float>, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>) {
-    let k = g.kernel, w = g.inWidth, ow = g.outWidth
+/// The input is read with the given row and plane strides (a blocked convolution's layout).
+func maxPoolBiasRelu(
+    _ g: PoolGeometry, bias: UnsafePointer<Float>, input: UnsafePointer<Float>, rowStride w: Int, planeStride: Int,
+    output: UnsafeMutablePointer<Float>
+) {
+    let k = g.kernel, ow = g.outWidth
     for c in 0..<g.channels {
         let b = bias[c]
-        let channel = input + c * g.inHeight * w
+        let channel = input + c * planeStride
         for oi in 0..<g.outHeight {
             let out = output + (c * g.outHeight + oi) * ow
             let top = channel + oi * k * w

@@ -29,7 +29,7 @@ func softmaxCrossEntropy(
     return (lossSum, correct)
 }
 
-/// Mean-free loss sum and correct count only (no gradient), for evaluation.
+/// Summed loss and correct count only (no gradient), for evaluation.
 func crossEntropy(logits: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, classes: Int) -> (lossSum: Double, correct: Int) {
     var lossSum = 0.0, correct = 0
     for r in 0..<rows {

@@ -3,11 +3,6 @@ import Glibc
 #endif
 import Foundation
 
-/// Why a durable write failed: the call, the path and the system's reason.
-public struct DurableWriteError: Error, CustomStringConvertible {
-    public var description: String
-}
-
 /// Writes files so that a reader never sees a partial file under its final name, and the file
 /// survives a crash once the call returns: temporary name in the same directory, `fsync`,
 /// `rename`, then `fsync` of the directory.
@@ -87,7 +82,7 @@ public enum DurableFile {
         guard fsync(fd) == 0 else { throw failure("fsync directory", directory) }
     }
 
-    private static func failure(_ call: String, _ url: URL) -> DurableWriteError {
-        DurableWriteError(description: "\(url.path): cannot \(call): \(String(cString: strerror(errno)))")
+    private static func failure(_ call: String, _ url: URL) -> ArrayFormatError {
+        ArrayFormatError(url.path, "cannot \(call): \(String(cString: strerror(errno)))")
     }
 }

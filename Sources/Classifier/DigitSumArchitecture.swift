@@ -1,0 +1,31 @@
+extension Architecture {
+    /// A network that reads each digit and adds: `channels.count` blocks of Conv2d(k, padding k/2)
+    /// + ReLU + MaxPool2d(2), one more Conv2d(k) → `context` + ReLU (to widen each location's view
+    /// to a whole digit), a 1×1 Conv2d `head` → 11 logits per location (no digit, 0…9), and the
+    /// `digitSum` layer, whose outputs are `log P(sum = s)`.
+    ///
+    /// Nothing ties it to a layout: every cell of the final feature map may hold a digit, so it
+    /// serves rows of digits and digits anywhere in a square alike. With the defaults on 28×140 the
+    /// cells are 8 px apart (3×17 of them) and each sees 38×38 px.
+    public static func digitSum(
+        height: Int = 28, width: Int = 140, channels: [Int] = [32, 64, 64], context: Int = 64,
+        kernel: Int = 3, classes: Int = 46
+    ) throws -> Architecture {
+        guard kernel > 0, kernel % 2 == 1 else { throw ArchitectureError("kernel size must be odd and positive, got \(kernel)") }
+        guard !channels.isEmpty, channels.allSatisfy({ $0 > 0 }) else { throw ArchitectureError("channels must be positive, got \(channels)") }
+        guard context > 0 else { throw ArchitectureError("context width must be positive, got \(context)") }
+        guard classes >= 2 else { throw ArchitectureError("need at least 2 classes, got \(classes)") }
+        var layers: [Layer] = []
+        var inChannels = 1
+        for (index, outChannels) in channels.enumerated() {
+            layers += [.conv2d(name: "conv\(index + 1)", inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: kernel / 2),
+                       .relu, .maxPool2d(kernel: 2)]
+            inChannels = outChannels
+        }
+        layers += [.conv2d(name: "conv\(channels.count + 1)", inChannels: inChannels, outChannels: context, kernel: kernel, padding: kernel / 2),
+                   .relu,
+                   .conv2d(name: "head", inChannels: context, outChannels: DigitSum.symbols, kernel: 1, padding: 0),
+                   .digitSum(classes: classes)]
+        return try Architecture(name: "digitsum", inputHeight: height, inputWidth: width, layers: layers)
+    }
+}

@@ -1,0 +1,156 @@
+import Classifier
+import Foundation
+import Testing
+
+/// The digit-sum layer inside the engine: architecture and checkpoint JSON, the forward pass
+/// against `DigitSum` in Double, the trainer's gradients against finite differences, and the prior.
+@Suite("Digit-sum layer in the engine")
+struct DigitSumEngineTests {
+    @Test func architectureShapesAndJSON() throws {
+        let architecture = try Architecture.digitSum(height: 28, width: 140, classes: 46)
+        let shapes = try architecture.shapes()
+        #expect(shapes[shapes.count - 2] == .image(channels: 11, height: 3, width: 17))
+        #expect(shapes.last == .vector(46))
+        #expect(architecture.classes == 46)
+        #expect(architecture.parameters.map(\.name).suffix(2) == ["head.weight", "head.bias"])
+        let json = architecture.json()
+        #expect(json.contains(#"{"classes":46,"type":"digit_sum"}"#))
+        #expect(try Architecture(json: json, source: "m.safetensors") == architecture)
+
+        let square = try Architecture.digitSum(height: 64, width: 64, channels: [16, 32, 32], context: 32, classes: 37)
+        #expect(try square.shapes().last == .vector(37))
+        #expect(try square.shapes()[square.layers.count - 2] == .image(channels: 11, height: 8, width: 8))
+    }
+
+    @Test func impossibleOrUnknownLayersFailClearly() throws {
+        #expect(throws: ArchitectureError("layer 1 (digitSum(classes: 10)) needs 11 channels (no digit, 0…9) but receives 10")) {
+            try Architecture(name: "x", inputHeight: 4, inputWidth: 4, layers: [
+                .conv2d(name: "c", inChannels: 1, outChannels: 10, kernel: 1, padding: 0), .digitSum(classes: 10),
+            ])
+        }
+        let unknown = #"{"name":"x","input_height":4,"input_width":4,"layers":[{"type":"digit_product","classes":10}]}"#
+        do {
+            _ = try Architecture(json: unknown, source: "new.safetensors")
+            Issue.record("an unknown layer type must not load")
+        } catch {
+            let message = "\(error)"
+            #expect(message.contains("new.safetensors") && message.contains("unknown type 'digit_product'") && message.contains("digit_sum"))
+        }
+        let noClasses = #"{"name":"x","input_height":4,"input_width":4,"layers":[{"type":"conv2d","name":"c","in_channels":1,"out_channels":11,"kernel":1,"padding":0},{"type":"digit_sum"}]}"#
+        #expect(throws: CheckpointError("m: architecture metadata layer 1 needs an integer \"classes\"")) {
+            try Architecture(json: noClasses, source: "m")
+        }
+    }
+
+    @Test func freshHeadsExpectAboutTwoDigits() throws {
+        let architecture = try Architecture.digitSum(height: 28, width: 140, classes: 46)
+        let bias = try #require(Parameters(architecture: architecture, seed: 3).tensor(named: "head.bias"))
+        #expect(bias[0] == Float(log(5.0 * 51)))
+        #expect(bias.dropFirst().allSatisfy { abs($0) <= 1 / Float(64).squareRoot() })
+    }
+
+    /// A 1×1 convolution straight on the pixels, so the head's logits are known in closed form.
+    @Test func forwardMatchesTheDoubleHead() throws {
+        let height = 3, width = 5, classes = 20, count = 4
+        let architecture = try Architecture(name: "t", inputHeight: height, inputWidth: width, layers: [
+            .conv2d(name: "head", inChannels: 1, outChannels: 11, kernel: 1, padding: 0), .digitSum(classes: classes),
+        ])
+        let weight = EngineTestSupport.uniform(11, seed: 1, in: -4...4), bias = EngineTestSupport.uniform(11, seed: 2, in: -2...2)
+        let parameters = try Parameters(architecture: architecture, tensors: ["head.weight": weight, "head.bias": bias])
+        let images = EngineTestSupport.uniform(count * height * width, seed: 3)
+        let network = try InferenceNetwork(parameters: parameters)
+        let logits = images.withUnsafeBufferPointer { BatchPredictor(network: network, workers: 2).logits(images: $0, count: count) }
+        let head = DigitSum(locations: height * width, classes: classes)
+        var expected: [Float] = []
+        for image in 0..<count {
+            let pixels = images[(image * height * width)..<((image + 1) * height * width)]
+            let x = (0..<11).flatMap { c in pixels.map { Double(weight[c]) * Double($0) + Double(bias[c]) } }
+            expected += head.logProbabilities(logits: x).map(Float.init)
+        }
+        let error = EngineTestSupport.relativeError(logits, expected)
+        print("engine vs Double head: max |Δ| = \(error.absolute), relative \(error.relative)")
+        #expect(error.relative < 1e-5)
+        let predictions = images.withUnsafeBufferPointer { BatchPredictor(network: network).predict(images: $0, count: count) }
+        for (image, prediction) in predictions.enumerated() {
+            let row = expected[(image * classes)..<((image + 1) * classes)]
+            #expect(prediction.label == row.indices.max { row[$0] < row[$1] }! - image * classes)
+        }
+    }
+
+    /// Mean cross-entropy of the batch in Double from the engine's float32 log-probabilities.
+    static func loss(_ parameters: Parameters, images: [Float], labels: [Int]) throws -> Double {
+        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: 1)
+        let classes = parameters.architecture.classes
+        let logits = images.withUnsafeBufferPointer { predictor.logits(images: $0, count: labels.count) }
+        var total = 0.0
+        for (row, label) in labels.enumerated() {
+            let z = logits[(row * classes)..<((row + 1) * classes)].map(Double.init)
+            let top = z.max()!
+            total += log(z.reduce(0) { $0 + exp($1 - top) }) + top - z[label]
+        }
+        return total / Double(labels.count)
+    }
+
+    /// Conv (blocked, 8 channels) + ReLU + pool, 3×3 context conv, 1×1 head (blocked dInput), digit sum.
+    @Test func trainerGradientsMatchFiniteDifferences() throws {
+        let architecture = try Architecture(name: "fd-digitsum", inputHeight: 6, inputWidth: 10, layers: [
+            .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
+            .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1), .relu,
+            .conv2d(name: "head", inChannels: 8, outChannels: 11, kernel: 1, padding: 0), .digitSum(classes: 30),
+        ])
+        let count = 4
+        let parameters = Parameters(architecture: architecture, seed: 6)
+        let images = EngineTestSupport.uniform(count * 60, seed: 11)
+        let labels = [3, 0, 17, 9]
+        let trainer = try Trainer(parameters: parameters, workers: 2)
+        let result = try images.withUnsafeBufferPointer { input in
+            try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: count) }
+        }
+        let center = try Self.loss(parameters, images: images, labels: labels)
+        #expect(abs(Double(result.loss) - center) < 1e-4)
+
+        let epsilon: Float = 2e-3
+        let tensors = Dictionary(uniqueKeysWithValues: parameters.tensors().map { ($0.name, $0.values) })
+        var compared = 0, skipped = 0
+        for (spec, range) in zip(parameters.specs, parameters.ranges) {
+            var analytic: [Float] = [], numeric: [Float] = []
+            // Every bias, and every third weight (enough to catch a layout mistake, and fast).
+            for index in stride(from: 0, to: range.count, by: spec.shape.count == 1 ? 1 : 3) {
+                var plus = tensors, minus = tensors
+                plus[spec.name]![index] += epsilon
+                minus[spec.name]![index] -= epsilon
+                let up = try Self.loss(Parameters(architecture: architecture, tensors: plus), images: images, labels: labels) - center
+                let down = center - (try Self.loss(Parameters(architecture: architecture, tensors: minus), images: images, labels: labels))
+                if abs(up - down) > 0.2 * (abs(up) + abs(down)) + 1e-7 {
+                    skipped += 1  // a ReLU or max-pool kink within ±ε
+                    continue
+                }
+                analytic.append(trainer.gradients[range.lowerBound + index])
+                numeric.append(Float((up + down) / Double(plus[spec.name]![index] - minus[spec.name]![index])))
+            }
+            compared += analytic.count
+            let error = EngineTestSupport.relativeError(analytic, numeric)
+            print("digit-sum \(spec.name): max |Δ| = \(error.absolute), relative \(error.relative)")
+            #expect(error.relative < 2e-2, "\(spec.name) gradient differs from finite differences by \(error.relative)")
+        }
+        print("digit-sum: compared \(compared) parameters, skipped \(skipped) at kinks")
+        #expect(skipped * 10 <= compared)
+    }
+
+    @Test func checkpointRoundTripServesTheSameLogits() throws {
+        let architecture = try Architecture.digitSum(height: 12, width: 20, channels: [8], context: 8, classes: 19)
+        let parameters = Parameters(architecture: architecture, seed: 9)
+        let checkpoint = try Checkpoint(parameters: parameters)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("digitsum-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try checkpoint.write(to: url)
+        let loaded = try Checkpoint.load(from: url)
+        #expect(loaded.architecture == architecture)
+        let images = EngineTestSupport.uniform(3 * 240, seed: 4)
+        func logits(_ parameters: Parameters) throws -> [Float] {
+            let network = try InferenceNetwork(parameters: parameters)
+            return images.withUnsafeBufferPointer { BatchPredictor(network: network).logits(images: $0, count: 3) }
+        }
+        #expect(try logits(Parameters(architecture: loaded.architecture, tensors: loaded.tensors)) == (try logits(parameters)))
+    }
+}

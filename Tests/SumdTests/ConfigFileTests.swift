@@ -1,0 +1,104 @@
+import Foundation
+import sumd
+import Testing
+
+/// `sumd serve --config`: the TOML subset, flags over the file, and one test per kind of error.
+@Suite struct ConfigFileTests {
+    @Test func readsEveryKeyInsideAndOutsideTheServeTable() throws {
+        let settings = try ServeConfigFile.parse("""
+            # sumd settings
+            inbox = "/srv/in"   # trailing comment
+            outbox = '/srv/out'
+            [serve]
+            checkpoint = "models/m.safetensors"
+            processed = "/srv/done"
+              failed = "/srv/fail\\u00e9"
+            workers = 2
+            chunk_size = 1_024
+            labels_grace = 2.5
+            log_level = "debug"
+            metrics_file = "/srv/sumd.prom"
+            """, path: "/etc/sumd/sumd.toml")
+        #expect(settings == ServeSettings(
+            inbox: "/srv/in", outbox: "/srv/out", checkpoint: "/etc/sumd/models/m.safetensors", processed: "/srv/done",
+            failed: "/srv/failé", workers: 2, chunkSize: 1024, labelsGrace: 2.5, logLevel: "debug", metricsFile: "/srv/sumd.prom"))
+    }
+
+    @Test func takesWholeSecondsForTheGraceAndLeavesUnsetKeysNil() throws {
+        let settings = try ServeConfigFile.parse("labels_grace = 60\r\n\r\n", path: "/x/sumd.toml")
+        #expect(settings == ServeSettings(labelsGrace: 60))
+    }
+
+    @Test func flagsOverrideTheFileAndDefaultsFillTheRest() throws {
+        let file = ServeSettings(inbox: "/a/in", outbox: "/a/out", checkpoint: "/a/m", workers: 2, logLevel: "debug")
+        let merged = file.overridden(by: ServeSettings(inbox: "/b/in", workers: 1))
+        #expect(merged == ServeSettings(inbox: "/b/in", outbox: "/a/out", checkpoint: "/a/m", workers: 1, logLevel: "debug"))
+        let resolved = try merged.resolved()
+        #expect(resolved.inbox == "/b/in" && resolved.workers == 1 && resolved.logLevel == .debug)
+        #expect(resolved.chunkSize == 64 && resolved.labelsGrace == 60 && resolved.processed == nil && resolved.metricsFile == nil)
+        for bad in [ServeSettings(workers: 0), ServeSettings(chunkSize: -1), ServeSettings(labelsGrace: .infinity), ServeSettings(logLevel: "loud")] {
+            #expect(throws: (any Error).self) { try bad.overridden(by: ServeSettings(inbox: "/i", outbox: "/o", checkpoint: "/m")).resolved() }
+        }
+        #expect(throws: (any Error).self) { try ServeSettings(inbox: "/a").resolved() }
+        do {
+            _ = try ServeSettings(inbox: "/a").resolved()
+        } catch {
+            #expect("\(error)".contains("--outbox PATH, --checkpoint PATH"))
+        }
+    }
+
+    /// The commented default config that `make install` puts in /etc/sumd loads as the unit expects.
+    @Test func theShippedDefaultConfigLoads() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("systemd/sumd.toml").path
+        let settings = try ServeConfigFile.load(path: path)
+        #expect(settings.inbox == "/var/lib/sumd/inbox" && settings.outbox == "/var/lib/sumd/outbox")
+        #expect(settings.checkpoint == "/var/lib/sumd/models/current.safetensors")
+        #expect(settings.processed == "/var/lib/sumd/processed" && settings.failed == "/var/lib/sumd/failed")
+        #expect(settings.logLevel == "info" && settings.workers == nil && settings.metricsFile == nil)
+    }
+
+    @Test(arguments: [
+        ("inbox = \"/a\"\nspeed = 3", 2, "unknown key 'speed'; the keys are inbox, outbox, checkpoint"),
+        ("workers = \"2\"", 1, "workers must be an integer, not a string"),
+        ("inbox = 5", 1, "inbox must be a string (a path in double quotes), not an integer"),
+        ("labels_grace = true", 1, "labels_grace must be a number of seconds, not a boolean"),
+        ("chunk_size = 2.5", 1, "chunk_size must be an integer, not a number with a fraction"),
+        ("# one\noutbox = \"/a\"\n\noutbox = \"/b\"", 4, "duplicate key 'outbox' (first set on line 2)"),
+        ("[serve]\ninbox = \"/a\"\n[serve]", 3, "duplicate table [serve]"),
+        ("[daemon]", 1, "unknown table [daemon]: the only table is [serve]"),
+        ("[[serve]]", 1, "bad table header '[[serve]]'"),
+        ("inbox \"/a\"", 1, "expected 'key = value'"),
+        ("inbox = \"/a", 1, "inbox: the string has no closing \""),
+        ("inbox = /a", 1, "inbox: '/a' is not a value"),
+        ("inbox = \"/a\" \"/b\"", 1, "inbox: unexpected '\"/b\"' after the value"),
+        ("inbox = ", 1, "inbox: missing value after '='"),
+        ("inbox = \"a\\qb\"", 1, "inbox: unknown escape \\q"),
+        ("inbox = [\"/a\"]", 1, "inbox: arrays and inline tables are not supported"),
+        ("serve.inbox = \"/a\"", 1, "bad key 'serve.inbox'"),
+        ("workers = 0", 1, "workers must be at least 1, not 0"),
+        ("workers = 007", 1, "workers: '007': integers have no leading zeros"),
+        ("labels_grace = -1", 1, "labels_grace must be a number of seconds ≥ 0, not -1.0"),
+        ("labels_grace = nan", 1, "labels_grace must be a number of seconds ≥ 0, not nan"),
+        ("log_level = \"loud\"", 1, "log_level must be one of \"trace\""),
+        ("checkpoint = \"\"", 1, "checkpoint must not be empty"),
+    ])
+    func refusesWithFileLineAndProblem(text: String, line: Int, problem: String) {
+        do {
+            let settings = try ServeConfigFile.parse(text, path: "/etc/sumd/sumd.toml")
+            Issue.record("accepted \(text.debugDescription) as \(settings)")
+        } catch let error as ServeConfigFileError {
+            #expect(error.line == line, "\(error)")
+            #expect("\(error)".hasPrefix("/etc/sumd/sumd.toml:\(line): \(problem)"), "\(error)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func namesAFileThatCannotBeRead() {
+        let path = "/nonexistent-\(UUID().uuidString)/sumd.toml"
+        #expect(throws: ServeConfigFileError(path: path, line: nil, problem: "cannot read the config file: no such file")) {
+            try ServeConfigFile.load(path: path)
+        }
+    }
+}
