@@ -10,7 +10,7 @@ public enum DurableFile {
     /// Atomically replaces (or creates) `url` with `data`.
     public static func write(_ data: Data, to url: URL) throws {
         let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        let temporary = temporaryName(for: url)
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("create", temporary) }
         var ok = false
@@ -46,7 +46,7 @@ public enum DurableFile {
     /// returns false when the name is taken. Durable and atomic like `write(_:to:)`.
     public static func create(_ data: Data, at url: URL) throws -> Bool {
         let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        let temporary = temporaryName(for: url)
         try write(data, to: temporary)
         defer { unlink(temporary.path) }
         // link(2) fails with EEXIST instead of replacing, unlike rename(2).
@@ -74,12 +74,32 @@ public enum DurableFile {
         if stats.st_size == 0 { try syncDirectory(url.deletingLastPathComponent()) }
     }
 
+    /// Removes the temporary files (`.NAME.PID.RANDOM.tmp`) that writers killed mid-write left in
+    /// `directory`, keeping those of processes still alive; returns the names removed.
+    @discardableResult
+    public static func removeAbandonedTemporaries(in directory: URL) throws -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
+        var removed: [String] = []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            let parts = name.split(separator: ".")
+            guard parts.count >= 4, let pid = pid_t(parts[parts.count - 3]), pid > 0 else { continue }
+            guard kill(pid, 0) != 0, errno == ESRCH else { continue }
+            if unlink(directory.appendingPathComponent(name).path) == 0 { removed.append(name) }
+        }
+        return removed
+    }
+
     /// Makes a directory's entries (new names, renames) durable.
     public static func syncDirectory(_ directory: URL) throws {
         let fd = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw failure("open directory", directory) }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw failure("fsync directory", directory) }
+    }
+
+    /// `.NAME.PID.RANDOM.tmp` beside `url`: hidden, and traceable to its writer for clean-up.
+    private static func temporaryName(for url: URL) -> URL {
+        url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
     }
 
     private static func failure(_ call: String, _ url: URL) -> ArrayFormatError {

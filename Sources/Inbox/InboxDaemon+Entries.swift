@@ -40,6 +40,7 @@ extension InboxDaemon {
 
     /// The 1 s clock: settles quiet files, looks at waiting labels, adopts dead daemons' claims.
     func tick() async {
+        telemetry.heartbeat(busy: running != nil || !jobs.isEmpty, backlog: turns.count)
         let inbox = files.layout.inbox
         for name in unsettled.keys.sorted() {
             let status = await perform("stat \(name)", { try EntryStatus.of(name, in: inbox) }) ?? nil
@@ -127,18 +128,21 @@ extension InboxDaemon {
         case .orphan?:
             waitingLabels[name] = nil
             let seconds = grace.components.seconds
-            await reject(name, reason: "\(name): no batch \(batch).npy arrived within \(seconds) s of these labels")
+            await reject(name, reason: "\(name): no batch \(batch).npy arrived within \(seconds) s of these labels", as: .orphanLabels)
         }
     }
 
     /// Moves an inbox entry that is not a usable batch to failed/ with its reason.
-    private func reject(_ name: String, reason: String) async {
+    private func reject(_ name: String, reason: String, as kind: DaemonTelemetry.FailureReason = .notABatch) async {
         let moved = await perform("move \(name) to failed", { [files] () -> Bool in
             guard let claimed = try files.claimEntry(name) else { return false }
             _ = try files.failFiles([claimed], base: claimed.kind.base ?? name, reason: reason)
             return true
         })
-        if moved == true { logger.warning("rejected inbox entry moved to failed", metadata: ["file": "\(name)", "error": "\(reason)"]) }
+        guard moved == true else { return }
+        logger.warning("rejected inbox entry moved to failed", metadata: ["file": "\(name)", "error": "\(reason)"])
+        telemetry.failed(kind)
+        await writeMetrics()
     }
 
     /// Adopts claims of dead daemons and resumes them ahead of new work.

@@ -74,6 +74,8 @@ extension InboxDaemon {
             return id
         case let .failure(error)?:
             logger.warning("bad batch moved to failed", metadata: ["batch.file": "\(inputs.displayName)", "error": "\(error)"])
+            telemetry.failed(.badBatch)
+            await writeMetrics()
             return nil
         case nil:
             await giveBack(inputs)
@@ -105,6 +107,8 @@ extension InboxDaemon {
                 try files.fail(inputs, reason: reason)
             }
             logger.warning("bad batch moved to failed", metadata: ["batch.file": "\(job.inputs.displayName)", "error": "\(reason)"])
+            telemetry.failed(.badBatch)
+            await writeMetrics()
         }
     }
 
@@ -127,5 +131,7 @@ extension InboxDaemon {
         ]
         if let accuracy = outcome.accuracy { metadata["batch.accuracy"] = "\(String(format: "%.4f", accuracy))" }
         logger.info(job.inputs.isRelabel ? "batch relabelled" : "batch done", metadata: metadata)
+        telemetry.batchDone(outcome, backlog: turns.count)
+        await writeMetrics()
     }
 }

@@ -58,6 +58,7 @@ final class InboxDaemon {
     var sliceSize = 256
     let sliceTarget = 0.5
     var lastAdoption: ContinuousClock.Instant
+    var telemetry: DaemonTelemetry
 
     init(configuration: ServeConfiguration, files: InboxFiles, model: ServingModel, io: BlockingQueue, logger: Logger) {
         self.configuration = configuration
@@ -66,6 +67,7 @@ final class InboxDaemon {
         self.io = io
         self.logger = logger
         lastAdoption = clock.now
+        telemetry = DaemonTelemetry(metricsURL: configuration.metricsFile, model: model, logger: logger)
     }
 
     /// Resumes claims of dead daemons, queues the backlog and announces readiness.
@@ -73,7 +75,8 @@ final class InboxDaemon {
         await adoptDeadClaims()
         await perform("remove stale reservations") { [files] in try files.removeStaleReservations() }
         await rescan()
-        Readiness.announce(logger, metadata: [
+        await writeMetrics()
+        telemetry.ready(metadata: [
             "inbox": "\(configuration.inbox.path)", "outbox": "\(configuration.outbox.path)",
             "model.checkpoint": "\(model.checkpointPath)", "model.sha256": "\(model.sha256)",
             "backlog": "\(turns.count)",
@@ -92,7 +95,10 @@ final class InboxDaemon {
         case .tick: await tick()
         case .reload: await reload()
         case .shutdown:
-            if !isShuttingDown { logger.notice("shutting down", metadata: ["jobs.unfinished": "\(jobs.count)"]) }
+            if !isShuttingDown {
+                logger.notice("shutting down", metadata: ["jobs.unfinished": "\(jobs.count)"])
+                telemetry.stopping()
+            }
             isShuttingDown = true
         case let .sliceFinished(job, result): await sliceFinished(job, result)
         }
@@ -112,11 +118,15 @@ final class InboxDaemon {
             ])
         }
         jobs = [:]
+        telemetry.stopped()
+        await writeMetrics()
         isFinished = true
     }
 
     /// SIGHUP: loads the checkpoint again; a bad one is logged and the old model keeps serving.
     func reload() async {
+        telemetry.reloading()
+        defer { telemetry.serving(model) }
         let configuration = configuration
         do {
             let loaded = try await io.run {
@@ -141,6 +151,13 @@ final class InboxDaemon {
     func enqueue(_ turn: Turn, first: Bool = false) {
         guard queued.insert(turn).inserted else { return }
         if first { turns.insert(turn, at: 0) } else { turns.append(turn) }
+    }
+
+    /// Replaces the metrics file (when `--metrics-file` is set) with the current figures.
+    func writeMetrics() async {
+        guard let url = telemetry.metricsURL else { return }
+        let metrics = telemetry.metrics
+        await perform("write metrics") { try metrics.write(to: url) }
     }
 
     /// Runs `work` on the IO thread; a failure is logged as a daemon-side problem.

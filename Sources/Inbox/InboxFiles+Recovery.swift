@@ -26,6 +26,10 @@ extension InboxFiles {
     /// moving a finished batch's inputs and removing its reservation).
     func removeStaleReservations() throws {
         try reservations.removeStale { try Set(claims.allClaims().map(\.token)) }
+        // Writers killed mid-write leave hidden temporaries behind; never under a final name.
+        for directory in [layout.outbox, reservations.directory, layout.failed] {
+            try DurableFile.removeAbandonedTemporaries(in: URL(fileURLWithPath: directory))
+        }
     }
 
     private func resume(_ group: [ClaimedFile]) throws -> Resumption {

@@ -16,10 +16,12 @@ public struct ServeConfiguration: Sendable {
     public var chunkSize: Int
     /// How long labels may wait for their batch before they are moved to failed/.
     public var labelsGrace: Duration
+    /// Where Prometheus metrics are written after every batch (textfile collector format), if anywhere.
+    public var metricsFile: URL?
 
     /// `processed` and `failed` default to siblings of the inbox (`dirname(inbox)/processed`, `…/failed`).
     public init(inbox: URL, outbox: URL, checkpoint: URL, processed: URL? = nil, failed: URL? = nil,
-                workers: Int, chunkSize: Int, labelsGrace: Duration = .seconds(60)) {
+                workers: Int, chunkSize: Int, labelsGrace: Duration = .seconds(60), metricsFile: URL? = nil) {
         let inbox = inbox.standardizedFileURL
         self.inbox = inbox
         self.outbox = outbox.standardizedFileURL
@@ -29,5 +31,6 @@ public struct ServeConfiguration: Sendable {
         self.workers = workers
         self.chunkSize = chunkSize
         self.labelsGrace = labelsGrace
+        self.metricsFile = metricsFile?.standardizedFileURL
     }
 }

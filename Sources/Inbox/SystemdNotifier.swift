@@ -14,7 +14,7 @@ public struct SystemdNotifyError: Error, CustomStringConvertible {
 /// Outside systemd (no `$NOTIFY_SOCKET`) every call is a silent no-op, so the daemon calls it
 /// unconditionally. Used by a `Type=notify` unit: `ready()` once serving, `reloading()` then
 /// `ready()` around a SIGHUP reload, `stopping()` on SIGTERM, `watchdog()` at least every
-/// `watchdogInterval` (see `SystemdWatchdogService`).
+/// `watchdogInterval` (the daemon pings on every tick of its loop, well within it).
 public struct SystemdNotifier: Sendable {
     /// The notification socket: a file system path, or `@name` for Linux's abstract namespace.
     /// Nil when the process was not started by systemd (or not as a notify service).
@@ -76,6 +76,8 @@ public struct SystemdNotifier: Sendable {
     }
 
     /// Sends `assignments` (each `KEY=VALUE`, no line breaks) as one datagram; nothing when disabled.
+    /// Never blocks the caller (the daemon's working loop): when the receiver's queue is full the
+    /// message is dropped and the error (EAGAIN) thrown.
     public func send(_ assignments: [String]) throws {
         guard let socketPath, !assignments.isEmpty else { return }
         let message = Array(assignments.joined(separator: "\n").utf8)
@@ -87,7 +89,7 @@ public struct SystemdNotifier: Sendable {
             let sent = withUnsafePointer(to: &address.storage) { storage in
                 storage.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
                     message.withUnsafeBytes { bytes in
-                        sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), pointer, address.length)
+                        sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), pointer, address.length)
                     }
                 }
             }

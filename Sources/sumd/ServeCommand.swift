@@ -42,14 +42,17 @@ struct ServeCommand: AsyncParsableCommand {
         """
     )
 
+    @Option(help: ArgumentHelp("Settings from a file (TOML: inbox = \"/srv/in\", workers = 2, …); flags override it.", valueName: "path"))
+    var config: String?
+
     @Option(help: ArgumentHelp("The directory to watch for batches (created if missing).", valueName: "dir"))
-    var inbox: String
+    var inbox: String?
 
     @Option(help: ArgumentHelp("Where reports and summary.csv are written (created if missing).", valueName: "dir"))
-    var outbox: String
+    var outbox: String?
 
     @Option(help: ArgumentHelp("The checkpoint to serve (.safetensors from `sumd train`); reread on SIGHUP.", valueName: "file"))
-    var checkpoint: String
+    var checkpoint: String?
 
     @Option(help: ArgumentHelp("Where inputs go once reported (default: 'processed' beside the inbox; same file system).", valueName: "dir"))
     var processed: String?
@@ -57,34 +60,41 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where bad inputs go with NAME.error.txt (default: 'failed' beside the inbox; same file system).", valueName: "dir"))
     var failed: String?
 
-    @OptionGroup var compute: ComputeOptions
+    @Option(help: "Worker threads (default: all cores).")
+    var workers: Int?
 
-    @Option(help: ArgumentHelp("How long labels wait for their batch before they count as failed.", valueName: "seconds"))
-    var labelsGrace: Double = 60
+    @Option(help: "Images per chunk handed to a worker (default 64).")
+    var chunkSize: Int?
+
+    @Option(help: ArgumentHelp("How long labels wait for their batch before they count as failed (default 60).", valueName: "seconds"))
+    var labelsGrace: Double?
 
     @Option(help: ArgumentHelp("Least severe log level shown: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
-    var logLevel: String = "info"
+    var logLevel: String?
 
-    func validate() throws {
-        guard Logger.Level(rawValue: logLevel) != nil else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical (got '\(logLevel)').")
-        }
-        guard labelsGrace >= 0, labelsGrace.isFinite else { throw ValidationError("--labels-grace must be a number of seconds ≥ 0.") }
-    }
+    @Option(help: ArgumentHelp("Prometheus metrics written here after every batch.", valueName: "path"))
+    var metricsFile: String?
 
     func run() async throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
+        let flags = ServeSettings(inbox: inbox, outbox: outbox, checkpoint: checkpoint, processed: processed, failed: failed,
+                                  workers: workers, chunkSize: chunkSize, labelsGrace: labelsGrace, logLevel: logLevel,
+                                  metricsFile: metricsFile)
+        let file = try config.map { try ServeConfigFile.load(path: $0) } ?? ServeSettings()
+        let settings = try file.overridden(by: flags).resolved()
+        let level = settings.logLevel
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = JournalLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "sumd.serve")
         let configuration = ServeConfiguration(
-            inbox: URL(fileURLWithPath: inbox), outbox: URL(fileURLWithPath: outbox), checkpoint: URL(fileURLWithPath: checkpoint),
-            processed: processed.map { URL(fileURLWithPath: $0) }, failed: failed.map { URL(fileURLWithPath: $0) },
-            workers: compute.resolvedWorkers, chunkSize: compute.chunkSize,
-            labelsGrace: .milliseconds(Int64((labelsGrace * 1000).rounded())))
+            inbox: URL(fileURLWithPath: settings.inbox), outbox: URL(fileURLWithPath: settings.outbox),
+            checkpoint: URL(fileURLWithPath: settings.checkpoint),
+            processed: settings.processed.map { URL(fileURLWithPath: $0) }, failed: settings.failed.map { URL(fileURLWithPath: $0) },
+            workers: settings.workers ?? ProcessInfo.processInfo.activeProcessorCount, chunkSize: settings.chunkSize,
+            labelsGrace: .milliseconds(Int64((settings.labelsGrace * 1000).rounded())),
+            metricsFile: settings.metricsFile.map { URL(fileURLWithPath: $0) })
         var groupConfiguration = ServiceGroupConfiguration(
             services: [InboxService(configuration: configuration, logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

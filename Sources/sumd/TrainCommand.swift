@@ -64,7 +64,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output channels of the conv blocks, comma-separated (one Conv2d+ReLU+MaxPool2d(2) block each). Default: 32,64 (seed), 32,64,64 (digitsum).")
     var channels: String?
 
-    @Option(help: "Width of the hidden Linear layer (seed) or of the last 3×3 conv before the digit head (digitsum). Default: 128 (seed), 64 (digitsum).")
+    @Option(help: "Width of the hidden Linear layer (seed) or of the last conv before the 1×1 digit head (digitsum). Default: 128 (seed), 64 (digitsum).")
     var hidden: Int?
 
     @Option(help: "Convolution kernel size (odd; padding keeps the size).")

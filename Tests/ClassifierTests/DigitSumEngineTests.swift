@@ -91,27 +91,27 @@ struct DigitSumEngineTests {
         return total / Double(labels.count)
     }
 
-    /// Conv (blocked, 8 channels) + ReLU + pool, 3×3 context conv, 1×1 head (blocked dInput), digit sum.
+    /// Conv (blocked, 8 channels), 3×3 conv, 1×1 head (blocked dInput), digit sum. No ReLU or
+    /// max-pool (checked elsewhere): without kinks every difference quotient is meaningful.
     @Test func trainerGradientsMatchFiniteDifferences() throws {
-        let architecture = try Architecture(name: "fd-digitsum", inputHeight: 6, inputWidth: 10, layers: [
-            .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
-            .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1), .relu,
+        let architecture = try Architecture(name: "fd-digitsum", inputHeight: 3, inputWidth: 5, layers: [
+            .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1),
+            .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1),
             .conv2d(name: "head", inChannels: 8, outChannels: 11, kernel: 1, padding: 0), .digitSum(classes: 30),
         ])
         let count = 4
         let parameters = Parameters(architecture: architecture, seed: 6)
-        let images = EngineTestSupport.uniform(count * 60, seed: 11)
+        let images = EngineTestSupport.uniform(count * 15, seed: 11)
         let labels = [3, 0, 17, 9]
         let trainer = try Trainer(parameters: parameters, workers: 2)
         let result = try images.withUnsafeBufferPointer { input in
             try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: count) }
         }
-        let center = try Self.loss(parameters, images: images, labels: labels)
-        #expect(abs(Double(result.loss) - center) < 1e-4)
+        #expect(abs(Double(result.loss) - (try Self.loss(parameters, images: images, labels: labels))) < 1e-4)
 
         let epsilon: Float = 2e-3
         let tensors = Dictionary(uniqueKeysWithValues: parameters.tensors().map { ($0.name, $0.values) })
-        var compared = 0, skipped = 0
+        var compared = 0
         for (spec, range) in zip(parameters.specs, parameters.ranges) {
             var analytic: [Float] = [], numeric: [Float] = []
             // Every bias, and every third weight (enough to catch a layout mistake, and fast).
@@ -119,22 +119,17 @@ struct DigitSumEngineTests {
                 var plus = tensors, minus = tensors
                 plus[spec.name]![index] += epsilon
                 minus[spec.name]![index] -= epsilon
-                let up = try Self.loss(Parameters(architecture: architecture, tensors: plus), images: images, labels: labels) - center
-                let down = center - (try Self.loss(Parameters(architecture: architecture, tensors: minus), images: images, labels: labels))
-                if abs(up - down) > 0.2 * (abs(up) + abs(down)) + 1e-7 {
-                    skipped += 1  // a ReLU or max-pool kink within ±ε
-                    continue
-                }
+                let high = try Self.loss(Parameters(architecture: architecture, tensors: plus), images: images, labels: labels)
+                let low = try Self.loss(Parameters(architecture: architecture, tensors: minus), images: images, labels: labels)
                 analytic.append(trainer.gradients[range.lowerBound + index])
-                numeric.append(Float((up + down) / Double(plus[spec.name]![index] - minus[spec.name]![index])))
+                numeric.append(Float((high - low) / Double(plus[spec.name]![index] - minus[spec.name]![index])))
             }
             compared += analytic.count
             let error = EngineTestSupport.relativeError(analytic, numeric)
             print("digit-sum \(spec.name): max |Δ| = \(error.absolute), relative \(error.relative)")
-            #expect(error.relative < 2e-2, "\(spec.name) gradient differs from finite differences by \(error.relative)")
+            #expect(error.relative < 5e-3, "\(spec.name) gradient differs from finite differences by \(error.relative)")
         }
-        print("digit-sum: compared \(compared) parameters, skipped \(skipped) at kinks")
-        #expect(skipped * 10 <= compared)
+        #expect(compared > 250)
     }
 
     @Test func checkpointRoundTripServesTheSameLogits() throws {

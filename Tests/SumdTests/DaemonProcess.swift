@@ -19,7 +19,7 @@ final class DaemonProcess {
     static var binaryExists: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
 
     /// Starts `sumd serve ARGUMENTS`; with `user`, as that user (the test runs as root).
-    init(serve arguments: [String], log: URL, user: String? = nil) throws {
+    init(serve arguments: [String], log: URL, user: String? = nil, environment: [String: String] = [:]) throws {
         logURL = log
         guard Self.binaryExists else {
             throw DaemonTestError("no sumd executable at \(Self.binary.path): run `swift build -c release` first or set SUMD_BIN")
@@ -32,6 +32,9 @@ final class DaemonProcess {
         } else {
             process.executableURL = Self.binary
             process.arguments = ["serve"] + arguments
+        }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: log)

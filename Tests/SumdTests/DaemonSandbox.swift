@@ -33,12 +33,13 @@ final class DaemonSandbox {
     }
 
     /// Starts a daemon on this sandbox and waits for "ready".
-    func startDaemon(_ extra: [String] = [], user: String? = nil, waitForReady: Bool = true) async throws -> DaemonProcess {
+    func startDaemon(_ extra: [String] = [], user: String? = nil, environment: [String: String] = [:],
+                     waitForReady: Bool = true) async throws -> DaemonProcess {
         daemons += 1
         let daemon = try DaemonProcess(
             serve: ["--inbox", inbox.path, "--outbox", outbox.path, "--checkpoint", checkpoint.path,
                     "--workers", "2", "--log-level", "debug"] + extra,
-            log: root.appendingPathComponent("daemon\(daemons).log"), user: user)
+            log: root.appendingPathComponent("daemon\(daemons).log"), user: user, environment: environment)
         if waitForReady { try await daemon.waitForLog("ready") }
         return daemon
     }

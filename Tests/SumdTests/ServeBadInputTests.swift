@@ -79,7 +79,8 @@ struct ServeBadInputTests {
             #expect(message.hasPrefix(atFault[name] ?? name), "\(base).error.txt: \(message)")
             #expect(message.split(separator: "\n").count == 1, "\(base).error.txt is one line: \(message)")
             for word in words { #expect(message.contains(word), "\(base).error.txt: \(message)") }
-            #expect(daemon.logLines(containing: name).contains { $0.contains("warning") }, "a log line about \(name)")
+            // The log line follows the error file.
+            #expect(try await eventually { daemon.logLines(containing: name).contains { $0.contains("warning") } }, "a log line about \(name)")
         }
         for labels in ["count.labels.npy", "range.labels.npy", "fraction.labels.npy"] {
             #expect(sandbox.exists(sandbox.failed, labels), "\(labels) goes to failed/ with its batch")

@@ -9,7 +9,13 @@ import Testing
 @Suite("sumd serve: crashes and two daemons")
 struct ServeRecoveryTests {
     /// Checks that each of `names` has exactly one report set, one summary row and its inputs in processed/.
-    static func expectExactlyOnce(_ sandbox: DaemonSandbox, _ names: [String], labels: [String: [Int64]]) throws {
+    static func expectExactlyOnce(_ sandbox: DaemonSandbox, _ names: [String], labels: [String: [Int64]]) async throws {
+        // The reservation is dropped just after the inputs reach processed/: give that a moment.
+        let reservations = sandbox.outbox.path + "/.reservations"
+        #expect(try await eventually { ((try? FileManager.default.contentsOfDirectory(atPath: reservations)) ?? []).isEmpty },
+                "reservations left: \((try? FileManager.default.contentsOfDirectory(atPath: reservations)) ?? [])")
+        let temporaries = ((try? FileManager.default.contentsOfDirectory(atPath: sandbox.outbox.path)) ?? []).filter { $0.hasSuffix(".tmp") }
+        #expect(temporaries.isEmpty, "temporary files of killed writers are cleaned up: \(temporaries)")
         let summary = try sandbox.summary()
         #expect(summary.compactMap { $0["batch"] }.sorted() == names.sorted(), "summary rows: \(summary.compactMap { $0["batch"] })")
         let reports = sandbox.names(in: sandbox.outbox).filter { $0.hasSuffix(".report.csv") }
@@ -19,7 +25,6 @@ struct ServeRecoveryTests {
         }
         #expect(sandbox.names(in: sandbox.processed) == names.flatMap { [$0 + ".labels.npy", $0 + ".npy"] }.sorted())
         #expect(sandbox.names(in: sandbox.inbox).isEmpty && sandbox.names(in: sandbox.failed).isEmpty)
-        #expect((try? FileManager.default.contentsOfDirectory(atPath: sandbox.outbox.path + "/.reservations")) ?? [] == [])
     }
 
     @Test("kill -9 while processing, then restart: each input is reported exactly once")
@@ -50,7 +55,7 @@ struct ServeRecoveryTests {
         let done = try await eventually(timeout: 60) { sandbox.names(in: sandbox.processed).count == 2 * names.count }
         #expect(done, "processed: \(sandbox.names(in: sandbox.processed))")
         try await daemon.stop()
-        try Self.expectExactlyOnce(sandbox, names, labels: labels)
+        try await Self.expectExactlyOnce(sandbox, names, labels: labels)
         #expect((try? FileManager.default.contentsOfDirectory(atPath: sandbox.inbox.path + "/.claims")) ?? [] == [],
                 "dead daemons' claims adopted and removed")
     }
@@ -67,7 +72,7 @@ struct ServeRecoveryTests {
         #expect(done, "processed: \(sandbox.names(in: sandbox.processed).count) of \(2 * names.count) files")
         try await first.stop()
         try await second.stop()
-        try Self.expectExactlyOnce(sandbox, names, labels: labels)
+        try await Self.expectExactlyOnce(sandbox, names, labels: labels)
         let served = first.logLines(containing: "batch done").count + second.logLines(containing: "batch done").count
         #expect(served == names.count, "batches served by both daemons together")
     }
