@@ -23,15 +23,16 @@ build: deps
 ## test: the whole test suite (unit, golden PyTorch parity, formats, inotify, daemon integration).
 test: deps systemd-check
 	$(SWIFT) build $(BUILD_FLAGS) --product sumd
-	SUMD_BIN=$(CURDIR)/$(BIN) $(SWIFT) test $(BUILD_FLAGS) --parallel --num-workers 2
+	SUMD_BIN=$(CURDIR)/$(BIN) $(SWIFT) test $(BUILD_FLAGS)
 
 ## demo: the main job end to end on built-in defaults.
 demo: build
 	./scripts/demo $(BIN)
 
-## bench: engine throughput (images/s for inference and training at batch 1, 64, 1024).
+## bench: engine throughput (inference at batch 1/64/1024/10,000, training, GFLOP/s, RSS) and, when
+## python3 has torch/onnxruntime, PyTorch and ONNX Runtime on the same weights with the ratios.
 bench: build
-	$(BIN) bench
+	./scripts/bench $(BIN)
 
 clean:
 	rm -rf .build

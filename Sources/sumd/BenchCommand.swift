@@ -19,6 +19,9 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Batch sizes to measure.")
     var batches: [Int] = [1, 64, 1024]
 
+    @Option(help: "Measure this checkpoint's network and weights instead of the seed network with random weights.")
+    var checkpoint: String?
+
     @Flag(help: "Fewer and shorter repetitions (for CI).")
     var quick = false
 
@@ -30,15 +33,18 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
-        let architecture = try Architecture.seed()
-        let parameters = Parameters(architecture: architecture, seed: 1)
+        let parameters = try checkpoint.map { path in
+            let loaded = try Checkpoint.load(from: URL(fileURLWithPath: path))
+            return try Parameters(architecture: loaded.architecture, tensors: loaded.tensors)
+        } ?? Parameters(architecture: Architecture.seed(), seed: 1)
+        let architecture = parameters.architecture
         let largest = batches.max()!
         var generator = SeededGenerator(seed: 2)
         let pixels = architecture.inputHeight * architecture.inputWidth
         let images = (0..<largest * pixels).map { _ in generator.nextUnitFloat() }
         let labels = (0..<largest).map { _ in generator.nextIndex(below: architecture.classes) }
         let flops = Double(architecture.forwardFLOPs)
-        print("seed network \(architecture.inputHeight)×\(architecture.inputWidth), \(architecture.classes) classes, "
+        print("\(architecture.name) network \(architecture.inputHeight)×\(architecture.inputWidth), \(architecture.classes) classes, "
             + String(format: "%.1f MFLOP/image, ", flops / 1e6) + "\(workers) worker(s), OpenBLAS \(blasCoreName), "
             + "median of repeats" + (quick ? " (quick)" : ""))
         print("phase      batch     img/s   GFLOP/s   ms/batch")

@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var workers: Int?
 
-    @Option(help: "Images per chunk handed to a worker (default 64).")
+    @Option(help: "Images per chunk handed to a worker (default 32, which measured fastest).")
     var chunkSize: Int?
 
     @Option(help: ArgumentHelp("How long labels wait for their batch before they count as failed (default 60).", valueName: "seconds"))

@@ -39,7 +39,7 @@ public struct ServeSettings: Equatable, Sendable {
                       metricsFile: flags.metricsFile ?? metricsFile)
     }
 
-    /// The settings `sumd serve` runs with, defaults filled in: 64 images per chunk, 60 s of grace
+    /// The settings `sumd serve` runs with, defaults filled in: 32 images per chunk, 60 s of grace
     /// for labels, log level info. Throws a `ValidationError` naming the flag when the inbox, outbox
     /// or checkpoint is set nowhere or a value is out of range (values from the file were checked
     /// when it was read; this catches flags).
@@ -56,7 +56,7 @@ public struct ServeSettings: Equatable, Sendable {
         if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1.") }
         if let labelsGrace, !(labelsGrace >= 0 && labelsGrace.isFinite) { throw ValidationError("--labels-grace must be a number of seconds ≥ 0.") }
         return ResolvedServeSettings(inbox: inbox!, outbox: outbox!, checkpoint: checkpoint!, processed: processed, failed: failed,
-                                     workers: workers, chunkSize: chunkSize ?? 64, labelsGrace: labelsGrace ?? 60,
+                                     workers: workers, chunkSize: chunkSize ?? 32, labelsGrace: labelsGrace ?? 60,
                                      logLevel: level, metricsFile: metricsFile)
     }
 }

@@ -35,7 +35,7 @@ import Testing
         #expect(merged == ServeSettings(inbox: "/b/in", outbox: "/a/out", checkpoint: "/a/m", workers: 1, logLevel: "debug"))
         let resolved = try merged.resolved()
         #expect(resolved.inbox == "/b/in" && resolved.workers == 1 && resolved.logLevel == .debug)
-        #expect(resolved.chunkSize == 64 && resolved.labelsGrace == 60 && resolved.processed == nil && resolved.metricsFile == nil)
+        #expect(resolved.chunkSize == 32 && resolved.labelsGrace == 60 && resolved.processed == nil && resolved.metricsFile == nil)
         for bad in [ServeSettings(workers: 0), ServeSettings(chunkSize: -1), ServeSettings(labelsGrace: .infinity), ServeSettings(logLevel: "loud")] {
             #expect(throws: (any Error).self) { try bad.overridden(by: ServeSettings(inbox: "/i", outbox: "/o", checkpoint: "/m")).resolved() }
         }

@@ -29,10 +29,12 @@ struct ServeRecoveryTests {
 
     @Test("kill -9 while processing, then restart: each input is reported exactly once")
     func killAndRestart() async throws {
-        let sandbox = try DaemonSandbox(channels: [16, 32], hidden: 32)
+        // Enough work (8 × 4,000 images through a 32/64 network) that a test thread delayed by a few
+        // seconds on a loaded machine still finds batches in flight to kill.
+        let sandbox = try DaemonSandbox(channels: [32, 64], hidden: 32)
         let names = (0..<8).map { "k\($0)" }
         var labels: [String: [Int64]] = [:]
-        for name in names { labels[name] = try sandbox.dropBatch(name, images: 3000, labeled: true) }
+        for name in names { labels[name] = try sandbox.dropBatch(name, images: 4000, labeled: true) }
         var daemon = try await sandbox.startDaemon()
 
         // 1: killed right after a batch was reported (mid-way through the next one, or its files).

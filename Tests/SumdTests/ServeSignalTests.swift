@@ -10,12 +10,13 @@ import Testing
 struct ServeSignalTests {
     @Test("SIGTERM during a large batch: the input is back in the inbox, untouched, and the daemon exits 0 quickly")
     func terminateDuringBatch() async throws {
-        // A wider network, so that 12,000 images take seconds, not milliseconds.
+        // A wider network and 48,000 images, so that the batch takes many seconds even on an idle
+        // machine and the test's SIGTERM surely lands while it runs.
         let sandbox = try DaemonSandbox(channels: [32, 64], hidden: 64)
         let daemon = try await sandbox.startDaemon()
         let tile = sandbox.randomBatch(100).pixels
-        let pixels = Array([[UInt8]](repeating: tile, count: 120).joined())
-        let data = try NpyWriter.encode(pixels, shape: [12_000, DaemonSandbox.height, DaemonSandbox.width])
+        let pixels = Array([[UInt8]](repeating: tile, count: 480).joined())
+        let data = try NpyWriter.encode(pixels, shape: [48_000, DaemonSandbox.height, DaemonSandbox.width])
         try sandbox.drop("big.npy", data)
         try await daemon.waitForLog("batch started")
         #expect(!sandbox.exists(sandbox.inbox, "big.npy"), "claimed while running")

@@ -16,24 +16,24 @@ struct SystemdDaemonNotifyTests {
         let daemon = try await sandbox.startDaemon(["--metrics-file", metrics.path],
                                                    environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "2000000"])
         var messages: [String] = []
-        func waitFor(_ prefix: String) throws {
+        func waitFor(_ prefix: String) async throws {
             for _ in 0..<20 {
-                let message = try socket.receive()
+                let message = try await socket.next()
                 messages.append(message)
                 if message.hasPrefix(prefix) { return }
             }
             Issue.record("no \(prefix) among \(messages)")
         }
-        try waitFor("READY=1")
+        try await waitFor("READY=1")
         #expect(messages.last!.contains("STATUS=idle · 0 batches"))
-        try waitFor("WATCHDOG=1")
+        try await waitFor("WATCHDOG=1")
 
         // Keep reading (as systemd does) while the batch is served; the status line follows on a tick.
         _ = try sandbox.dropBatch("first", images: 5, labeled: true)
         let deadline = Date().addingTimeInterval(20)
         var status = ""
         while Date() < deadline, !(status.hasPrefix("STATUS=") && status.contains("1 batches")) {
-            status = try socket.receive()
+            status = try await socket.next()
             messages.append(status)
         }
         #expect(status.contains("1 batches · last accuracy"), "messages: \(messages.suffix(8))")
@@ -49,10 +49,10 @@ struct SystemdDaemonNotifyTests {
         })
 
         daemon.send(SIGHUP)
-        try waitFor("RELOADING=1")
-        try waitFor("READY=1")
+        try await waitFor("RELOADING=1")
+        try await waitFor("READY=1")
         daemon.send(SIGTERM)
-        try waitFor("STOPPING=1")
+        try await waitFor("STOPPING=1")
         #expect(try await daemon.waitForExit() == 0)
         #expect(try String(contentsOf: metrics, encoding: .utf8).contains("sumd_up 0\n"))
     }

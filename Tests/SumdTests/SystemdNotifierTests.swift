@@ -114,4 +114,17 @@ final class NotifySocket {
         try #require(count >= 0, "nothing received on \(path): \(String(cString: strerror(errno)))")
         return String(decoding: buffer[..<count], as: UTF8.self)
     }
+
+    /// The next datagram, waiting up to `timeout` seconds without blocking a test thread.
+    func next(timeout: Double = 10) async throws -> String {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if count >= 0 { return String(decoding: buffer[..<count], as: UTF8.self) }
+            try #require(errno == EAGAIN || errno == EWOULDBLOCK, "receive on \(path): \(String(cString: strerror(errno)))")
+            try #require(Date() < deadline, "nothing received on \(path) within \(timeout) s")
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
 }

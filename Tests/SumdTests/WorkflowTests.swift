@@ -164,4 +164,16 @@ struct WorkflowTests {
         #expect(result.status != 0)
         #expect(result.standardError.contains("fc1"))
     }
+
+    /// The benchmark command's short mode runs in CI so it cannot rot.
+    @Test func benchQuickModePrintsThroughput() async throws {
+        let result = try await runSumd(["bench", "--quick", "--batches", "1", "4"])
+        try #require(result.status == 0, "\(result.standardError)")
+        let rows = result.standardOutput.split(separator: "\n").map { $0.split(separator: " ") }
+        for phase in ["inference", "training"] {
+            let measured = rows.filter { $0.first.map(String.init) == phase }
+            #expect(measured.map { String($0[1]) } == ["1", "4"], "\(result.standardOutput)")
+            #expect(measured.allSatisfy { (Double($0[2]) ?? 0) > 0 }, "images/s must be positive: \(result.standardOutput)")
+        }
+    }
 }
