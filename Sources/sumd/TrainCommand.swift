@@ -138,7 +138,7 @@ struct TrainCommand: ParsableCommand {
             }
             bar.finish()
             print(Self.line(record, of: epochs, isBest: isBest))
-            fflush(stdout)  // one line per epoch, also when stdout is a file or a pipe
+            fflush(nil)  // one line per epoch, also when stdout is a file or a pipe
             if isBest {
                 let provenance = CheckpointProvenance(
                     createdAt: Date(), sumdVersion: Sumd.configuration.version, dataSHA256: dataHashes,
