@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A NumPy `.npy` array, memory-mapped: opening a multi-gigabyte file costs no memory until the
 /// elements are read, and reading converts only the chunk asked for.
@@ -25,6 +28,9 @@ public struct NpyArray: Sendable {
     /// The whole file (mapped) and where the elements start in it.
     let storage: Data
     let dataOffset: Int
+    /// True when `storage` maps a file (not an inflated `.npz` member held in memory), so that its
+    /// pages can be handed back to the kernel after use (`releasePages`).
+    let isFileMapped: Bool
 
     /// Maps the file at `url` and validates its header against its size.
     public init(contentsOf url: URL) throws {
@@ -34,11 +40,15 @@ public struct NpyArray: Sendable {
         } catch {
             throw ArrayFormatError(url.path, "cannot be read: \(error.localizedDescription)")
         }
-        try self.init(data: data, source: url.lastPathComponent)
+        try self.init(data: data, source: url.lastPathComponent, isFileMapped: true)
     }
 
     /// Parses a `.npy` image already in memory (an `.npz` member); `source` names it in errors.
     public init(data: Data, source: String) throws {
+        try self.init(data: data, source: source, isFileMapped: false)
+    }
+
+    private init(data: Data, source: String, isFileMapped: Bool) throws {
         let header = try data.withUnsafeBytes { try NpyHeader(bytes: $0, source: source) }
         self.source = source
         self.shape = header.shape
@@ -49,6 +59,7 @@ public struct NpyArray: Sendable {
         self.count = header.count
         self.storage = data
         self.dataOffset = header.dataOffset
+        self.isFileMapped = isFileMapped
     }
 
     /// Size of the element data in bytes.
@@ -56,6 +67,22 @@ public struct NpyArray: Sendable {
 
     /// `"1000×28×140 uint8"`, for logs and messages.
     public var summary: String { "\(describeShape(shape)) \(dtype)" }
+
+    /// Drops the mapped pages that hold only elements of `elements` (storage order) from memory;
+    /// they are read from the file again if touched. Streaming through a multi-gigabyte file this
+    /// way keeps resident memory at a few chunks instead of the whole file. No-op for in-memory data.
+    public func releasePages(elements: Range<Int>) {
+        guard isFileMapped, !elements.isEmpty else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        storage.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            let start = Int(bitPattern: base) + dataOffset + elements.lowerBound * dtype.itemSize
+            let end = Int(bitPattern: base) + dataOffset + elements.upperBound * dtype.itemSize
+            let alignedStart = (start + page - 1) / page * page, alignedEnd = end / page * page
+            guard alignedEnd > alignedStart, let pointer = UnsafeMutableRawPointer(bitPattern: alignedStart) else { return }
+            _ = madvise(pointer, alignedEnd - alignedStart, MADV_DONTNEED)
+        }
+    }
 
     /// Calls `body` with the raw element bytes (in storage order and byte order).
     func withElementBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {

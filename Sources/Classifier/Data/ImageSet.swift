@@ -108,7 +108,9 @@ public struct ImageSet: Sendable {
         let pixels = height * width
         precondition(buffer.count >= range.count * pixels && range.lowerBound >= 0 && range.upperBound <= count)
         let target = UnsafeMutableBufferPointer(rebasing: buffer[0..<(range.count * pixels)])
-        array.copyFloats(elements: (range.lowerBound * pixels)..<(range.upperBound * pixels), into: target, scale: scale)
+        let elements = (range.lowerBound * pixels)..<(range.upperBound * pixels)
+        array.copyFloats(elements: elements, into: target, scale: scale)
+        if !array.isFortranOrder { array.releasePages(elements: elements) }
         guard array.dtype.isFloatingPoint else { return }
         for index in target.indices where !target[index].isFinite {
             let image = range.lowerBound + index / pixels
