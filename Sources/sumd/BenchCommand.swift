@@ -7,7 +7,16 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure inference and training speed of the seed network on random data."
+        abstract: "Measure inference and training speed (images/s, GFLOP/s) on random inputs: the seed network, or a checkpoint's with --checkpoint.",
+        discussion: """
+        Prints the median images/s of repeated runs for inference and for a training step (forward, \
+        backward, Adam) at each --batches size. `make bench` also runs PyTorch and ONNX Runtime on \
+        the same weights when python3 has them, and prints the ratios.
+
+        Examples:
+          sumd bench
+          sumd bench --checkpoint model.safetensors --batches 1 64 1024 10000 --workers 2
+        """
     )
 
     @Option(help: "Worker threads (default: all cores).")
