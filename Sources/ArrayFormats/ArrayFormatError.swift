@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a `.npy`, `.npz` or safetensors file cannot be read or written.
 ///
 /// The description is one sentence that names the file and the problem, e.g.
@@ -44,4 +46,13 @@ func elementCount(of shape: [Int]) -> Int? {
         count = product
     }
     return count
+}
+
+/// The file at `url`, memory-mapped (never copied into memory whole), or an error naming it.
+func mapFile(_ url: URL) throws -> Data {
+    do {
+        return try Data(contentsOf: url, options: .alwaysMapped)
+    } catch {
+        throw ArrayFormatError(url.path, "cannot be read: \(error.localizedDescription)")
+    }
 }

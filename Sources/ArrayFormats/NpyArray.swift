@@ -34,12 +34,7 @@ public struct NpyArray: Sendable {
 
     /// Maps the file at `url` and validates its header against its size.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw ArrayFormatError(url.path, "cannot be read: \(error.localizedDescription)")
-        }
+        let data = try mapFile(url)
         try self.init(data: data, source: url.lastPathComponent, isFileMapped: true)
     }
 

@@ -33,12 +33,7 @@ public struct SafetensorsFile: Sendable {
 
     /// Maps and validates the file at `url`.
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
-        } catch {
-            throw ArrayFormatError(url.path, "cannot be read: \(error.localizedDescription)")
-        }
+        let data = try mapFile(url)
         try self.init(data: data, source: url.lastPathComponent)
     }
 

@@ -26,46 +26,25 @@ struct SharedPointer<Element>: @unchecked Sendable {
     init(_ base: UnsafePointer<Element>) { self.base = UnsafeMutablePointer(mutating: base) }
 }
 
-/// An aligned, uninitialised-then-zeroed float buffer freed with its owner. Workspaces are built
-/// from these once, so the per-image and per-chunk loops never allocate.
-final class FloatStorage {
-    let base: UnsafeMutablePointer<Float>
+/// An aligned (64-byte), zeroed buffer freed with its owner. Workspaces are built from these once,
+/// so the per-image and per-chunk loops never allocate.
+final class AlignedStorage<Element: Numeric> {
+    let base: UnsafeMutablePointer<Element>
     let count: Int
 
     init(count: Int) {
         self.count = max(count, 1)
-        base = UnsafeMutableRawPointer.allocate(byteCount: self.count * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: self.count)
-        base.initialize(repeating: 0, count: self.count)
+        base = UnsafeMutableRawPointer.allocate(byteCount: self.count * MemoryLayout<Element>.stride, alignment: 64)
+            .bindMemory(to: Element.self, capacity: self.count)
+        base.initialize(repeating: .zero, count: self.count)
     }
 
     deinit { base.deallocate() }
 }
 
-/// An aligned, zeroed Double buffer (the digit-sum head's scratch), freed with its owner.
-final class DoubleStorage {
-    let base: UnsafeMutablePointer<Double>
-
-    init(count: Int) {
-        let count = max(count, 1)
-        base = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Double>.stride, alignment: 64)
-            .bindMemory(to: Double.self, capacity: count)
-        base.initialize(repeating: 0, count: count)
-    }
-
-    deinit { base.deallocate() }
-}
-
-/// An aligned `Int32` buffer (max-pool argmax indices), freed with its owner.
-final class IndexStorage {
-    let base: UnsafeMutablePointer<Int32>
-
-    init(count: Int) {
-        let count = max(count, 1)
-        base = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Int32>.stride, alignment: 64)
-            .bindMemory(to: Int32.self, capacity: count)
-        base.initialize(repeating: 0, count: count)
-    }
-
-    deinit { base.deallocate() }
-}
+/// Activations, gradients and scratch.
+typealias FloatStorage = AlignedStorage<Float>
+/// The digit-sum head's scratch.
+typealias DoubleStorage = AlignedStorage<Double>
+/// Max-pool argmax indices.
+typealias IndexStorage = AlignedStorage<Int32>
