@@ -77,20 +77,6 @@ struct DigitSumEngineTests {
         }
     }
 
-    /// Mean cross-entropy of the batch in Double from the engine's float32 log-probabilities.
-    static func loss(_ parameters: Parameters, images: [Float], labels: [Int]) throws -> Double {
-        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: 1)
-        let classes = parameters.architecture.classes
-        let logits = images.withUnsafeBufferPointer { predictor.logits(images: $0, count: labels.count) }
-        var total = 0.0
-        for (row, label) in labels.enumerated() {
-            let z = logits[(row * classes)..<((row + 1) * classes)].map(Double.init)
-            let top = z.max()!
-            total += log(z.reduce(0) { $0 + exp($1 - top) }) + top - z[label]
-        }
-        return total / Double(labels.count)
-    }
-
     /// Conv (blocked, 8 channels), 3×3 conv, 1×1 head (blocked dInput), digit sum. No ReLU or
     /// max-pool (checked elsewhere): without kinks every difference quotient is meaningful.
     @Test func trainerGradientsMatchFiniteDifferences() throws {
@@ -107,7 +93,7 @@ struct DigitSumEngineTests {
         let result = try images.withUnsafeBufferPointer { input in
             try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: count) }
         }
-        #expect(abs(Double(result.loss) - (try Self.loss(parameters, images: images, labels: labels))) < 1e-4)
+        #expect(abs(Double(result.loss) - (try EngineTestSupport.loss(parameters, images: images, labels: labels))) < 1e-4)
 
         let epsilon: Float = 2e-3
         let tensors = Dictionary(uniqueKeysWithValues: parameters.tensors().map { ($0.name, $0.values) })
@@ -119,8 +105,8 @@ struct DigitSumEngineTests {
                 var plus = tensors, minus = tensors
                 plus[spec.name]![index] += epsilon
                 minus[spec.name]![index] -= epsilon
-                let high = try Self.loss(Parameters(architecture: architecture, tensors: plus), images: images, labels: labels)
-                let low = try Self.loss(Parameters(architecture: architecture, tensors: minus), images: images, labels: labels)
+                let high = try EngineTestSupport.loss(Parameters(architecture: architecture, tensors: plus), images: images, labels: labels)
+                let low = try EngineTestSupport.loss(Parameters(architecture: architecture, tensors: minus), images: images, labels: labels)
                 analytic.append(trainer.gradients[range.lowerBound + index])
                 numeric.append(Float((high - low) / Double(plus[spec.name]![index] - minus[spec.name]![index])))
             }

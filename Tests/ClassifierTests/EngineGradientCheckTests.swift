@@ -38,20 +38,6 @@ struct EngineGradientCheckTests {
         },
     ]
 
-    /// Mean cross-entropy of the batch, computed in Double from the engine's float32 logits.
-    static func loss(_ parameters: Parameters, images: [Float], labels: [Int]) throws -> Double {
-        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: 1)
-        let classes = parameters.architecture.classes
-        let logits = images.withUnsafeBufferPointer { predictor.logits(images: $0, count: labels.count) }
-        var total = 0.0
-        for (row, label) in labels.enumerated() {
-            let z = logits[(row * classes)..<((row + 1) * classes)].map(Double.init)
-            let top = z.max()!
-            total += log(z.reduce(0) { $0 + exp($1 - top) }) + top - z[label]
-        }
-        return total / Double(labels.count)
-    }
-
     @Test("analytic gradients match central differences", arguments: cases)
     func finiteDifferences(_ testCase: Case) throws {
         let architecture = try testCase.architecture()
@@ -65,7 +51,7 @@ struct EngineGradientCheckTests {
         let result = try images.withUnsafeBufferPointer { input in
             try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: count) }
         }
-        #expect(abs(Double(result.loss) - (try Self.loss(parameters, images: images, labels: labels))) < 1e-5)
+        #expect(abs(Double(result.loss) - (try EngineTestSupport.loss(parameters, images: images, labels: labels))) < 1e-5)
 
         // Small enough to stay clear of kinks, large enough that float32 logits' rounding stays small.
         let epsilon: Float = 1e-4
@@ -75,15 +61,15 @@ struct EngineGradientCheckTests {
             changed[name]![index] += delta
             return (try Parameters(architecture: architecture, tensors: changed), changed[name]![index])
         }
-        let center = try Self.loss(parameters, images: images, labels: labels)
+        let center = try EngineTestSupport.loss(parameters, images: images, labels: labels)
         var compared = 0, skipped = 0
         for (spec, range) in zip(parameters.specs, parameters.ranges) {
             var analytic: [Float] = [], numeric: [Float] = []
             for index in 0..<range.count {
                 let (plus, high) = try shifted(spec.name, index, by: epsilon)
                 let (minus, low) = try shifted(spec.name, index, by: -epsilon)
-                let up = try Self.loss(plus, images: images, labels: labels) - center
-                let down = center - (try Self.loss(minus, images: images, labels: labels))
+                let up = try EngineTestSupport.loss(plus, images: images, labels: labels) - center
+                let down = center - (try EngineTestSupport.loss(minus, images: images, labels: labels))
                 // One-sided slopes that disagree mean a ReLU or max-pool kink lies within ±ε:
                 // the difference quotient is meaningless there, so skip that parameter.
                 if abs(up - down) > 0.2 * (abs(up) + abs(down)) + 1e-9 {

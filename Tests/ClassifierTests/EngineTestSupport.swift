@@ -4,6 +4,21 @@ import Foundation
 
 /// Helpers shared by the engine tests.
 enum EngineTestSupport {
+    /// Mean cross-entropy of the batch, computed in Double from the engine's float32 logits
+    /// (the reference the finite-difference checks differentiate).
+    static func loss(_ parameters: Parameters, images: [Float], labels: [Int]) throws -> Double {
+        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: 1)
+        let classes = parameters.architecture.classes
+        let logits = images.withUnsafeBufferPointer { predictor.logits(images: $0, count: labels.count) }
+        var total = 0.0
+        for (row, label) in labels.enumerated() {
+            let z = logits[(row * classes)..<((row + 1) * classes)].map(Double.init)
+            let top = z.max()!
+            total += log(z.reduce(0) { $0 + exp($1 - top) }) + top - z[label]
+        }
+        return total / Double(labels.count)
+    }
+
     /// `max|actual − expected| / max|expected|` (the golden README's max-norm relative error),
     /// plus the absolute max difference for printing.
     static func relativeError(_ actual: [Float], _ expected: [Float]) -> (relative: Double, absolute: Double) {
