@@ -73,6 +73,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Number of classes (sums 0…K-1). Default: 9·⌈max label/9⌉+1.")
     var classes: Int?
 
+    @Option(help: ArgumentHelp(
+        "Elastically distort every training image afresh each epoch by about this many pixels (0: off).",
+        discussion: "Strokes bend and stretch like new handwriting while staying in place, so sums still hold for any layout; validation images are never distorted. 2 suits 28-px digits."))
+    var elastic: Float = 0
+
     @Option(help: "Worker threads (default: all cores).")
     var workers: Int?
 
@@ -86,6 +91,7 @@ struct TrainCommand: ParsableCommand {
         guard kernel > 0, kernel % 2 == 1 else { throw ValidationError("--kernel must be odd and positive, e.g. 3 or 5.") }
         if let classes, classes < 2 { throw ValidationError("--classes must be at least 2.") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
+        guard elastic >= 0, elastic.isFinite else { throw ValidationError("--elastic must be a non-negative number of pixels.") }
     }
 
     func parsedChannels() throws -> [Int] {
@@ -120,6 +126,7 @@ struct TrainCommand: ParsableCommand {
         options.validationFraction = valFraction
         options.seed = seed
         options.workers = workers ?? defaultWorkerCount
+        options.elastic = elastic > 0 ? ElasticDistortion(magnitude: elastic) : nil
         let session = try TrainingSession(architecture: architecture, images: images, options: options, uint8Scale: Checkpoint.uint8Scale)
         printToStandardError("""
             data: \(images.count) images \(images.height)×\(images.width) from \(images.source), \(classCount) classes (sums 0…\(classCount - 1))
@@ -144,7 +151,8 @@ struct TrainCommand: ParsableCommand {
                     createdAt: Date(), sumdVersion: Sumd.configuration.version, dataSHA256: dataHashes,
                     images: images.count, trainImages: session.split.training.count,
                     validationImages: session.split.validation.count, seed: seed, epochs: epochs, bestEpoch: epoch,
-                    validationAccuracy: record.validationAccuracy, batchSize: batchSize, learningRate: Double(learningRate))
+                    validationAccuracy: record.validationAccuracy, batchSize: batchSize, learningRate: Double(learningRate),
+                    elasticMagnitude: elastic > 0 ? Double(elastic) : nil)
                 try Checkpoint(parameters: session.parameters, provenance: provenance).write(to: outURL)
             }
             try DurableFile.write(session.history.csv, to: URL(fileURLWithPath: stem + ".history.csv"))

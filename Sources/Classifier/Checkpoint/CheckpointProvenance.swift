@@ -21,6 +21,8 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
     public var validationAccuracy: Double?
     public var batchSize: Int?
     public var learningRate: Double?
+    /// `--elastic`: pixels of random elastic distortion applied to training images (absent: none).
+    public var elasticMagnitude: Double?
     /// For `sumd import`: the PyTorch state_dict file name and its SHA-256.
     public var importedFrom: String?
     public var importedSHA256: String?
@@ -28,7 +30,7 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
     public init(createdAt: Date? = nil, sumdVersion: String? = nil, dataSHA256: [String: String]? = nil,
                 images: Int? = nil, trainImages: Int? = nil, validationImages: Int? = nil, seed: UInt64? = nil,
                 epochs: Int? = nil, bestEpoch: Int? = nil, validationAccuracy: Double? = nil,
-                batchSize: Int? = nil, learningRate: Double? = nil, importedFrom: String? = nil, importedSHA256: String? = nil) {
+                batchSize: Int? = nil, learningRate: Double? = nil, elasticMagnitude: Double? = nil, importedFrom: String? = nil, importedSHA256: String? = nil) {
         self.createdAt = createdAt
         self.sumdVersion = sumdVersion
         self.dataSHA256 = dataSHA256
@@ -41,6 +43,7 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
         self.validationAccuracy = validationAccuracy
         self.batchSize = batchSize
         self.learningRate = learningRate
+        self.elasticMagnitude = elasticMagnitude
         self.importedFrom = importedFrom
         self.importedSHA256 = importedSHA256
     }
@@ -49,7 +52,7 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
         case createdAt = "created_at", sumdVersion = "sumd_version", dataSHA256 = "data_sha256"
         case images, trainImages = "train_images", validationImages = "validation_images", seed, epochs
         case bestEpoch = "best_epoch", validationAccuracy = "validation_accuracy", batchSize = "batch_size"
-        case learningRate = "learning_rate", importedFrom = "imported_from", importedSHA256 = "imported_sha256"
+        case learningRate = "learning_rate", elasticMagnitude = "elastic_magnitude", importedFrom = "imported_from", importedSHA256 = "imported_sha256"
     }
 
     /// `key  value` lines for `sumd inspect`, only for the fields that are set.
@@ -67,6 +70,7 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
             ("val accuracy", validationAccuracy.map { String(format: "%.4f", $0) }),
             ("batch size", batchSize.map(String.init)),
             ("learning rate", learningRate.map { "\($0)" }),
+            ("elastic", elasticMagnitude.map { "\($0) px" }),
         ]
         for (role, hash) in (dataSHA256 ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append(("\(role) sha256", hash))

@@ -7,6 +7,8 @@ public struct TrainingOptions: Sendable, Hashable {
     /// Seeds the weights, the split and the per-epoch shuffles.
     public var seed: UInt64 = 0
     public var workers = defaultWorkerCount
+    /// Distorts each training image afresh every epoch (validation images never); nil: off.
+    public var elastic: ElasticDistortion?
 
     public init() {}
 }

@@ -57,6 +57,10 @@ public final class TrainingSession {
         generator.shuffle(&order)
 
         let pixels = images.height * images.width
+        var distortionGenerator = SeededGenerator(seed: (options.seed &+ UInt64(epoch) &* 0x9E37_79B9) ^ 0xD15_7017)
+        let distortionWorkspace = options.elastic.map {
+            ElasticDistortion.Workspace(height: images.height, width: images.width, spacing: $0.spacing)
+        }
         let batchSize = min(options.batchSize, order.count)
         var batch = [Float](repeating: 0, count: batchSize * pixels)
         var batchLabels = [Int](repeating: 0, count: batchSize)
@@ -68,6 +72,10 @@ public final class TrainingSession {
                 for (row, index) in members.enumerated() {
                     try images.fill(index..<(index + 1), into: UnsafeMutableBufferPointer(rebasing: buffer[(row * pixels)...]), scale: scale)
                     batchLabels[row] = labels[index]
+                }
+                if let elastic = options.elastic, let distortionWorkspace {
+                    elastic.apply(to: buffer.baseAddress!, count: members.count, workspace: distortionWorkspace,
+                                  generator: &distortionGenerator)
                 }
             }
             let result = try batch.withUnsafeBufferPointer { imageBuffer in
