@@ -9,6 +9,10 @@ public struct InferenceNetwork: Sendable {
     let imageSteps: [InferenceStep]
     /// Reordered weights of the blocked convolutions, back to back (see `packConvolutionWeights`).
     let packed: [Float]
+    /// Reordered weights of the linear layers, back to back (see `packDenseWeights`), and where
+    /// each vector step's start (nil for steps that are not linear layers).
+    let packedDense: [Float]
+    let packedDenseOffsets: [Int?]
 
     /// Throws if the architecture cannot be executed (it is validated when parameters are built,
     /// so this only fails for hand-made inconsistent descriptions).
@@ -16,6 +20,21 @@ public struct InferenceNetwork: Sendable {
         self.parameters = parameters
         plan = try NetworkPlan(parameters.architecture)
         (imageSteps, packed) = InferenceStep.fuse(plan.imageSteps, parameters: parameters.values)
+        (packedDense, packedDenseOffsets) = Self.packDense(plan.vectorSteps, parameters: parameters.values)
+    }
+
+    private static func packDense(_ steps: [VectorStep], parameters: [Float]) -> ([Float], [Int?]) {
+        var packed: [Float] = [], offsets: [Int?] = []
+        for step in steps {
+            guard case let .dense(g, _) = step else { offsets.append(nil); continue }
+            let offset = packed.count
+            offsets.append(offset)
+            packed += [Float](repeating: 0, count: PackedDense.packedCount(g))
+            parameters.withUnsafeBufferPointer { source in
+                packed.withUnsafeMutableBufferPointer { packDenseWeights(g, parameters: source.baseAddress!, into: $0.baseAddress! + offset) }
+            }
+        }
+        return (packed, offsets)
     }
 
     public var architecture: Architecture { parameters.architecture }
@@ -62,7 +81,10 @@ public struct InferenceNetwork: Sendable {
             let target = index == last ? logits : workspace.vectorBuffers[index & 1].base
             switch step {
             case let .dense(g, relu):
-                blockedDenseForward(g, relu: relu, parameters: parameters, input: source, output: target, rows: count)
+                packedDense.withUnsafeBufferPointer { packed in
+                    packedDenseForward(g, relu: relu, packed: packed.baseAddress! + packedDenseOffsets[index]!, bias: parameters + g.bias,
+                                       input: source, output: target, rows: count, scratch: workspace.denseScratch.base)
+                }
             case let .relu(n):
                 reluForward(source, target, count: n * count)
             case let .digitSum(g):
@@ -130,6 +152,8 @@ public final class InferenceWorkspace: @unchecked Sendable {
     let convolutionOutput: FloatStorage
     /// The digit-sum head's per-image scratch.
     let digitSumScratch: DoubleStorage
+    /// Sums of the linear layers, outputs padded to whole tiles.
+    let denseScratch: FloatStorage
 
     init(plan: NetworkPlan, steps: [InferenceStep], maxBatch: Int) {
         precondition(maxBatch > 0, "a workspace needs room for at least one image")
@@ -147,6 +171,10 @@ public final class InferenceWorkspace: @unchecked Sendable {
         scratch = FloatStorage(count: max(plan.convolutionScratch, blocked.map(\.paddedCount).max() ?? 0))
         convolutionOutput = FloatStorage(count: max(imageWidth, blocked.map(\.outputCount).max() ?? 0))
         digitSumScratch = DoubleStorage(count: plan.digitSumScratch)
+        denseScratch = FloatStorage(count: plan.vectorSteps.map { step in
+            if case let .dense(g, _) = step { return PackedDense.scratchCount(g, rows: maxBatch) }
+            return 0
+        }.max() ?? 0)
     }
 }
 

@@ -81,9 +81,19 @@ func maxPoolBiasRelu(
             let top = channel + oi * k * w
             if k == 2 {
                 let bottom = top + w
-                for oj in 0..<ow {
+                // 16 outputs at a time: split 32 inputs of each row into even and odd columns.
+                var oj = 0
+                while oj &+ 16 <= ow {
+                    let upper = UnsafeRawPointer(top + 2 &* oj).loadUnaligned(as: SIMD32<Float>.self)
+                    let lower = UnsafeRawPointer(bottom + 2 &* oj).loadUnaligned(as: SIMD32<Float>.self)
+                    let m = pointwiseMax(pointwiseMax(upper.evenHalf, upper.oddHalf), pointwiseMax(lower.evenHalf, lower.oddHalf))
+                    UnsafeMutableRawPointer(out + oj).storeBytes(of: pointwiseMax(m + SIMD16(repeating: b), .zero), as: SIMD16<Float>.self)
+                    oj &+= 16
+                }
+                while oj < ow {
                     let m = max(max(top[2 * oj], top[2 * oj + 1]), max(bottom[2 * oj], bottom[2 * oj + 1]))
                     out[oj] = max(m + b, 0)
+                    oj += 1
                 }
             } else {
                 for oj in 0..<ow {
