@@ -56,7 +56,9 @@ struct BenchCommand: ParsableCommand {
         print("\(architecture.name) network \(architecture.inputHeight)×\(architecture.inputWidth), \(architecture.classes) classes, "
             + String(format: "%.1f MFLOP/image, ", flops / 1e6) + "\(workers) worker(s), OpenBLAS \(blasCoreName), "
             + "median of repeats" + (quick ? " (quick)" : ""))
-        print("phase      batch     img/s   GFLOP/s   ms/batch")
+        let peak = ComputePeak.measureGFLOPs(workers: workers)
+        print(String(format: "compute peak: %.0f GFLOP/s (%d thread(s) of register-only 16-wide FMAs)", peak, workers))
+        print("phase      batch     img/s   GFLOP/s   ms/batch  of peak")
 
         let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: workers)
         for batch in batches {
@@ -64,7 +66,7 @@ struct BenchCommand: ParsableCommand {
             let seconds = try images.withUnsafeBufferPointer { input in
                 try measure { _ = predictor.predict(images: input, count: batch, chunkSize: chunk) }
             }
-            report("inference", batch: batch, seconds: seconds, flops: flops)
+            report("inference", batch: batch, seconds: seconds, flops: flops, peak: peak)
         }
         for batch in batches {
             let trainer = try Trainer(parameters: parameters, workers: workers)
@@ -74,7 +76,7 @@ struct BenchCommand: ParsableCommand {
                 }
             }
             // Backward costs about twice the forward pass.
-            report("training", batch: batch, seconds: seconds, flops: 3 * flops)
+            report("training", batch: batch, seconds: seconds, flops: 3 * flops, peak: peak)
         }
     }
 
@@ -95,9 +97,9 @@ struct BenchCommand: ParsableCommand {
         return times.sorted()[times.count / 2]
     }
 
-    private func report(_ phase: String, batch: Int, seconds: Double, flops: Double) {
-        let rate = Double(batch) / seconds
+    private func report(_ phase: String, batch: Int, seconds: Double, flops: Double, peak: Double) {
+        let rate = Double(batch) / seconds, gflops = rate * flops / 1e9
         print(phase.padding(toLength: 9, withPad: " ", startingAt: 0)
-            + String(format: "%7d %9.0f %9.1f %10.2f", batch, rate, rate * flops / 1e9, seconds * 1e3))
+            + String(format: "%7d %9.0f %9.1f %10.2f %7.0f%%", batch, rate, gflops, seconds * 1e3, 100 * gflops / peak))
     }
 }

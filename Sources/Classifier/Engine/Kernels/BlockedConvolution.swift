@@ -58,16 +58,23 @@ struct BlockedLayout: Sendable {
 }
 
 /// Copies `input` (`[Cin, H, W]`) into zero-padded planes of `layout.rowStride` columns, with
-/// zero slack after them for the blocked kernels' overreach.
+/// zero slack after them for the blocked kernels' overreach. Only the borders and the slack are
+/// zeroed; the interior is overwritten.
 func padInput(_ g: ConvolutionGeometry, layout: BlockedLayout, input: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>) {
     let p = g.padding, pw = layout.rowStride, planeIn = (g.inHeight &+ 2 &* p) &* pw
-    padded.update(repeating: 0, count: layout.paddedCount)
     for c in 0..<g.inChannels {
+        let plane = padded + c &* planeIn
+        plane.update(repeating: 0, count: p &* pw)  // top rows
         for i in 0..<g.inHeight {
-            let target = padded + (c &* planeIn &+ (i &+ p) &* pw &+ p)
-            target.update(from: input + (c &* g.inHeight &+ i) &* g.inWidth, count: g.inWidth)
+            let row = plane + (i &+ p) &* pw
+            row.update(repeating: 0, count: p)
+            (row + p).update(from: input + (c &* g.inHeight &+ i) &* g.inWidth, count: g.inWidth)
+            (row + (p &+ g.inWidth)).update(repeating: 0, count: pw &- p &- g.inWidth)
         }
+        (plane + (g.inHeight &+ p) &* pw).update(repeating: 0, count: p &* pw)  // bottom rows
     }
+    let used = g.inChannels &* planeIn
+    (padded + used).update(repeating: 0, count: layout.paddedCount &- used)
 }
 
 /// Raw convolution (no bias) of one image into `output` laid out as `layout`.

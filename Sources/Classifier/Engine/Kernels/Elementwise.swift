@@ -27,3 +27,10 @@ func vectorSum(_ values: UnsafePointer<Float>, count: Int) -> Float {
     }
     return sum
 }
+
+/// Lane-wise maximum compiled to one `vmaxps`. The standard library's `pointwiseMax` follows
+/// IEEE maximum's NaN rules lane by lane and does not vectorise (it made pooling 8× slower).
+@inline(__always)
+func lanewiseMax(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+    a.replacing(with: b, where: a .< b)
+}

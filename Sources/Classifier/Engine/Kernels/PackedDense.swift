@@ -1,9 +1,10 @@
 /// Inference-only fully connected layer on weights packed once (at `InferenceNetwork` creation):
 /// outputs are vectorised, 64 at a time, so each step broadcasts one input feature of 6 samples
 /// against 4 vectors of weights (24 FMAs in registers, no horizontal sums). Features are taken
-/// in blocks whose weights (`featureBlock × 64` floats) stay in L1 while every row of the chunk
-/// passes over them; `blockedDenseForward` (for training, whose weights change every step) re-reads
-/// them from L2 and spends half its time waiting on it.
+/// in blocks: a block's weights (`featureBlock × 64` floats per tile) stay in L1 while every row
+/// of the chunk passes over them, and the rows' inputs for the block stay in L1 for every tile.
+/// `blockedDenseForward` (for training, whose weights change every step) re-reads weights from
+/// L2 for every 4×4 tile and spent half its time waiting on them here.
 enum PackedDense {
     /// Output columns per packed tile.
     static let tileWidth = 64
@@ -40,10 +41,12 @@ func packedDenseForward(
 ) {
     let n = g.inFeatures, outs = g.outFeatures, width = PackedDense.tileWidth
     let tiles = PackedDense.tiles(g), rowStride = tiles * width
-    for tile in 0..<tiles {
-        let weights = packed + tile * n * width
-        for start in stride(from: 0, to: n, by: PackedDense.featureBlock) {
-            let features = start..<min(start + PackedDense.featureBlock, n)
+    // Feature blocks outermost: a block of every row's inputs is read from memory once and
+    // stays in L1 for all output tiles.
+    for start in stride(from: 0, to: n, by: PackedDense.featureBlock) {
+        let features = start..<min(start + PackedDense.featureBlock, n)
+        for tile in 0..<tiles {
+            let weights = packed + tile * n * width
             for row in stride(from: 0, to: rows, by: PackedDense.rowsPerTile) {
                 denseRegisterTile(weights: weights, input: input, inFeatures: n, rows: rows, row: row, features: features,
                                   accumulate: start > 0, scratch: scratch + tile * width, rowStride: rowStride)

@@ -81,13 +81,16 @@ func maxPoolBiasRelu(
             let top = channel + oi * k * w
             if k == 2 {
                 let bottom = top + w
-                // 16 outputs at a time: split 32 inputs of each row into even and odd columns.
+                // 16 outputs at a time: the larger of the two rows, then of even and odd columns.
                 var oj = 0
                 while oj &+ 16 <= ow {
-                    let upper = UnsafeRawPointer(top + 2 &* oj).loadUnaligned(as: SIMD32<Float>.self)
-                    let lower = UnsafeRawPointer(bottom + 2 &* oj).loadUnaligned(as: SIMD32<Float>.self)
-                    let m = pointwiseMax(pointwiseMax(upper.evenHalf, upper.oddHalf), pointwiseMax(lower.evenHalf, lower.oddHalf))
-                    UnsafeMutableRawPointer(out + oj).storeBytes(of: pointwiseMax(m + SIMD16(repeating: b), .zero), as: SIMD16<Float>.self)
+                    let upper = UnsafeRawPointer(top + 2 &* oj), lower = UnsafeRawPointer(bottom + 2 &* oj)
+                    let left = lanewiseMax(upper.loadUnaligned(as: SIMD16<Float>.self), lower.loadUnaligned(as: SIMD16<Float>.self))
+                    let right = lanewiseMax(upper.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self),
+                                            lower.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
+                    let m = lanewiseMax(SIMD16(lowHalf: left.evenHalf, highHalf: right.evenHalf),
+                                        SIMD16(lowHalf: left.oddHalf, highHalf: right.oddHalf))
+                    UnsafeMutableRawPointer(out + oj).storeBytes(of: lanewiseMax(m + SIMD16(repeating: b), .zero), as: SIMD16<Float>.self)
                     oj &+= 16
                 }
                 while oj < ow {
