@@ -5,10 +5,13 @@ extension Architecture {
     /// `digitSum` layer, whose outputs are `log P(sum = s)`.
     ///
     /// Nothing ties it to a layout: every cell of the final feature map may hold a digit, so it
-    /// serves rows of digits and digits anywhere in a square alike. With the defaults on 28×140 the
-    /// cells are 8 px apart (3×17 of them) and each sees 38×38 px.
+    /// serves rows of digits and digits anywhere in a square alike. With the defaults the cells are
+    /// 16 px apart (1×8 of them on 28×140) and each sees 78×78 px. Cells closer than a digit's
+    /// width let one digit be read by two cells as parts of its value (6 as 5 + 1): with four
+    /// blocks instead of three, 1-digit test images went from 92% to 94% right and 5-digit ones
+    /// from 61% to 66% (12 epochs of MNIST rows, see README).
     public static func digitSum(
-        height: Int = 28, width: Int = 140, channels: [Int] = [32, 64, 64], context: Int = 64,
+        height: Int = 28, width: Int = 140, channels: [Int] = [32, 64, 64, 64], context: Int = 64,
         kernel: Int = 3, classes: Int = 46
     ) throws -> Architecture {
         guard kernel > 0, kernel % 2 == 1 else { throw ArchitectureError("kernel size must be odd and positive, got \(kernel)") }

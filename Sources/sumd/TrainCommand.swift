@@ -61,7 +61,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Network: seed (conv blocks, then Linear layers over the sums) or digitsum (reads each digit and adds).")
     var arch: ArchitectureFamily = .seed
 
-    @Option(help: "Output channels of the conv blocks, comma-separated (one Conv2d+ReLU+MaxPool2d(2) block each). Default: 32,64 (seed), 32,64,64 (digitsum).")
+    @Option(help: "Output channels of the conv blocks, comma-separated (one Conv2d+ReLU+MaxPool2d(2) block each). Default: 32,64 (seed), 32,64,64,64 (digitsum).")
     var channels: String?
 
     @Option(help: "Width of the hidden Linear layer (seed) or of the last conv before the 1×1 digit head (digitsum). Default: 128 (seed), 64 (digitsum).")
@@ -186,6 +186,6 @@ enum ArchitectureFamily: String, ExpressibleByArgument, CaseIterable {
     case seed
     case digitsum
 
-    var defaultChannels: String { self == .seed ? "32,64" : "32,64,64" }
+    var defaultChannels: String { self == .seed ? "32,64" : "32,64,64,64" }
     var defaultHidden: Int { self == .seed ? 128 : 64 }
 }
