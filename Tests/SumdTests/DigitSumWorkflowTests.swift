@@ -14,7 +14,7 @@ struct DigitSumWorkflowTests {
         // Plumbing only (learning is DigitSumTrainingTests' job): two epochs of a tiny network.
         result = try await runSumd(["train", "--images", directory.path("data/images.npy"), "--labels", directory.path("data/labels.npy"),
                                     "--out", directory.path("model.safetensors"), "--arch", "digitsum", "--epochs", "2",
-                                    "--channels", "8,16", "--hidden", "16"])
+                                    "--channels", "8,16", "--hidden", "16", "--elastic", "1.5"])
         try #require(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.contains("model: digitsum 8,16 hidden 16 kernel 3"))
         #expect(result.standardOutput.split(separator: "\n").filter { $0.hasPrefix("epoch") }.count == 2)
@@ -35,6 +35,13 @@ struct DigitSumWorkflowTests {
         #expect(result.standardOutput.contains("architecture digitsum"))
         #expect(result.standardOutput.contains("head: Conv2d(16, 11, kernel_size=1, padding=0)"))
         #expect(result.standardOutput.contains("DigitSum(classes=19)"))
+        #expect(result.standardOutput.contains("elastic       1.5 px"), "provenance records the distortion")
+    }
+
+    @Test func negativeElasticIsRefused() async throws {
+        let result = try await runSumd(["train", "--images", "x.npy", "--out", "m.safetensors", "--elastic=-1"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("--elastic must be a non-negative number of pixels"))
     }
 
     @Test func unknownArchitectureIsRefused() async throws {
