@@ -10,7 +10,7 @@ public struct InferenceNetwork: Sendable {
     /// Reordered weights of the blocked convolutions, back to back (see `packConvolutionWeights`).
     let packed: [Float]
     /// Reordered weights of the linear layers, back to back (see `packDenseWeights`), and where
-    /// each vector step's start (nil for steps that are not linear layers).
+    /// each vector step's weights start (nil for steps that are not linear layers).
     let packedDense: [Float]
     let packedDenseOffsets: [Int?]
 
