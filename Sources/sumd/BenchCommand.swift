@@ -9,8 +9,9 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure inference and training speed (images/s, GFLOP/s) on random inputs: the seed network, or a checkpoint's with --checkpoint.",
         discussion: """
-        Prints the median images/s of repeated runs for inference and for a training step (forward, \
-        backward, Adam) at each --batches size. `make bench` also runs PyTorch and ONNX Runtime on \
+        First measures the machine's compute peak (every worker running register-only 16-wide FMAs), \
+        then prints the median images/s of repeated runs for inference and for a training step \
+        (forward, backward, Adam) at each --batches size, with GFLOP/s and their share of that peak. `make bench` also runs PyTorch and ONNX Runtime on \
         the same weights when python3 has them, and prints the ratios.
 
         Examples:

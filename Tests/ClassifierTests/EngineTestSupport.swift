@@ -1,6 +1,7 @@
 import ArrayFormats
 import Classifier
 import Foundation
+import Testing
 
 /// Helpers shared by the engine tests.
 enum EngineTestSupport {
@@ -17,6 +18,19 @@ enum EngineTestSupport {
             total += log(z.reduce(0) { $0 + exp($1 - top) }) + top - z[label]
         }
         return total / Double(labels.count)
+    }
+
+    /// The trainer's gradients (arena order) for one batch, after checking that its loss agrees
+    /// with `loss(_:images:labels:)` within `lossTolerance`: the finite-difference checks' start.
+    static func trainerGradients(
+        _ parameters: Parameters, images: [Float], labels: [Int], lossTolerance: Double
+    ) throws -> [Float] {
+        let trainer = try Trainer(parameters: parameters, workers: 2)
+        let result = try images.withUnsafeBufferPointer { input in
+            try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: labels.count) }
+        }
+        #expect(abs(Double(result.loss) - (try loss(parameters, images: images, labels: labels))) < lossTolerance)
+        return trainer.gradients
     }
 
     /// `max|actual − expected| / max|expected|` (the golden README's max-norm relative error),

@@ -24,14 +24,19 @@ public struct InferenceNetwork: Sendable {
     }
 
     private static func packDense(_ steps: [VectorStep], parameters: [Float]) -> ([Float], [Int?]) {
-        var packed: [Float] = [], offsets: [Int?] = []
+        var offsets: [Int?] = [], total = 0
         for step in steps {
             guard case let .dense(g, _) = step else { offsets.append(nil); continue }
-            let offset = packed.count
-            offsets.append(offset)
-            packed += [Float](repeating: 0, count: PackedDense.packedCount(g))
-            parameters.withUnsafeBufferPointer { source in
-                packed.withUnsafeMutableBufferPointer { packDenseWeights(g, parameters: source.baseAddress!, into: $0.baseAddress! + offset) }
+            offsets.append(total)
+            total += PackedDense.packedCount(g)
+        }
+        var packed = [Float](repeating: 0, count: total)
+        parameters.withUnsafeBufferPointer { source in
+            packed.withUnsafeMutableBufferPointer { target in
+                for (step, offset) in zip(steps, offsets) {
+                    guard case let .dense(g, _) = step, let offset else { continue }
+                    packDenseWeights(g, parameters: source.baseAddress!, into: target.baseAddress! + offset)
+                }
             }
         }
         return (packed, offsets)
