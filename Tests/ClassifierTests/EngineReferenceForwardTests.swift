@@ -55,11 +55,17 @@ struct EngineReferenceForwardTests {
         }
     }
 
-    @Test("fused, packed inference matches a Double reference", arguments: [1, 7, 13])
-    func matchesReference(batch: Int) throws {
-        // 18×70: pooled widths 35 and 17 (vector + scalar pooling); fc1 has 16·4·17 = 1088 inputs
-        // (several feature blocks) and 70 outputs (a full and a partial tile); fc2 46.
-        let (h, w, c1, c2, hidden, classes) = (18, 70, 8, 16, 70, 46)
+    /// Image sizes: 18×70 gives conv2 a 9×35 input, so it runs the blocked kernel and the pooling
+    /// pass (pooled widths 35 and 17: vector and scalar pooling); 20×76 gives it 10×38, so it runs
+    /// Winograd with a partial block of tile positions (5 rows of 20 = 100 of 128).
+    static let sizes = [(18, 70), (20, 76)]
+
+    @Test("fused, packed inference matches a Double reference", arguments: [1, 7, 13], sizes)
+    func matchesReference(batch: Int, size: (Int, Int)) throws {
+        // fc1 has 16·4·17 = 1088 or 16·5·19 = 1520 inputs (several feature blocks) and 70 outputs
+        // (a full and a partial tile); fc2 46.
+        let (h, w) = size
+        let (c1, c2, hidden, classes) = (8, 16, 70, 46)
         let architecture = try Architecture.seed(height: h, width: w, channels: [c1, c2], hidden: hidden, classes: classes)
         let parameters = Parameters(architecture: architecture, seed: 11)
         let network = try InferenceNetwork(parameters: parameters)
@@ -83,7 +89,7 @@ struct EngineReferenceForwardTests {
             expected += a.map(Float.init)
         }
         let error = EngineTestSupport.relativeError(logits, expected)
-        print("batch \(batch): max |Δlogit| \(error.absolute), relative \(error.relative)")
+        print("\(h)×\(w) batch \(batch): max |Δlogit| \(error.absolute), relative \(error.relative)")
         #expect(error.relative < 1e-5)
     }
 }

@@ -131,6 +131,10 @@ public struct InferenceNetwork: Sendable {
                                        padded: workspace.scratch.base, output: raw)
                     maxPoolBiasRelu(pool, bias: parameters + g.bias, input: raw, rowStride: layout.rowStride,
                                     planeStride: layout.planeStride, output: target)
+                case let .winogradConvolutionPool(g, layout, weights):
+                    winogradConvolutionPool(g, layout: layout, packedWeights: packed! + weights, bias: parameters + g.bias,
+                                            input: source, scratch: workspace.scratch.base,
+                                            products: workspace.convolutionOutput.base, output: target)
                 }
                 source = UnsafePointer(target)
             }
@@ -169,12 +173,16 @@ public final class InferenceWorkspace: @unchecked Sendable {
         features = FloatStorage(count: plan.imageSteps.isEmpty ? 0 : maxBatch * plan.featureCount)
         let vectorWidth = plan.vectorSteps.map(\.outCount).max() ?? 0
         vectorBuffers = [FloatStorage(count: maxBatch * vectorWidth), FloatStorage(count: maxBatch * vectorWidth)]
-        let blocked = steps.compactMap { step -> BlockedLayout? in
-            if case let .blockedConvolutionPool(_, layout, _, _) = step { return layout }
-            return nil
+        // Scratch and raw-output floats of each blocked or Winograd step.
+        let needs = steps.map { step -> (scratch: Int, output: Int) in
+            switch step {
+            case let .blockedConvolutionPool(_, layout, _, _): return (layout.paddedCount, layout.outputCount)
+            case let .winogradConvolutionPool(_, layout, _): return (layout.scratchCount, layout.productCount)
+            default: return (0, 0)
+            }
         }
-        scratch = FloatStorage(count: max(plan.convolutionScratch, blocked.map(\.paddedCount).max() ?? 0))
-        convolutionOutput = FloatStorage(count: max(imageWidth, blocked.map(\.outputCount).max() ?? 0))
+        scratch = FloatStorage(count: max(plan.convolutionScratch, needs.map(\.scratch).max() ?? 0))
+        convolutionOutput = FloatStorage(count: max(imageWidth, needs.map(\.output).max() ?? 0))
         digitSumScratch = DoubleStorage(count: plan.digitSumScratch)
         denseScratch = FloatStorage(count: plan.vectorSteps.map { step in
             if case let .dense(g, _) = step { return PackedDense.scratchCount(g, rows: maxBatch) }
@@ -190,6 +198,9 @@ enum InferenceStep: Sendable {
     case convolutionPool(ConvolutionGeometry, PoolGeometry)
     /// As `convolutionPool`, computed by `blockedConvolution` with weights at this offset of the packed array.
     case blockedConvolutionPool(ConvolutionGeometry, BlockedLayout, packedOffset: Int, PoolGeometry)
+    /// Convolution + bias + ReLU + 2×2 pool by `winogradConvolutionPool`, with transformed weights
+    /// at this offset of the packed array.
+    case winogradConvolutionPool(ConvolutionGeometry, WinogradLayout, packedOffset: Int)
 
     /// The fused steps, and the packed weights their blocked convolutions read.
     static func fuse(_ steps: [ImageStep], parameters: [Float]) -> ([InferenceStep], [Float]) {
@@ -198,9 +209,16 @@ enum InferenceStep: Sendable {
         var index = 0
         while index < steps.count {
             if case let .convolution(g, true) = steps[index], index + 1 < steps.count, case let .maxPool(pool) = steps[index + 1] {
-                if BlockedLayout.applies(to: g) {
-                    result.append(.blockedConvolutionPool(g, BlockedLayout(g), packedOffset: packed.count, pool))
-                    let offset = packed.count
+                let offset = packed.count
+                if WinogradLayout.applies(to: g, pool: pool) {
+                    let layout = WinogradLayout(g)
+                    result.append(.winogradConvolutionPool(g, layout, packedOffset: offset))
+                    packed += [Float](repeating: 0, count: layout.weightCount)
+                    parameters.withUnsafeBufferPointer { source in
+                        packed.withUnsafeMutableBufferPointer { packWinogradWeights(g, parameters: source.baseAddress!, into: $0.baseAddress! + offset) }
+                    }
+                } else if BlockedLayout.applies(to: g) {
+                    result.append(.blockedConvolutionPool(g, BlockedLayout(g), packedOffset: offset, pool))
                     packed += [Float](repeating: 0, count: g.patchSize * g.outChannels)
                     parameters.withUnsafeBufferPointer { source in
                         packed.withUnsafeMutableBufferPointer { packConvolutionWeights(g, parameters: source.baseAddress!, into: $0.baseAddress! + offset) }

@@ -1,0 +1,262 @@
+/// Inference 3×3 convolution by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray, "Fast
+/// Algorithms for Convolutional Neural Networks", 2015), fused with the bias, ReLU and 2×2 max-pool
+/// that follow it.
+///
+/// Computed directly, a 2×2 output tile costs 36·C multiply-adds per output channel (C inputs);
+/// here it costs 16·C, spent in 16 independent `[Cout × C]·[C × tiles]` products, plus additions
+/// that transform the inputs and outputs. Each 2×2 output tile is exactly one pooling window, so
+/// the pool is taken as the tile comes out and the raw convolution is never stored.
+///
+/// Layouts (tile `(ti, tj)` sits at position `p = ti·QW + tj`, `QW = tileColumns + 1`):
+/// - input: the zero-padded planes split by row and column parity into four quarter planes of QW
+///   columns; the 4×4 patch of tile p then starts at p in every quarter, so each of its 16 values
+///   is one contiguous vector load across 16 tiles;
+/// - transformed inputs `V[ξ][c][p]`, transformed weights `U[ξ][c][o]` (ξ: the 16 positions of a
+///   4×4 patch), products `M[o][ξ][p]`. Positions `tj = tileColumns` and the rounding slack are
+///   computed and thrown away.
+
+/// Where a Winograd convolution keeps its intermediate arrays.
+struct WinogradLayout: Sendable {
+    let inChannels: Int, outChannels: Int
+    /// Output tiles (= pooling windows) down and across.
+    let tileRows: Int, tileColumns: Int
+    /// Columns of a quarter plane (`tileColumns + 1`), the position stride of one tile row.
+    let quarterWidth: Int
+    /// Tile positions computed per channel, a whole number of 32-wide register blocks.
+    let positions: Int
+    /// Floats per quarter plane, with zero slack for the loads of the last positions.
+    let quarterStride: Int
+
+    init(_ g: ConvolutionGeometry) {
+        inChannels = g.inChannels
+        outChannels = g.outChannels
+        tileRows = g.outHeight / 2
+        tileColumns = g.outWidth / 2
+        quarterWidth = tileColumns + 1
+        positions = (tileRows * quarterWidth + 31) / 32 * 32
+        quarterStride = (positions + quarterWidth + 1 + 15) / 16 * 16
+    }
+
+    /// Floats of quarter planes followed by transformed inputs (the workspace's scratch).
+    var scratchCount: Int { 4 * inChannels * quarterStride + transformedOffset(inChannels) }
+    /// Floats of products `M` (the workspace's convolution output).
+    var productCount: Int { outChannels * 16 * positions }
+    /// Floats of transformed weights `U`.
+    var weightCount: Int { 16 * inChannels * outChannels }
+
+    private func transformedOffset(_ channels: Int) -> Int { 16 * channels * positions }
+    /// Where the transformed inputs start in the scratch.
+    var transformedStart: Int { 4 * inChannels * quarterStride }
+
+    /// A 3×3, padding-1 convolution followed by a 2×2 pool, on even sizes (every output pixel in
+    /// exactly one window), with whole groups of 8 outputs and enough input channels for the
+    /// transforms to pay off.
+    static func applies(to g: ConvolutionGeometry, pool: PoolGeometry) -> Bool {
+        g.kernel == 3 && g.padding == 1 && pool.kernel == 2 && g.outHeight % 2 == 0 && g.outWidth % 2 == 0
+            && g.outHeight == g.inHeight && g.outWidth == g.inWidth && g.outChannels % 8 == 0 && g.inChannels >= 8
+    }
+}
+
+/// Writes `U[ξ][c][o] = (G·w[o][c]·Gᵀ)[ξ]` for the `[Cout, Cin, 3, 3]` weights, computed in Double.
+func packWinogradWeights(_ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
+    let G: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+    for o in 0..<g.outChannels {
+        for c in 0..<g.inChannels {
+            let w = parameters + g.weight + (o * g.inChannels + c) * 9
+            for a in 0..<4 {
+                for b in 0..<4 {
+                    var sum = 0.0
+                    for i in 0..<3 {
+                        for j in 0..<3 { sum += G[a][i] * Double(w[i * 3 + j]) * G[b][j] }
+                    }
+                    packed[((a * 4 + b) * g.inChannels + c) * g.outChannels + o] = Float(sum)
+                }
+            }
+        }
+    }
+}
+
+/// One image: `output[o, ti, tj] = max(0, bias[o] + max over tile (ti, tj) of conv(input)[o])`,
+/// i.e. ReLU(conv + bias) then MaxPool2d(2), as `[Cout, tileRows, tileColumns]`.
+func winogradConvolutionPool(
+    _ g: ConvolutionGeometry, layout: WinogradLayout, packedWeights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>,
+    output: UnsafeMutablePointer<Float>
+) {
+    splitIntoQuarters(g, layout: layout, input: input, quarters: scratch)
+    let transformed = scratch + layout.transformedStart
+    transformInputs(layout, quarters: UnsafePointer(scratch), transformed: transformed)
+    multiplyTransformed(layout, weights: packedWeights, transformed: UnsafePointer(transformed), products: products)
+    transformOutputsAndPool(layout, products: UnsafePointer(products), bias: bias, output: output)
+}
+
+/// Copies `[Cin, H, W]` into the four parity quarters of its zero-padded planes.
+/// Quarter `(rp, cp)` row `i'` column `j'` holds padded pixel `(2i' + rp, 2j' + cp)`.
+private func splitIntoQuarters(
+    _ g: ConvolutionGeometry, layout: WinogradLayout, input: UnsafePointer<Float>, quarters: UnsafeMutablePointer<Float>
+) {
+    typealias Wide = SIMD32<Float>
+    let qw = layout.quarterWidth, stride = layout.quarterStride, h = g.inHeight, w = g.inWidth
+    let raw = UnsafeRawPointer(input), size = MemoryLayout<Float>.stride
+    let used = (layout.tileRows &+ 1) &* qw
+    for c in 0..<g.inChannels {
+        let channel = quarters + c &* 4 &* stride
+        // Padded row 0 (quarters of even rows, row 0) and padded row H+1 (odd rows, last row).
+        channel.update(repeating: 0, count: qw)
+        (channel + stride).update(repeating: 0, count: qw)
+        (channel + 2 &* stride + layout.tileRows &* qw).update(repeating: 0, count: qw)
+        (channel + 3 &* stride + layout.tileRows &* qw).update(repeating: 0, count: qw)
+        for q in 0..<4 { (channel + q &* stride + used).update(repeating: 0, count: stride &- used) }
+        for i in 0..<h {
+            let r = i &+ 1
+            // Even padded columns 2j' hold input column 2j' − 1; odd ones 2j' + 1 hold column 2j'.
+            let evenColumns = channel + ((r & 1) &* 2) &* stride + (r >> 1) &* qw
+            let oddColumns = evenColumns + stride
+            let row = (c &* h &+ i) &* w
+            evenColumns[0] = 0
+            oddColumns[w >> 1] = 0
+            var j = 0
+            while j &+ Wide.scalarCount <= w {
+                let x = raw.loadUnaligned(fromByteOffset: (row &+ j) &* size, as: Wide.self)
+                UnsafeMutableRawPointer(oddColumns + j >> 1).storeBytes(of: x.evenHalf, as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(evenColumns + ((j >> 1) &+ 1)).storeBytes(of: x.oddHalf, as: SIMD16<Float>.self)
+                j &+= Wide.scalarCount
+            }
+            while j < w {
+                oddColumns[j >> 1] = input[row &+ j]
+                evenColumns[(j >> 1) &+ 1] = input[row &+ j &+ 1]
+                j &+= 2
+            }
+        }
+    }
+}
+
+/// `(x0 − x2, x1 + x2, x2 − x1, x1 − x3)`: one dimension of `Bᵀ·d·B`.
+@inline(__always)
+private func inputTransform(
+    _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, _ x2: SIMD16<Float>, _ x3: SIMD16<Float>
+) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+    (x0 - x2, x1 + x2, x2 - x1, x1 - x3)
+}
+
+/// `V[ξ][c][p] = (Bᵀ·d·B)[ξ]` for the 4×4 patch d of every tile position p, 16 positions at a time.
+private func transformInputs(_ layout: WinogradLayout, quarters: UnsafePointer<Float>, transformed: UnsafeMutablePointer<Float>) {
+    typealias V = SIMD16<Float>
+    let raw = UnsafeRawPointer(quarters), out = UnsafeMutableRawPointer(transformed)
+    let size = MemoryLayout<Float>.stride, qw = layout.quarterWidth, stride = layout.quarterStride
+    let plane = layout.inChannels &* layout.positions &* size  // bytes between ξ planes of V
+    for c in 0..<layout.inChannels {
+        let q0 = c &* 4 &* stride  // quarters (rp, cp) at q0 + (2·rp + cp)·stride
+        var p = 0
+        while p < layout.positions {
+            // Patch row a: quarter row parity a & 1, quarter row offset a >> 1; same for columns b.
+            func row(_ a: Int) -> (V, V, V, V) {
+                let base = q0 &+ (a & 1) &* 2 &* stride &+ (a >> 1) &* qw &+ p
+                return inputTransform(
+                    raw.loadUnaligned(fromByteOffset: base &* size, as: V.self),
+                    raw.loadUnaligned(fromByteOffset: (base &+ stride) &* size, as: V.self),
+                    raw.loadUnaligned(fromByteOffset: (base &+ 1) &* size, as: V.self),
+                    raw.loadUnaligned(fromByteOffset: (base &+ stride &+ 1) &* size, as: V.self))
+            }
+            let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
+            let c0 = inputTransform(r0.0, r1.0, r2.0, r3.0), c1 = inputTransform(r0.1, r1.1, r2.1, r3.1)
+            let c2 = inputTransform(r0.2, r1.2, r2.2, r3.2), c3 = inputTransform(r0.3, r1.3, r2.3, r3.3)
+            // ξ = 4a + b; c_b holds column b's four values over a.
+            let base = (c &* layout.positions &+ p) &* size
+            func store(_ value: V, _ xi: Int) { out.storeBytes(of: value, toByteOffset: base &+ xi &* plane, as: V.self) }
+            store(c0.0, 0); store(c1.0, 1); store(c2.0, 2); store(c3.0, 3)
+            store(c0.1, 4); store(c1.1, 5); store(c2.1, 6); store(c3.1, 7)
+            store(c0.2, 8); store(c1.2, 9); store(c2.2, 10); store(c3.2, 11)
+            store(c0.3, 12); store(c1.3, 13); store(c2.3, 14); store(c3.3, 15)
+            p &+= V.scalarCount
+        }
+    }
+}
+
+/// `M[o][ξ][p] = Σ_c U[ξ][c][o]·V[ξ][c][p]`: per ξ, 8 outputs × 32 positions in registers.
+private func multiplyTransformed(
+    _ layout: WinogradLayout, weights: UnsafePointer<Float>, transformed: UnsafePointer<Float>,
+    products: UnsafeMutablePointer<Float>
+) {
+    typealias V = SIMD16<Float>
+    let cin = layout.inChannels, cout = layout.outChannels, positions = layout.positions
+    let size = MemoryLayout<Float>.stride
+    let raw = UnsafeRawPointer(transformed), out = UnsafeMutableRawPointer(products)
+    for xi in 0..<16 {
+        let u = weights + xi &* cin &* cout
+        let planeV = xi &* cin &* positions
+        for group in stride(from: 0, to: cout, by: 8) {
+            var q = 0
+            while q < positions {
+                var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
+                var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V(), b5 = V(), b6 = V(), b7 = V()
+                for c in 0..<cin {
+                    let offset = (planeV &+ c &* positions &+ q) &* size
+                    let x0 = raw.loadUnaligned(fromByteOffset: offset, as: V.self)
+                    let x1 = raw.loadUnaligned(fromByteOffset: offset &+ 16 &* size, as: V.self)
+                    let w = u + (c &* cout &+ group)
+                    var s = V(repeating: w[0]); a0.addProduct(s, x0); b0.addProduct(s, x1)
+                    s = V(repeating: w[1]); a1.addProduct(s, x0); b1.addProduct(s, x1)
+                    s = V(repeating: w[2]); a2.addProduct(s, x0); b2.addProduct(s, x1)
+                    s = V(repeating: w[3]); a3.addProduct(s, x0); b3.addProduct(s, x1)
+                    s = V(repeating: w[4]); a4.addProduct(s, x0); b4.addProduct(s, x1)
+                    s = V(repeating: w[5]); a5.addProduct(s, x0); b5.addProduct(s, x1)
+                    s = V(repeating: w[6]); a6.addProduct(s, x0); b6.addProduct(s, x1)
+                    s = V(repeating: w[7]); a7.addProduct(s, x0); b7.addProduct(s, x1)
+                }
+                // Output o's ξ row starts at (o·16 + ξ)·positions.
+                let base = ((group &* 16 &+ xi) &* positions &+ q) &* size
+                let channel = 16 &* positions &* size, second = 16 &* size
+                func store(_ a: V, _ b: V, _ i: Int) {
+                    out.storeBytes(of: a, toByteOffset: base &+ i &* channel, as: V.self)
+                    out.storeBytes(of: b, toByteOffset: base &+ i &* channel &+ second, as: V.self)
+                }
+                store(a0, b0, 0); store(a1, b1, 1); store(a2, b2, 2); store(a3, b3, 3)
+                store(a4, b4, 4); store(a5, b5, 5); store(a6, b6, 6); store(a7, b7, 7)
+                q &+= 32
+            }
+        }
+    }
+}
+
+/// `(x0 + x1 + x2, x1 − x2 − x3)`: one dimension of `Aᵀ·M·A`.
+@inline(__always)
+private func outputTransform(
+    _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, _ x2: SIMD16<Float>, _ x3: SIMD16<Float>
+) -> (SIMD16<Float>, SIMD16<Float>) {
+    (x0 + x1 + x2, x1 - x2 - x3)
+}
+
+/// Turns each output channel's products into its 2×2 tiles (`Aᵀ·M·A`), keeps each tile's maximum,
+/// adds the bias, clamps at 0 and writes the valid positions as `[Cout, tileRows, tileColumns]`.
+private func transformOutputsAndPool(
+    _ layout: WinogradLayout, products: UnsafePointer<Float>, bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
+) {
+    typealias V = SIMD16<Float>
+    let positions = layout.positions, size = MemoryLayout<Float>.stride
+    let raw = UnsafeRawPointer(products), row = positions &* size
+    let pooledCount = layout.tileRows &* layout.tileColumns
+    withUnsafeTemporaryAllocation(of: V.self, capacity: positions / V.scalarCount) { pooledRow in
+        let pooled = UnsafeMutableRawPointer(pooledRow.baseAddress!).assumingMemoryBound(to: Float.self)
+        for o in 0..<layout.outChannels {
+            let b = V(repeating: bias[o]), zero = V()
+            let channel = o &* 16 &* row
+            var p = 0
+            while p < positions {
+                let base = channel &+ p &* size
+                func m(_ xi: Int) -> V { raw.loadUnaligned(fromByteOffset: base &+ xi &* row, as: V.self) }
+                // Columns first: for each patch column b, the two output rows.
+                let k0 = outputTransform(m(0), m(4), m(8), m(12)), k1 = outputTransform(m(1), m(5), m(9), m(13))
+                let k2 = outputTransform(m(2), m(6), m(10), m(14)), k3 = outputTransform(m(3), m(7), m(11), m(15))
+                let top = outputTransform(k0.0, k1.0, k2.0, k3.0), bottom = outputTransform(k0.1, k1.1, k2.1, k3.1)
+                let best = lanewiseMax(lanewiseMax(top.0, top.1), lanewiseMax(bottom.0, bottom.1)) + b
+                pooledRow[p / V.scalarCount] = lanewiseMax(best, zero)
+                p &+= V.scalarCount
+            }
+            let target = output + o &* pooledCount
+            for ti in 0..<layout.tileRows {
+                (target + ti &* layout.tileColumns).update(from: pooled + ti &* layout.quarterWidth, count: layout.tileColumns)
+            }
+        }
+    }
+}
