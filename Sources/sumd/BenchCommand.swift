@@ -11,12 +11,16 @@ struct BenchCommand: ParsableCommand {
         discussion: """
         First measures the machine's compute peak (every worker running register-only 16-wide FMAs), \
         then prints the median images/s of repeated runs for inference and for a training step \
-        (forward, backward, Adam) at each --batches size, with GFLOP/s and their share of that peak. `make bench` also runs PyTorch and ONNX Runtime on \
+        (forward, backward, Adam) at each --batches size, with GFLOP/s and their share of that peak. \
+        GFLOP/s count the operations the engine executes: inference runs 3×3 convolutions that \
+        feed a 2×2 pool by Winograd's F(2×2, 3×3), which needs fewer than the architecture's \
+        nominal MFLOP/image (both are printed). `make bench` also runs PyTorch and ONNX Runtime on \
         the same weights when python3 has them, and prints the ratios.
 
         Examples:
           sumd bench
           sumd bench --checkpoint model.safetensors --batches 1 64 1024 10000 --workers 2
+          sumd bench --phases training --batches 64
         """
     )
 
@@ -32,8 +36,15 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Measure this checkpoint's network and weights instead of the seed network with random weights.")
     var checkpoint: String?
 
+    @Option(parsing: .upToNextOption, help: "What to measure: inference, training or both.")
+    var phases: [Phase] = Phase.allCases
+
     @Flag(help: "Fewer and shorter repetitions (for CI).")
     var quick = false
+
+    enum Phase: String, CaseIterable, ExpressibleByArgument {
+        case inference, training
+    }
 
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
@@ -53,23 +64,24 @@ struct BenchCommand: ParsableCommand {
         let pixels = architecture.inputHeight * architecture.inputWidth
         let images = (0..<largest * pixels).map { _ in generator.nextUnitFloat() }
         let labels = (0..<largest).map { _ in generator.nextIndex(below: architecture.classes) }
-        let flops = Double(architecture.forwardFLOPs)
+        let network = try InferenceNetwork(parameters: parameters)
+        let flops = Double(architecture.forwardFLOPs), executed = Double(network.executedFLOPs)
         print("\(architecture.name) network \(architecture.inputHeight)×\(architecture.inputWidth), \(architecture.classes) classes, "
-            + String(format: "%.1f MFLOP/image, ", flops / 1e6) + "\(workers) worker(s), OpenBLAS \(blasCoreName), "
-            + "median of repeats" + (quick ? " (quick)" : ""))
+            + String(format: "%.1f MFLOP/image (inference executes %.1f), ", flops / 1e6, executed / 1e6)
+            + "\(workers) worker(s), OpenBLAS \(blasCoreName), median of repeats" + (quick ? " (quick)" : ""))
         let peak = ComputePeak.measureGFLOPs(workers: workers)
         print(String(format: "compute peak: %.0f GFLOP/s (%d thread(s) of register-only 16-wide FMAs)", peak, workers))
         print("phase      batch     img/s   GFLOP/s   ms/batch  of peak")
 
-        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: workers)
-        for batch in batches {
+        let predictor = BatchPredictor(network: network, workers: workers)
+        for batch in batches where phases.contains(.inference) {
             let chunk = max(1, min(chunkSize, (batch + workers - 1) / workers))
             let seconds = try images.withUnsafeBufferPointer { input in
                 try measure { _ = predictor.predict(images: input, count: batch, chunkSize: chunk) }
             }
-            report("inference", batch: batch, seconds: seconds, flops: flops, peak: peak)
+            report("inference", batch: batch, seconds: seconds, flops: executed, peak: peak)
         }
-        for batch in batches {
+        for batch in batches where phases.contains(.training) {
             let trainer = try Trainer(parameters: parameters, workers: workers)
             let seconds = try images.withUnsafeBufferPointer { input in
                 try labels.withUnsafeBufferPointer { targets in

@@ -48,6 +48,16 @@ public struct InferenceNetwork: Sendable {
     /// Logits per image.
     public var classes: Int { plan.classes }
 
+    /// Floating-point operations this engine performs per image: `architecture.forwardFLOPs`, with
+    /// each Winograd convolution counted at its own cost instead of the direct convolution's.
+    /// Rooflines should use this; images/s comparisons with other engines should not need it.
+    public var executedFLOPs: Int {
+        imageSteps.reduce(architecture.forwardFLOPs) { total, step in
+            guard case let .winogradConvolutionPool(g, layout, _) = step else { return total }
+            return total - 2 * g.patchSize * g.outChannels * g.outPlane + layout.flopsPerImage
+        }
+    }
+
     /// Buffers for forwarding up to `maxBatch` images at a time on one thread.
     public func makeWorkspace(maxBatch: Int) -> InferenceWorkspace {
         InferenceWorkspace(plan: plan, steps: imageSteps, maxBatch: maxBatch)

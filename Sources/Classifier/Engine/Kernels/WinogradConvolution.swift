@@ -26,6 +26,12 @@ struct WinogradLayout: Sendable {
     let positions: Int
     /// Floats per quarter plane, with zero slack for the loads of the last positions.
     let quarterStride: Int
+    /// Floats from one row of positions in `V` or `M` to the next. Rows, `V`'s ξ planes and `M`'s
+    /// channels are padded by one cache line so the 16+ streams a kernel walks do not all fall
+    /// into the same L1 set (unpadded, they sit multiples of 4 KiB apart).
+    let rowStride: Int
+    /// Floats between `V`'s ξ planes and between `M`'s output channels.
+    let transformedPlane: Int, productChannel: Int
 
     init(_ g: ConvolutionGeometry) {
         inChannels = g.inChannels
@@ -35,16 +41,24 @@ struct WinogradLayout: Sendable {
         quarterWidth = tileColumns + 1
         positions = (tileRows * quarterWidth + 31) / 32 * 32
         quarterStride = (positions + quarterWidth + 1 + 15) / 16 * 16
+        rowStride = positions + 16
+        transformedPlane = inChannels * rowStride + 16
+        productChannel = 16 * rowStride + 16
+    }
+
+    /// Floating-point operations per image on the valid tiles: 16 multiply-adds per input and
+    /// output channel, 32 additions to transform each input channel and 24 for each output.
+    var flopsPerImage: Int {
+        tileRows * tileColumns * (2 * 16 * inChannels * outChannels + 32 * inChannels + 24 * outChannels)
     }
 
     /// Floats of quarter planes followed by transformed inputs (the workspace's scratch).
-    var scratchCount: Int { 4 * inChannels * quarterStride + transformedOffset(inChannels) }
+    var scratchCount: Int { transformedStart + 16 * transformedPlane }
     /// Floats of products `M` (the workspace's convolution output).
-    var productCount: Int { outChannels * 16 * positions }
+    var productCount: Int { outChannels * productChannel }
     /// Floats of transformed weights `U`.
     var weightCount: Int { 16 * inChannels * outChannels }
 
-    private func transformedOffset(_ channels: Int) -> Int { 16 * channels * positions }
     /// Where the transformed inputs start in the scratch.
     var transformedStart: Int { 4 * inChannels * quarterStride }
 
@@ -139,35 +153,55 @@ private func inputTransform(
     (x0 - x2, x1 + x2, x2 - x1, x1 - x3)
 }
 
+/// Row transform of one patch row across 16 positions: the row's columns 0…3 are quarter
+/// column parities 0, 1, 0, 1 at offsets 0, 0, 1, 1 (`base` is its even-column quarter, in floats).
+@inline(__always)
+private func patchRow(
+    _ quarters: UnsafeRawPointer, _ base: Int, _ stride: Int
+) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+    typealias V = SIMD16<Float>
+    let size = MemoryLayout<Float>.stride
+    return inputTransform(
+        quarters.loadUnaligned(fromByteOffset: base &* size, as: V.self),
+        quarters.loadUnaligned(fromByteOffset: (base &+ stride) &* size, as: V.self),
+        quarters.loadUnaligned(fromByteOffset: (base &+ 1) &* size, as: V.self),
+        quarters.loadUnaligned(fromByteOffset: (base &+ stride &+ 1) &* size, as: V.self))
+}
+
 /// `V[ξ][c][p] = (Bᵀ·d·B)[ξ]` for the 4×4 patch d of every tile position p, 16 positions at a time.
 private func transformInputs(_ layout: WinogradLayout, quarters: UnsafePointer<Float>, transformed: UnsafeMutablePointer<Float>) {
     typealias V = SIMD16<Float>
     let raw = UnsafeRawPointer(quarters), out = UnsafeMutableRawPointer(transformed)
     let size = MemoryLayout<Float>.stride, qw = layout.quarterWidth, stride = layout.quarterStride
-    let plane = layout.inChannels &* layout.positions &* size  // bytes between ξ planes of V
+    let plane = layout.transformedPlane &* size  // bytes between ξ planes of V
     for c in 0..<layout.inChannels {
         let q0 = c &* 4 &* stride  // quarters (rp, cp) at q0 + (2·rp + cp)·stride
         var p = 0
         while p < layout.positions {
-            // Patch row a: quarter row parity a & 1, quarter row offset a >> 1; same for columns b.
-            func row(_ a: Int) -> (V, V, V, V) {
-                let base = q0 &+ (a & 1) &* 2 &* stride &+ (a >> 1) &* qw &+ p
-                return inputTransform(
-                    raw.loadUnaligned(fromByteOffset: base &* size, as: V.self),
-                    raw.loadUnaligned(fromByteOffset: (base &+ stride) &* size, as: V.self),
-                    raw.loadUnaligned(fromByteOffset: (base &+ 1) &* size, as: V.self),
-                    raw.loadUnaligned(fromByteOffset: (base &+ stride &+ 1) &* size, as: V.self))
-            }
-            let r0 = row(0), r1 = row(1), r2 = row(2), r3 = row(3)
+            // Patch row a lives in quarter row parity a & 1, at quarter row offset a >> 1.
+            let even = q0 &+ p, odd = even &+ 2 &* stride
+            let r0 = patchRow(raw, even, stride), r1 = patchRow(raw, odd, stride)
+            let r2 = patchRow(raw, even &+ qw, stride), r3 = patchRow(raw, odd &+ qw, stride)
             let c0 = inputTransform(r0.0, r1.0, r2.0, r3.0), c1 = inputTransform(r0.1, r1.1, r2.1, r3.1)
             let c2 = inputTransform(r0.2, r1.2, r2.2, r3.2), c3 = inputTransform(r0.3, r1.3, r2.3, r3.3)
             // ξ = 4a + b; c_b holds column b's four values over a.
-            let base = (c &* layout.positions &+ p) &* size
-            func store(_ value: V, _ xi: Int) { out.storeBytes(of: value, toByteOffset: base &+ xi &* plane, as: V.self) }
-            store(c0.0, 0); store(c1.0, 1); store(c2.0, 2); store(c3.0, 3)
-            store(c0.1, 4); store(c1.1, 5); store(c2.1, 6); store(c3.1, 7)
-            store(c0.2, 8); store(c1.2, 9); store(c2.2, 10); store(c3.2, 11)
-            store(c0.3, 12); store(c1.3, 13); store(c2.3, 14); store(c3.3, 15)
+            let base = (c &* layout.rowStride &+ p) &* size
+            out.storeBytes(of: c0.0, toByteOffset: base, as: V.self)
+            out.storeBytes(of: c1.0, toByteOffset: base &+ plane, as: V.self)
+            out.storeBytes(of: c2.0, toByteOffset: base &+ 2 &* plane, as: V.self)
+            out.storeBytes(of: c3.0, toByteOffset: base &+ 3 &* plane, as: V.self)
+            out.storeBytes(of: c0.1, toByteOffset: base &+ 4 &* plane, as: V.self)
+            out.storeBytes(of: c1.1, toByteOffset: base &+ 5 &* plane, as: V.self)
+            out.storeBytes(of: c2.1, toByteOffset: base &+ 6 &* plane, as: V.self)
+            out.storeBytes(of: c3.1, toByteOffset: base &+ 7 &* plane, as: V.self)
+            out.storeBytes(of: c0.2, toByteOffset: base &+ 8 &* plane, as: V.self)
+            out.storeBytes(of: c1.2, toByteOffset: base &+ 9 &* plane, as: V.self)
+            out.storeBytes(of: c2.2, toByteOffset: base &+ 10 &* plane, as: V.self)
+            out.storeBytes(of: c3.2, toByteOffset: base &+ 11 &* plane, as: V.self)
+            out.storeBytes(of: c0.3, toByteOffset: base &+ 12 &* plane, as: V.self)
+            out.storeBytes(of: c1.3, toByteOffset: base &+ 13 &* plane, as: V.self)
+            out.storeBytes(of: c2.3, toByteOffset: base &+ 14 &* plane, as: V.self)
+            out.storeBytes(of: c3.3, toByteOffset: base &+ 15 &* plane, as: V.self)
             p &+= V.scalarCount
         }
     }
@@ -179,19 +213,19 @@ private func multiplyTransformed(
     products: UnsafeMutablePointer<Float>
 ) {
     typealias V = SIMD16<Float>
-    let cin = layout.inChannels, cout = layout.outChannels, positions = layout.positions
+    let cin = layout.inChannels, cout = layout.outChannels, positions = layout.positions, rowStride = layout.rowStride
     let size = MemoryLayout<Float>.stride
     let raw = UnsafeRawPointer(transformed), out = UnsafeMutableRawPointer(products)
     for xi in 0..<16 {
         let u = weights + xi &* cin &* cout
-        let planeV = xi &* cin &* positions
+        let planeV = xi &* layout.transformedPlane
         for group in stride(from: 0, to: cout, by: 8) {
             var q = 0
             while q < positions {
                 var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
                 var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V(), b5 = V(), b6 = V(), b7 = V()
                 for c in 0..<cin {
-                    let offset = (planeV &+ c &* positions &+ q) &* size
+                    let offset = (planeV &+ c &* rowStride &+ q) &* size
                     let x0 = raw.loadUnaligned(fromByteOffset: offset, as: V.self)
                     let x1 = raw.loadUnaligned(fromByteOffset: offset &+ 16 &* size, as: V.self)
                     let w = u + (c &* cout &+ group)
@@ -204,9 +238,9 @@ private func multiplyTransformed(
                     s = V(repeating: w[6]); a6.addProduct(s, x0); b6.addProduct(s, x1)
                     s = V(repeating: w[7]); a7.addProduct(s, x0); b7.addProduct(s, x1)
                 }
-                // Output o's ξ row starts at (o·16 + ξ)·positions.
-                let base = ((group &* 16 &+ xi) &* positions &+ q) &* size
-                let channel = 16 &* positions &* size, second = 16 &* size
+                // Output o's ξ row starts at o·productChannel + ξ·rowStride.
+                let base = (group &* layout.productChannel &+ xi &* rowStride &+ q) &* size
+                let channel = layout.productChannel &* size, second = 16 &* size
                 func store(_ a: V, _ b: V, _ i: Int) {
                     out.storeBytes(of: a, toByteOffset: base &+ i &* channel, as: V.self)
                     out.storeBytes(of: b, toByteOffset: base &+ i &* channel &+ second, as: V.self)
@@ -227,6 +261,18 @@ private func outputTransform(
     (x0 + x1 + x2, x1 - x2 - x3)
 }
 
+/// `outputTransform` of products ξ = b, b + 4, b + 8, b + 12 (patch column b, rows 0…3), the
+/// first at byte offset `base`, each `row` bytes after the previous ξ.
+@inline(__always)
+private func productColumn(_ products: UnsafeRawPointer, _ base: Int, _ row: Int) -> (SIMD16<Float>, SIMD16<Float>) {
+    typealias V = SIMD16<Float>
+    return outputTransform(
+        products.loadUnaligned(fromByteOffset: base, as: V.self),
+        products.loadUnaligned(fromByteOffset: base &+ 4 &* row, as: V.self),
+        products.loadUnaligned(fromByteOffset: base &+ 8 &* row, as: V.self),
+        products.loadUnaligned(fromByteOffset: base &+ 12 &* row, as: V.self))
+}
+
 /// Turns each output channel's products into its 2×2 tiles (`Aᵀ·M·A`), keeps each tile's maximum,
 /// adds the bias, clamps at 0 and writes the valid positions as `[Cout, tileRows, tileColumns]`.
 private func transformOutputsAndPool(
@@ -234,20 +280,19 @@ private func transformOutputsAndPool(
 ) {
     typealias V = SIMD16<Float>
     let positions = layout.positions, size = MemoryLayout<Float>.stride
-    let raw = UnsafeRawPointer(products), row = positions &* size
+    let raw = UnsafeRawPointer(products), row = layout.rowStride &* size
     let pooledCount = layout.tileRows &* layout.tileColumns
     withUnsafeTemporaryAllocation(of: V.self, capacity: positions / V.scalarCount) { pooledRow in
         let pooled = UnsafeMutableRawPointer(pooledRow.baseAddress!).assumingMemoryBound(to: Float.self)
         for o in 0..<layout.outChannels {
             let b = V(repeating: bias[o]), zero = V()
-            let channel = o &* 16 &* row
+            let channel = o &* layout.productChannel &* size
             var p = 0
             while p < positions {
                 let base = channel &+ p &* size
-                func m(_ xi: Int) -> V { raw.loadUnaligned(fromByteOffset: base &+ xi &* row, as: V.self) }
                 // Columns first: for each patch column b, the two output rows.
-                let k0 = outputTransform(m(0), m(4), m(8), m(12)), k1 = outputTransform(m(1), m(5), m(9), m(13))
-                let k2 = outputTransform(m(2), m(6), m(10), m(14)), k3 = outputTransform(m(3), m(7), m(11), m(15))
+                let k0 = productColumn(raw, base, row), k1 = productColumn(raw, base &+ row, row)
+                let k2 = productColumn(raw, base &+ 2 &* row, row), k3 = productColumn(raw, base &+ 3 &* row, row)
                 let top = outputTransform(k0.0, k1.0, k2.0, k3.0), bottom = outputTransform(k0.1, k1.1, k2.1, k3.1)
                 let best = lanewiseMax(lanewiseMax(top.0, top.1), lanewiseMax(bottom.0, bottom.1)) + b
                 pooledRow[p / V.scalarCount] = lanewiseMax(best, zero)
