@@ -4,8 +4,9 @@ import Testing
 
 /// Backward passes against central finite differences on shapes the golden case does not cover:
 /// odd heights and widths, 5×5 kernels, padding 0 and 2, 3×3 max-pools, a standalone
-/// ReLU after a pool and after a flatten, and both convolution kernels (im2col + GEMM, and the
-/// blocked one used for multiples of 8 output channels, with and without a pool after it).
+/// ReLU after a pool and after a flatten, and every convolution kernel (im2col + GEMM, the
+/// blocked one used for multiples of 8 output channels, with and without a pool after it, and
+/// Winograd for 3×3 layers on even sizes, forward and dInput).
 @Suite("Engine gradients vs finite differences")
 struct EngineGradientCheckTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -34,6 +35,14 @@ struct EngineGradientCheckTests {
                 .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
                 .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1), .relu,
                 .flatten, .linear(name: "fc", inFeatures: 144, outFeatures: 3),
+            ])
+        },
+        Case(name: "8×20, Winograd 3×3 with and without a pool, Winograd dInput") {
+            try Architecture(name: "fd-d", inputHeight: 8, inputWidth: 20, layers: [
+                .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
+                .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1), .relu,
+                .conv2d(name: "c3", inChannels: 8, outChannels: 8, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
+                .flatten, .linear(name: "fc", inFeatures: 80, outFeatures: 3),
             ])
         },
     ]

@@ -18,6 +18,18 @@ func runWorkers(_ workers: Int, _ body: @Sendable (Int) -> Void) {
     }
 }
 
+/// Runs `body` on up to `workers` threads, each over one consecutive slice of `0..<count`.
+/// Slices start at multiples of 16 (whole vectors) and are at least 16 Ki elements, so a small
+/// array stays on one thread.
+func forEachSlice(of count: Int, workers: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    let slices = max(1, min(workers, count / 16384))
+    runWorkers(slices) { slice in
+        let lower = (slice * count / slices) & ~15
+        let upper = slice == slices - 1 ? count : ((slice + 1) * count / slices) & ~15
+        body(lower..<upper)
+    }
+}
+
 /// A pointer handed to workers that write disjoint parts of it (or only read it).
 /// Raw pointers are not `Sendable`; the disjointness is what makes this sound.
 struct SharedPointer<Element>: @unchecked Sendable {

@@ -89,11 +89,16 @@ public final class Trainer {
             }
         }
         var lossSum = 0.0, correct = 0
+        let parts = workspaces.prefix(active).map { SharedPointer($0.gradients.base) }
         gradients.withUnsafeMutableBufferPointer { total in
-            total.baseAddress!.update(from: workspaces[0].gradients.base, count: total.count)
-            for worker in 1..<active {
-                let part = workspaces[worker].gradients.base
-                for i in total.indices { total[i] += part[i] }
+            let target = SharedPointer(total.baseAddress!)
+            forEachSlice(of: total.count, workers: workers) { slice in
+                let sum = target.base + slice.lowerBound
+                sum.update(from: parts[0].base + slice.lowerBound, count: slice.count)
+                for part in parts.dropFirst() {
+                    let addend = part.base + slice.lowerBound
+                    for i in 0..<slice.count { sum[i] += addend[i] }
+                }
             }
         }
         for worker in 0..<active {
@@ -103,7 +108,7 @@ public final class Trainer {
         return StepResult(loss: Float(lossSum / Double(count)), correct: correct)
     }
 
-    /// One Adam update of the parameters with the current `gradients`.
+    /// One Adam update of the parameters with the current `gradients`, slices of the arena in parallel.
     public func applyAdam() {
         adamStep += 1
         let step = adamStep, config = adam, count = gradients.count
@@ -111,8 +116,13 @@ public final class Trainer {
             gradients.withUnsafeBufferPointer { g in
                 adamM.withUnsafeMutableBufferPointer { m in
                     adamV.withUnsafeMutableBufferPointer { v in
-                        adamUpdate(config, step: step, parameters: p.baseAddress!, gradients: g.baseAddress!,
-                                   m: m.baseAddress!, v: v.baseAddress!, count: count)
+                        let (p, g, m, v) = (SharedPointer(p.baseAddress!), SharedPointer(g.baseAddress!),
+                                            SharedPointer(m.baseAddress!), SharedPointer(v.baseAddress!))
+                        forEachSlice(of: count, workers: workers) { slice in
+                            let start = slice.lowerBound
+                            adamUpdate(config, step: step, parameters: p.base + start, gradients: g.base + start,
+                                       m: m.base + start, v: v.base + start, count: slice.count)
+                        }
                     }
                 }
             }

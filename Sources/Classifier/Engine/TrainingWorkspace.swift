@@ -49,8 +49,9 @@ final class TrainingWorkspace: @unchecked Sendable {
         }
         packed = FloatStorage(count: packedCount)
         let layouts = blocked.flatMap { steps in [steps?.layout, steps?.inputGradient?.layout].compactMap { $0 } }
-        scratch = FloatStorage(count: max(plan.convolutionScratch, layouts.map(\.paddedCount).max() ?? 0))
-        blockedOutput = FloatStorage(count: layouts.map(\.outputCount).max() ?? 0)
+        let winograd = blocked.flatMap { steps in [steps?.winograd?.layout, steps?.winogradInputGradient?.layout].compactMap { $0 } }
+        scratch = FloatStorage(count: max(plan.convolutionScratch, (layouts.map(\.paddedCount) + winograd.map(\.scratchCount)).max() ?? 0))
+        blockedOutput = FloatStorage(count: (layouts.map(\.outputCount) + winograd.map(\.productCount)).max() ?? 0)
         gradients = FloatStorage(count: plan.parameterCount)
         digitSumScratch = DoubleStorage(count: plan.digitSumScratch)
     }
@@ -66,8 +67,17 @@ final class TrainingWorkspace: @unchecked Sendable {
             if let offset = blocked.forwardWeights {
                 packConvolutionWeights(g, parameters: parameters, into: packed.base + offset)
             }
+            if let (_, offset) = blocked.winograd {
+                packWinogradWeights(g, parameters: parameters, into: packed.base + offset)
+            }
             if let (_, _, offset) = blocked.inputGradient {
                 packInputGradientWeights(g, parameters: parameters, into: packed.base + offset)
+            }
+            if let (transposed, _, offset) = blocked.winogradInputGradient {
+                // dInput convolves dOutput with the flipped weights, input and output channels swapped.
+                packWinogradWeights(transposed, into: packed.base + offset) { o, c, i, j in
+                    parameters[g.weight + ((c * g.inChannels + o) * 3 + 2 - i) * 3 + 2 - j]
+                }
             }
         }
         var lossSum = 0.0, correct = 0
@@ -102,7 +112,11 @@ final class TrainingWorkspace: @unchecked Sendable {
                 let target = imageActivations[index].base + image * step.outCount
                 switch step {
                 case let .convolution(g, relu):
-                    if let blocked = blocked[index], let offset = blocked.forwardWeights {
+                    if let (layout, offset) = blocked[index]?.winograd {
+                        winogradConvolution(g, layout: layout, packedWeights: packed.base + offset, bias: parameters + g.bias,
+                                            relu: relu, input: source, scratch: scratch.base, products: blockedOutput.base,
+                                            output: target)
+                    } else if let blocked = blocked[index], let offset = blocked.forwardWeights {
                         blockedConvolution(g, layout: blocked.layout, packedWeights: packed.base + offset, input: source,
                                            padded: scratch.base, output: blockedOutput.base)
                         unpackBlocked(g, layout: blocked.layout, raw: blockedOutput.base, bias: parameters + g.bias, relu: relu,
@@ -180,7 +194,10 @@ final class TrainingWorkspace: @unchecked Sendable {
             convolutionWeightGradient(g, input: input, outputGradient: outputGradient, gradients: gradients.base, columns: scratch.base)
         }
         guard let inputGradient else { return }
-        if let (transposed, layout, offset) = steps.inputGradient {
+        if let (transposed, layout, offset) = steps.winogradInputGradient {
+            winogradConvolution(transposed, layout: layout, packedWeights: packed.base + offset, bias: nil, relu: false,
+                                input: outputGradient, scratch: scratch.base, products: blockedOutput.base, output: inputGradient)
+        } else if let (transposed, layout, offset) = steps.inputGradient {
             blockedConvolution(transposed, layout: layout, packedWeights: packed.base + offset, input: outputGradient,
                                padded: scratch.base, output: blockedOutput.base)
             unpackBlocked(transposed, layout: layout, raw: blockedOutput.base, bias: nil, relu: false, output: inputGradient)
@@ -220,26 +237,38 @@ final class TrainingWorkspace: @unchecked Sendable {
     }
 }
 
-/// Which parts of one convolution layer run on the blocked kernels, and where their packed
-/// weights live in the workspace's `packed` buffer.
+/// Which parts of one convolution layer run on the blocked or Winograd kernels, and where their
+/// packed weights live in the workspace's `packed` buffer.
 struct BlockedConvolutionSteps {
     /// The forward kernel's layout (also used by the weight gradient).
     var layout: BlockedLayout
     /// Offset of the packed forward weights, if the forward pass is blocked.
     var forwardWeights: Int?
+    /// The forward pass by Winograd (3×3 layers on even sizes), instead of blocked.
+    var winograd: (layout: WinogradLayout, weights: Int)?
     var blockedWeightGradient: Bool
     /// The dInput convolution, its layout and the offset of its packed weights, if blocked.
     var inputGradient: (geometry: ConvolutionGeometry, layout: BlockedLayout, weights: Int)?
+    /// dInput by Winograd, instead of blocked.
+    var winogradInputGradient: (geometry: ConvolutionGeometry, layout: WinogradLayout, weights: Int)?
 
     init(_ g: ConvolutionGeometry, packedCount: inout Int) {
         layout = BlockedLayout(g)
-        if BlockedLayout.applies(to: g) {
+        if WinogradLayout.applies(to: g) {
+            let winogradLayout = WinogradLayout(g)
+            winograd = (winogradLayout, packedCount)
+            packedCount += winogradLayout.weightCount
+        } else if BlockedLayout.applies(to: g) {
             forwardWeights = packedCount
             packedCount += g.patchSize * g.outChannels
         }
         blockedWeightGradient = blockedWeightGradientApplies(g)
-        if blockedInputGradientApplies(g) {
-            let transposed = inputGradientGeometry(g)
+        let transposed = inputGradientGeometry(g)
+        if WinogradLayout.applies(to: transposed) {
+            let winogradLayout = WinogradLayout(transposed)
+            winogradInputGradient = (transposed, winogradLayout, packedCount)
+            packedCount += winogradLayout.weightCount
+        } else if blockedInputGradientApplies(g) {
             inputGradient = (transposed, BlockedLayout(transposed), packedCount)
             packedCount += transposed.patchSize * transposed.outChannels
         }

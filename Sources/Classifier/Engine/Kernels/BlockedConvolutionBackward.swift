@@ -76,10 +76,10 @@ func blockedWeightGradient(
                 s30.addProduct(d, i0); s31.addProduct(d, i1); s32.addProduct(d, i2); s33.addProduct(d, i3)
                 q &+= 16
             }
-            add(s00.sum(), s01.sum(), s02.sum(), s03.sum(), to: gradients + (g.weight &+ group &* taps &+ t), limit: taps &- t)
-            add(s10.sum(), s11.sum(), s12.sum(), s13.sum(), to: gradients + (g.weight &+ (group &+ 1) &* taps &+ t), limit: taps &- t)
-            add(s20.sum(), s21.sum(), s22.sum(), s23.sum(), to: gradients + (g.weight &+ (group &+ 2) &* taps &+ t), limit: taps &- t)
-            add(s30.sum(), s31.sum(), s32.sum(), s33.sum(), to: gradients + (g.weight &+ (group &+ 3) &* taps &+ t), limit: taps &- t)
+            add(horizontalSum(s00), horizontalSum(s01), horizontalSum(s02), horizontalSum(s03), to: gradients + (g.weight &+ group &* taps &+ t), limit: taps &- t)
+            add(horizontalSum(s10), horizontalSum(s11), horizontalSum(s12), horizontalSum(s13), to: gradients + (g.weight &+ (group &+ 1) &* taps &+ t), limit: taps &- t)
+            add(horizontalSum(s20), horizontalSum(s21), horizontalSum(s22), horizontalSum(s23), to: gradients + (g.weight &+ (group &+ 2) &* taps &+ t), limit: taps &- t)
+            add(horizontalSum(s30), horizontalSum(s31), horizontalSum(s32), horizontalSum(s33), to: gradients + (g.weight &+ (group &+ 3) &* taps &+ t), limit: taps &- t)
         }
     }
 }

@@ -69,10 +69,10 @@ private func denseTile(
     @inline(__always) func add(_ r: Int, _ a: V, _ b: V, _ c: V, _ d: V) {
         guard row &+ r < rows else { return }
         let y = output + ((row &+ r) &* outs &+ out)
-        y[0] += a.sum()
-        if out &+ 1 < outs { y[1] += b.sum() }
-        if out &+ 2 < outs { y[2] += c.sum() }
-        if out &+ 3 < outs { y[3] += d.sum() }
+        y[0] += horizontalSum(a)
+        if out &+ 1 < outs { y[1] += horizontalSum(b) }
+        if out &+ 2 < outs { y[2] += horizontalSum(c) }
+        if out &+ 3 < outs { y[3] += horizontalSum(d) }
     }
     add(0, s00, s01, s02, s03)
     add(1, s10, s11, s12, s13)

@@ -62,46 +62,85 @@ struct WinogradLayout: Sendable {
     /// Where the transformed inputs start in the scratch.
     var transformedStart: Int { 4 * inChannels * quarterStride }
 
-    /// A 3×3, padding-1 convolution followed by a 2×2 pool, on even sizes (every output pixel in
-    /// exactly one window), with whole groups of 8 outputs and enough input channels for the
-    /// transforms to pay off.
-    static func applies(to g: ConvolutionGeometry, pool: PoolGeometry) -> Bool {
-        g.kernel == 3 && g.padding == 1 && pool.kernel == 2 && g.outHeight % 2 == 0 && g.outWidth % 2 == 0
+    /// A 3×3, padding-1 convolution on even sizes (whole 2×2 tiles), with whole groups of 8
+    /// outputs and enough input channels for the transforms to pay off.
+    static func applies(to g: ConvolutionGeometry) -> Bool {
+        g.kernel == 3 && g.padding == 1 && g.outHeight % 2 == 0 && g.outWidth % 2 == 0
             && g.outHeight == g.inHeight && g.outWidth == g.inWidth && g.outChannels % 8 == 0 && g.inChannels >= 8
+    }
+
+    /// As `applies(to:)`, followed by a 2×2 pool: every tile is one pooling window.
+    static func applies(to g: ConvolutionGeometry, pool: PoolGeometry) -> Bool {
+        applies(to: g) && pool.kernel == 2
     }
 }
 
-/// Writes `U[ξ][c][o] = (G·w[o][c]·Gᵀ)[ξ]` for the `[Cout, Cin, 3, 3]` weights, computed in Double.
-func packWinogradWeights(_ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
-    let G: [[Double]] = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]]
+/// Writes `U[ξ][c][o] = (G·w[o][c]·Gᵀ)[ξ]`, computed in Double, for a 3×3 convolution of geometry
+/// `g` whose weight `w[o][c][i][j]` is `weight(o, c, i, j)` (so a flipped, transposed weight for a
+/// backward pass needs no copy).
+func packWinogradWeights(
+    _ g: ConvolutionGeometry, into packed: UnsafeMutablePointer<Float>, weight: (Int, Int, Int, Int) -> Float
+) {
+    /// `G·(x0, x1, x2)`: one dimension of the weight transform.
+    func transform(_ x0: Double, _ x1: Double, _ x2: Double) -> (Double, Double, Double, Double) {
+        (x0, (x0 + x1 + x2) / 2, (x0 - x1 + x2) / 2, x2)
+    }
     for o in 0..<g.outChannels {
         for c in 0..<g.inChannels {
-            let w = parameters + g.weight + (o * g.inChannels + c) * 9
-            for a in 0..<4 {
-                for b in 0..<4 {
-                    var sum = 0.0
-                    for i in 0..<3 {
-                        for j in 0..<3 { sum += G[a][i] * Double(w[i * 3 + j]) * G[b][j] }
-                    }
-                    packed[((a * 4 + b) * g.inChannels + c) * g.outChannels + o] = Float(sum)
-                }
+            func w(_ i: Int, _ j: Int) -> Double { Double(weight(o, c, i, j)) }
+            // Columns first (over i), then each of the four rows (over j).
+            let c0 = transform(w(0, 0), w(1, 0), w(2, 0)), c1 = transform(w(0, 1), w(1, 1), w(2, 1))
+            let c2 = transform(w(0, 2), w(1, 2), w(2, 2))
+            // Row a of the 4×4 result is ξ = 4a…4a+3; ξ planes are Cin·Cout floats apart.
+            let plane = g.inChannels * g.outChannels
+            func store(_ a: Int, _ row: (Double, Double, Double, Double)) {
+                let first = packed + (4 * a * g.inChannels + c) * g.outChannels + o
+                first[0] = Float(row.0); first[plane] = Float(row.1); first[2 * plane] = Float(row.2); first[3 * plane] = Float(row.3)
             }
+            store(0, transform(c0.0, c1.0, c2.0))
+            store(1, transform(c0.1, c1.1, c2.1))
+            store(2, transform(c0.2, c1.2, c2.2))
+            store(3, transform(c0.3, c1.3, c2.3))
         }
     }
 }
 
+/// `packWinogradWeights` of the layer's own `[Cout, Cin, 3, 3]` weights in the arena.
+func packWinogradWeights(_ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
+    packWinogradWeights(g, into: packed) { o, c, i, j in parameters[g.weight + ((o * g.inChannels + c) * 3 + i) * 3 + j] }
+}
+
 /// One image: `output[o, ti, tj] = max(0, bias[o] + max over tile (ti, tj) of conv(input)[o])`,
-/// i.e. ReLU(conv + bias) then MaxPool2d(2), as `[Cout, tileRows, tileColumns]`.
+/// i.e. ReLU(conv + bias) then MaxPool2d(2), as `[Cout, tileRows, tileColumns]` (inference).
 func winogradConvolutionPool(
     _ g: ConvolutionGeometry, layout: WinogradLayout, packedWeights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>,
     output: UnsafeMutablePointer<Float>
 ) {
+    winogradProducts(g, layout: layout, packedWeights: packedWeights, input: input, scratch: scratch, products: products)
+    transformOutputsAndPool(layout, products: UnsafePointer(products), bias: bias, output: output)
+}
+
+/// One image: the convolution as a dense `[Cout, H, W]` image, plus `bias` if given, clamped at 0
+/// if `relu` (training keeps every activation for the backward pass).
+func winogradConvolution(
+    _ g: ConvolutionGeometry, layout: WinogradLayout, packedWeights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    relu: Bool, input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>,
+    output: UnsafeMutablePointer<Float>
+) {
+    winogradProducts(g, layout: layout, packedWeights: packedWeights, input: input, scratch: scratch, products: products)
+    transformOutputs(layout, products: UnsafePointer(products), bias: bias, relu: relu, output: output)
+}
+
+/// The products `M` of one image (both outputs start from them).
+private func winogradProducts(
+    _ g: ConvolutionGeometry, layout: WinogradLayout, packedWeights: UnsafePointer<Float>,
+    input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>
+) {
     splitIntoQuarters(g, layout: layout, input: input, quarters: scratch)
     let transformed = scratch + layout.transformedStart
     transformInputs(layout, quarters: UnsafePointer(scratch), transformed: transformed)
     multiplyTransformed(layout, weights: packedWeights, transformed: UnsafePointer(transformed), products: products)
-    transformOutputsAndPool(layout, products: UnsafePointer(products), bias: bias, output: output)
 }
 
 /// Copies `[Cin, H, W]` into the four parity quarters of its zero-padded planes.
@@ -271,6 +310,56 @@ private func productColumn(_ products: UnsafeRawPointer, _ base: Int, _ row: Int
         products.loadUnaligned(fromByteOffset: base &+ 4 &* row, as: V.self),
         products.loadUnaligned(fromByteOffset: base &+ 8 &* row, as: V.self),
         products.loadUnaligned(fromByteOffset: base &+ 12 &* row, as: V.self))
+}
+
+/// The 32 lanes `a[0], b[0], a[1], b[1], …` (written out lane by lane so it compiles to two `vpermi2ps`).
+@inline(__always)
+private func interleave(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD32<Float> {
+    SIMD32(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7],
+           a[8], b[8], a[9], b[9], a[10], b[10], a[11], b[11], a[12], b[12], a[13], b[13], a[14], b[14], a[15], b[15])
+}
+
+/// Turns each output channel's products into its 2×2 tiles (`Aᵀ·M·A`), adds the bias if given,
+/// clamps at 0 if `relu`, and writes the valid tiles as a dense `[Cout, 2·tileRows, 2·tileColumns]`.
+private func transformOutputs(
+    _ layout: WinogradLayout, products: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
+    output: UnsafeMutablePointer<Float>
+) {
+    typealias V = SIMD16<Float>
+    let positions = layout.positions, size = MemoryLayout<Float>.stride
+    let raw = UnsafeRawPointer(products), row = layout.rowStride &* size
+    let width = 2 &* layout.tileColumns, plane = 2 &* layout.tileRows &* width
+    // Tile p's top pair at 2p of `rows`, its bottom pair at 2p of the second half.
+    withUnsafeTemporaryAllocation(of: SIMD32<Float>.self, capacity: 2 &* positions / V.scalarCount) { rows in
+        let top = UnsafeMutableRawPointer(rows.baseAddress!).assumingMemoryBound(to: Float.self)
+        let bottom = top + 2 &* positions
+        for o in 0..<layout.outChannels {
+            let b = V(repeating: bias?[o] ?? 0), zero = V()
+            let channel = o &* layout.productChannel &* size
+            var p = 0
+            while p < positions {
+                let base = channel &+ p &* size
+                let k0 = productColumn(raw, base, row), k1 = productColumn(raw, base &+ row, row)
+                let k2 = productColumn(raw, base &+ 2 &* row, row), k3 = productColumn(raw, base &+ 3 &* row, row)
+                var (y00, y01) = outputTransform(k0.0, k1.0, k2.0, k3.0)
+                var (y10, y11) = outputTransform(k0.1, k1.1, k2.1, k3.1)
+                y00 += b; y01 += b; y10 += b; y11 += b
+                if relu {
+                    y00 = lanewiseMax(y00, zero); y01 = lanewiseMax(y01, zero)
+                    y10 = lanewiseMax(y10, zero); y11 = lanewiseMax(y11, zero)
+                }
+                UnsafeMutableRawPointer(top + 2 &* p).storeBytes(of: interleave(y00, y01), as: SIMD32<Float>.self)
+                UnsafeMutableRawPointer(bottom + 2 &* p).storeBytes(of: interleave(y10, y11), as: SIMD32<Float>.self)
+                p &+= V.scalarCount
+            }
+            let target = output + o &* plane
+            for ti in 0..<layout.tileRows {
+                let source = 2 &* ti &* layout.quarterWidth
+                (target + 2 &* ti &* width).update(from: top + source, count: width)
+                (target + (2 &* ti &+ 1) &* width).update(from: bottom + source, count: width)
+            }
+        }
+    }
 }
 
 /// Turns each output channel's products into its 2×2 tiles (`Aᵀ·M·A`), keeps each tile's maximum,
