@@ -31,16 +31,41 @@ func maxPoolForward(
     }
 }
 
-/// `maxPoolForward` for 2×2 windows, unrolled (the seed network's case).
+/// `maxPoolForward` for 2×2 windows (the seed network's case): 16 windows at a time, each row
+/// pair read as two 32-float loads split into even and odd columns, then a scalar tail.
 private func maxPool2x2Forward(
     _ g: PoolGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, argmax: UnsafeMutablePointer<Int32>?
 ) {
-    let w = g.inWidth, ow = g.outWidth
+    typealias V = SIMD16<Float>
+    typealias Indices = SIMD16<Int32>
+    let w = g.inWidth, ow = g.outWidth, size = MemoryLayout<Float>.stride
+    let raw = UnsafeRawPointer(input)
+    let evenColumns = Indices(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
     for c in 0..<g.channels {
         for oi in 0..<g.outHeight {
             let top = (c &* g.inHeight &+ 2 &* oi) &* w, out = (c &* g.outHeight &+ oi) &* ow
-            for oj in 0..<ow {
+            var oj = 0
+            while oj &+ V.scalarCount <= ow {
+                let first = top &+ 2 &* oj
+                let upper = raw.loadUnaligned(fromByteOffset: first &* size, as: SIMD32<Float>.self)
+                let lower = raw.loadUnaligned(fromByteOffset: (first &+ w) &* size, as: SIMD32<Float>.self)
                 // Candidates in row-major window order; a later one wins only if strictly larger.
+                let start = Indices(repeating: Int32(truncatingIfNeeded: first)) &+ evenColumns
+                var best = evenLanes(upper), index = start
+                var larger = oddLanes(upper) .> best
+                best.replace(with: oddLanes(upper), where: larger)
+                index.replace(with: start &+ 1, where: larger)
+                larger = evenLanes(lower) .> best
+                best.replace(with: evenLanes(lower), where: larger)
+                index.replace(with: start &+ Int32(truncatingIfNeeded: w), where: larger)
+                larger = oddLanes(lower) .> best
+                best.replace(with: oddLanes(lower), where: larger)
+                index.replace(with: start &+ Int32(truncatingIfNeeded: w &+ 1), where: larger)
+                UnsafeMutableRawPointer(output + (out &+ oj)).storeBytes(of: best, as: V.self)
+                if let argmax { UnsafeMutableRawPointer(argmax + (out &+ oj)).storeBytes(of: index, as: Indices.self) }
+                oj &+= V.scalarCount
+            }
+            while oj < ow {
                 let first = top &+ 2 &* oj
                 var best = first, value = input[first]
                 if input[first &+ 1] > value { best = first &+ 1; value = input[best] }
@@ -48,6 +73,7 @@ private func maxPool2x2Forward(
                 if input[first &+ w &+ 1] > value { best = first &+ w &+ 1; value = input[best] }
                 output[out &+ oj] = value
                 argmax?[out &+ oj] = Int32(truncatingIfNeeded: best)
+                oj &+= 1
             }
         }
     }

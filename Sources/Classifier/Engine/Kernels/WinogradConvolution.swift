@@ -171,8 +171,8 @@ private func splitIntoQuarters(
             var j = 0
             while j &+ Wide.scalarCount <= w {
                 let x = raw.loadUnaligned(fromByteOffset: (row &+ j) &* size, as: Wide.self)
-                UnsafeMutableRawPointer(oddColumns + j >> 1).storeBytes(of: x.evenHalf, as: SIMD16<Float>.self)
-                UnsafeMutableRawPointer(evenColumns + ((j >> 1) &+ 1)).storeBytes(of: x.oddHalf, as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(oddColumns + j >> 1).storeBytes(of: evenLanes(x), as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(evenColumns + ((j >> 1) &+ 1)).storeBytes(of: oddLanes(x), as: SIMD16<Float>.self)
                 j &+= Wide.scalarCount
             }
             while j < w {
@@ -310,13 +310,6 @@ private func productColumn(_ products: UnsafeRawPointer, _ base: Int, _ row: Int
         products.loadUnaligned(fromByteOffset: base &+ 4 &* row, as: V.self),
         products.loadUnaligned(fromByteOffset: base &+ 8 &* row, as: V.self),
         products.loadUnaligned(fromByteOffset: base &+ 12 &* row, as: V.self))
-}
-
-/// The 32 lanes `a[0], b[0], a[1], b[1], …` (written out lane by lane so it compiles to two `vpermi2ps`).
-@inline(__always)
-private func interleave(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD32<Float> {
-    SIMD32(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7],
-           a[8], b[8], a[9], b[9], a[10], b[10], a[11], b[11], a[12], b[12], a[13], b[13], a[14], b[14], a[15], b[15])
 }
 
 /// Turns each output channel's products into its 2×2 tiles (`Aᵀ·M·A`), adds the bias if given,
