@@ -1,5 +1,5 @@
 /// Backward pass of a fully connected layer on a batch of row vectors (`Y[N, out] = X[N, in] · Wᵀ + b`),
-/// with OpenBLAS. The forward pass is `blockedDenseForward`.
+/// on `tiledProduct`'s AVX-512 register tiles. The forward pass is `blockedDenseForward`.
 
 /// Backward: accumulates dW += dYᵀ·X and db += Σ dY into `gradients` (arena layout) and, if
 /// `inputGradient` is given, overwrites it with dY·W. `outputGradient` must include the ReLU mask.
@@ -8,14 +8,16 @@ func denseBackward(
     input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?, rows: Int
 ) {
     let out = g.outFeatures, fin = g.inFeatures
-    gemm(transposeA: true, transposeB: false, m: out, n: fin, k: rows,
-         a: outputGradient, lda: out, b: input, ldb: fin, beta: 1, c: gradients + g.weight, ldc: fin)
+    // dW[out, in] += dYᵀ[out, rows] · X[rows, in]: row o of dYᵀ is column o of dY.
+    tiledProduct(m: out, n: fin, k: rows, a: outputGradient, aRowStride: 1, aDepthStride: out,
+                 b: input, c: gradients + g.weight, accumulate: true)
     let biasGradient = gradients + g.bias
     for r in 0..<rows {
         let row = outputGradient + r * out
         for j in 0..<out { biasGradient[j] += row[j] }
     }
     guard let inputGradient else { return }
-    gemm(transposeA: false, transposeB: false, m: rows, n: fin, k: out,
-         a: outputGradient, lda: out, b: parameters + g.weight, ldb: fin, beta: 0, c: inputGradient, ldc: fin)
+    // dX[rows, in] = dY[rows, out] · W[out, in].
+    tiledProduct(m: rows, n: fin, k: out, a: outputGradient, aRowStride: out, aDepthStride: 1,
+                 b: parameters + g.weight, c: inputGradient, accumulate: false)
 }
