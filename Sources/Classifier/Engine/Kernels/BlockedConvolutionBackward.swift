@@ -10,8 +10,8 @@ func inputGradientGeometry(_ g: ConvolutionGeometry) -> ConvolutionGeometry {
                         inHeight: g.outHeight, inWidth: g.outWidth, outHeight: g.inHeight, outWidth: g.inWidth, weight: 0, bias: 0)
 }
 
-/// Whether `blockedWeightGradient` handles this layer (it needs groups of 4 output channels).
-func blockedWeightGradientApplies(_ g: ConvolutionGeometry) -> Bool { g.outChannels % 4 == 0 }
+/// Whether `blockedWeightGradient` handles this layer (it needs groups of 8 output channels).
+func blockedWeightGradientApplies(_ g: ConvolutionGeometry) -> Bool { g.outChannels % 8 == 0 }
 
 /// Whether dInput can be computed by `blockedConvolution` (8-channel groups, padding ≤ k − 1).
 func blockedInputGradientApplies(_ g: ConvolutionGeometry) -> Bool { g.inChannels % 8 == 0 && g.padding <= g.kernel - 1 }
@@ -36,8 +36,9 @@ func packInputGradientWeights(_ g: ConvolutionGeometry, parameters: UnsafePointe
 ///
 /// `outputGradient` is dOutput in the forward kernel's flattened layout (`layout.rowStride` per
 /// row, `layout.planeStride` per channel) with zeros in the columns past `OW` and after the last
-/// row; `padded` is the zero-padded input as the forward kernel leaves it. Blocks of 4 output
-/// channels × 4 taps keep 16 vector sums in registers.
+/// row; `padded` is the zero-padded input as the forward kernel leaves it. Blocks of 8 output
+/// channels × 3 taps keep 24 vector sums in registers: 11 loads per 24 FMAs, and the input is
+/// streamed once per 8 output channels.
 func blockedWeightGradient(
     _ g: ConvolutionGeometry, layout: BlockedLayout, outputGradient: UnsafePointer<Float>, padded: UnsafePointer<Float>,
     gradients: UnsafeMutablePointer<Float>
@@ -53,44 +54,58 @@ func blockedWeightGradient(
         let c = tap / (k &* k), ki = tap / k % k, kj = tap % k
         return (c &* ph &* pw &+ ki &* pw &+ kj) &* size
     }
-    for group in stride(from: 0, to: g.outChannels, by: 4) {
-        let d0 = (group &* layout.planeStride) &* size, plane = layout.planeStride &* size
-        for t in stride(from: 0, to: taps, by: 4) {
-            let x0 = offset(t), x1 = offset(t &+ 1), x2 = offset(t &+ 2), x3 = offset(t &+ 3)
-            var s00 = V(), s01 = V(), s02 = V(), s03 = V(), s10 = V(), s11 = V(), s12 = V(), s13 = V()
-            var s20 = V(), s21 = V(), s22 = V(), s23 = V(), s30 = V(), s31 = V(), s32 = V(), s33 = V()
+    let plane = layout.planeStride &* size
+    for group in stride(from: 0, to: g.outChannels, by: 8) {
+        let d0 = group &* plane
+        for t in stride(from: 0, to: taps, by: 3) {
+            let x0 = offset(t), x1 = offset(t &+ 1), x2 = offset(t &+ 2)
+            var s00 = V(), s01 = V(), s02 = V(), s10 = V(), s11 = V(), s12 = V(), s20 = V(), s21 = V(), s22 = V()
+            var s30 = V(), s31 = V(), s32 = V(), s40 = V(), s41 = V(), s42 = V(), s50 = V(), s51 = V(), s52 = V()
+            var s60 = V(), s61 = V(), s62 = V(), s70 = V(), s71 = V(), s72 = V()
             var q = 0
             while q < length {
                 let byte = q &* size
                 let i0 = x.loadUnaligned(fromByteOffset: x0 &+ byte, as: V.self)
                 let i1 = x.loadUnaligned(fromByteOffset: x1 &+ byte, as: V.self)
                 let i2 = x.loadUnaligned(fromByteOffset: x2 &+ byte, as: V.self)
-                let i3 = x.loadUnaligned(fromByteOffset: x3 &+ byte, as: V.self)
-                var d = dy.loadUnaligned(fromByteOffset: d0 &+ byte, as: V.self)
-                s00.addProduct(d, i0); s01.addProduct(d, i1); s02.addProduct(d, i2); s03.addProduct(d, i3)
-                d = dy.loadUnaligned(fromByteOffset: d0 &+ plane &+ byte, as: V.self)
-                s10.addProduct(d, i0); s11.addProduct(d, i1); s12.addProduct(d, i2); s13.addProduct(d, i3)
-                d = dy.loadUnaligned(fromByteOffset: d0 &+ 2 &* plane &+ byte, as: V.self)
-                s20.addProduct(d, i0); s21.addProduct(d, i1); s22.addProduct(d, i2); s23.addProduct(d, i3)
-                d = dy.loadUnaligned(fromByteOffset: d0 &+ 3 &* plane &+ byte, as: V.self)
-                s30.addProduct(d, i0); s31.addProduct(d, i1); s32.addProduct(d, i2); s33.addProduct(d, i3)
+                let row = d0 &+ byte
+                var d = dy.loadUnaligned(fromByteOffset: row, as: V.self)
+                s00.addProduct(d, i0); s01.addProduct(d, i1); s02.addProduct(d, i2)
+                d = dy.loadUnaligned(fromByteOffset: row &+ plane, as: V.self)
+                s10.addProduct(d, i0); s11.addProduct(d, i1); s12.addProduct(d, i2)
+                d = dy.loadUnaligned(fromByteOffset: row &+ 2 &* plane, as: V.self)
+                s20.addProduct(d, i0); s21.addProduct(d, i1); s22.addProduct(d, i2)
+                d = dy.loadUnaligned(fromByteOffset: row &+ 3 &* plane, as: V.self)
+                s30.addProduct(d, i0); s31.addProduct(d, i1); s32.addProduct(d, i2)
+                d = dy.loadUnaligned(fromByteOffset: row &+ 4 &* plane, as: V.self)
+                s40.addProduct(d, i0); s41.addProduct(d, i1); s42.addProduct(d, i2)
+                d = dy.loadUnaligned(fromByteOffset: row &+ 5 &* plane, as: V.self)
+                s50.addProduct(d, i0); s51.addProduct(d, i1); s52.addProduct(d, i2)
+                d = dy.loadUnaligned(fromByteOffset: row &+ 6 &* plane, as: V.self)
+                s60.addProduct(d, i0); s61.addProduct(d, i1); s62.addProduct(d, i2)
+                d = dy.loadUnaligned(fromByteOffset: row &+ 7 &* plane, as: V.self)
+                s70.addProduct(d, i0); s71.addProduct(d, i1); s72.addProduct(d, i2)
                 q &+= 16
             }
-            add(horizontalSum(s00), horizontalSum(s01), horizontalSum(s02), horizontalSum(s03), to: gradients + (g.weight &+ group &* taps &+ t), limit: taps &- t)
-            add(horizontalSum(s10), horizontalSum(s11), horizontalSum(s12), horizontalSum(s13), to: gradients + (g.weight &+ (group &+ 1) &* taps &+ t), limit: taps &- t)
-            add(horizontalSum(s20), horizontalSum(s21), horizontalSum(s22), horizontalSum(s23), to: gradients + (g.weight &+ (group &+ 2) &* taps &+ t), limit: taps &- t)
-            add(horizontalSum(s30), horizontalSum(s31), horizontalSum(s32), horizontalSum(s33), to: gradients + (g.weight &+ (group &+ 3) &* taps &+ t), limit: taps &- t)
+            let first = gradients + (g.weight &+ group &* taps &+ t), limit = taps &- t
+            add(s00, s01, s02, to: first, limit: limit)
+            add(s10, s11, s12, to: first + taps, limit: limit)
+            add(s20, s21, s22, to: first + 2 &* taps, limit: limit)
+            add(s30, s31, s32, to: first + 3 &* taps, limit: limit)
+            add(s40, s41, s42, to: first + 4 &* taps, limit: limit)
+            add(s50, s51, s52, to: first + 5 &* taps, limit: limit)
+            add(s60, s61, s62, to: first + 6 &* taps, limit: limit)
+            add(s70, s71, s72, to: first + 7 &* taps, limit: limit)
         }
     }
 }
 
-/// Adds up to four values to consecutive floats, stopping after `limit`.
+/// Adds the lane sums of up to three vectors to consecutive floats, stopping after `limit`.
 @inline(__always)
-private func add(_ a: Float, _ b: Float, _ c: Float, _ d: Float, to target: UnsafeMutablePointer<Float>, limit: Int) {
-    target[0] += a
-    if limit > 1 { target[1] += b }
-    if limit > 2 { target[2] += c }
-    if limit > 3 { target[3] += d }
+private func add(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>, to target: UnsafeMutablePointer<Float>, limit: Int) {
+    target[0] += horizontalSum(a)
+    if limit > 1 { target[1] += horizontalSum(b) }
+    if limit > 2 { target[2] += horizontalSum(c) }
 }
 
 /// Copies a dense `[C, OH, OW]` gradient into the flattened layout `blockedWeightGradient` reads,

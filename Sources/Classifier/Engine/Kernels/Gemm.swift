@@ -18,7 +18,7 @@ let singleThreadedBLAS: Void = openblas_set_num_threads(1)
 
 /// The CPU kernel family OpenBLAS chose at load time (e.g. `SkylakeX`, or `Prescott` when it does
 /// not recognise the CPU; `OPENBLAS_CORETYPE=SkylakeX` in the environment overrides that).
-/// Only the fully connected backward pass and layers the blocked kernels skip depend on it.
+/// Only convolutions the blocked and Winograd kernels skip (im2col + sgemm) depend on it.
 public var blasCoreName: String {
     openblas_get_corename().map { String(cString: $0) } ?? "unknown"
 }
