@@ -16,8 +16,9 @@ struct DenseBackwardTests {
         [1, 7, 46, 70].flatMap { out in [3, 17, 100, 130, 530].map { Shape(rows: rows, inFeatures: $0, outFeatures: out) } }
     }
 
-    @Test(arguments: shapes)
-    func matchesReference(_ shape: Shape) {
+    /// With `accumulateWeights: false` the weight gradient must replace what the arena held.
+    @Test(arguments: shapes, [true, false])
+    func matchesReference(_ shape: Shape, accumulateWeights: Bool) {
         let (rows, fin, out) = (shape.rows, shape.inFeatures, shape.outFeatures)
         // Arena: a few leading floats, then weight and bias, so the offsets are not zero.
         let g = DenseGeometry(inFeatures: fin, outFeatures: out, weight: 3, bias: 3 + out * fin)
@@ -32,13 +33,17 @@ struct DenseBackwardTests {
                     gradients.withUnsafeMutableBufferPointer { grad in
                         inputGradient.withUnsafeMutableBufferPointer { dx in
                             denseBackward(g, parameters: p.baseAddress!, gradients: grad.baseAddress!, input: x.baseAddress!,
-                                          outputGradient: dy.baseAddress!, inputGradient: dx.baseAddress!, rows: rows)
+                                          outputGradient: dy.baseAddress!, inputGradient: dx.baseAddress!, rows: rows,
+                                          accumulateWeights: accumulateWeights)
                         }
                     }
                 }
             }
         }
         var expectedGradients = initialGradients.map(Double.init)
+        if !accumulateWeights {
+            for i in g.weight..<(g.weight + out * fin) { expectedGradients[i] = 0 }
+        }
         var expectedInputGradient = [Double](repeating: 0, count: rows * fin)
         for r in 0..<rows {
             for o in 0..<out {
