@@ -1,11 +1,12 @@
-/// Inference 3×3 convolution by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray, "Fast
-/// Algorithms for Convolutional Neural Networks", 2015), fused with the bias, ReLU and 2×2 max-pool
-/// that follow it.
+/// 3×3 convolution by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray, "Fast Algorithms for
+/// Convolutional Neural Networks", 2015).
 ///
 /// Computed directly, a 2×2 output tile costs 36·C multiply-adds per output channel (C inputs);
 /// here it costs 16·C, spent in 16 independent `[Cout × C]·[C × tiles]` products, plus additions
-/// that transform the inputs and outputs. Each 2×2 output tile is exactly one pooling window, so
-/// the pool is taken as the tile comes out and the raw convolution is never stored.
+/// that transform the inputs and outputs. Inference fuses the bias, ReLU and 2×2 max-pool that
+/// follow: each 2×2 output tile is exactly one pooling window, so the pool is taken as the tile
+/// comes out and the raw convolution is never stored. Training (forward and dInput) writes the
+/// dense output instead.
 ///
 /// Layouts (tile `(ti, tj)` sits at position `p = ti·QW + tj`, `QW = tileColumns + 1`):
 /// - input: the zero-padded planes split by row and column parity into four quarter planes of QW
