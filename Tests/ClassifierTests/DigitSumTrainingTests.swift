@@ -48,7 +48,7 @@ struct DigitSumTrainingTests {
         for _ in 0..<8 {
             for start in stride(from: 0, to: train.labels.count, by: batch) {
                 let end = min(start + batch, train.labels.count)
-                try train.images[(start * pixels)..<(end * pixels)].withUnsafeBufferPointer { images in
+                _ = try train.images[(start * pixels)..<(end * pixels)].withUnsafeBufferPointer { images in
                     try train.labels[start..<end].withUnsafeBufferPointer { try trainer.step(images: images, labels: $0, count: end - start) }
                 }
             }
