@@ -92,40 +92,55 @@ func blockedConvolution(
     for group in stride(from: 0, to: cout, by: 8) {
         var q = 0
         while q < length {
-            var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
-            var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V(), b5 = V(), b6 = V(), b7 = V()
+            var tile = RegisterTile8x32()
             var tap = 0
             for c in 0..<g.inChannels {
                 for ki in 0..<k {
                     let rowOffset = (c &* planeIn &+ ki &* pw &+ q) &* size
                     for kj in 0..<k {
                         let offset = rowOffset &+ kj &* size
-                        let x0 = raw.loadUnaligned(fromByteOffset: offset, as: V.self)
-                        let x1 = raw.loadUnaligned(fromByteOffset: offset &+ 16 &* size, as: V.self)
-                        let w = packedWeights + (tap &* cout &+ group)
-                        var s = V(repeating: w[0]); a0.addProduct(s, x0); b0.addProduct(s, x1)
-                        s = V(repeating: w[1]); a1.addProduct(s, x0); b1.addProduct(s, x1)
-                        s = V(repeating: w[2]); a2.addProduct(s, x0); b2.addProduct(s, x1)
-                        s = V(repeating: w[3]); a3.addProduct(s, x0); b3.addProduct(s, x1)
-                        s = V(repeating: w[4]); a4.addProduct(s, x0); b4.addProduct(s, x1)
-                        s = V(repeating: w[5]); a5.addProduct(s, x0); b5.addProduct(s, x1)
-                        s = V(repeating: w[6]); a6.addProduct(s, x0); b6.addProduct(s, x1)
-                        s = V(repeating: w[7]); a7.addProduct(s, x0); b7.addProduct(s, x1)
+                        tile.add(weights: packedWeights + (tap &* cout &+ group),
+                                 raw.loadUnaligned(fromByteOffset: offset, as: V.self),
+                                 raw.loadUnaligned(fromByteOffset: offset &+ 16 &* size, as: V.self))
                         tap &+= 1
                     }
                 }
             }
-            let base = (group &* layout.planeStride &+ q) &* size, plane = layout.planeStride &* size
-            let second = 16 &* size
-            out.storeBytes(of: a0, toByteOffset: base, as: V.self); out.storeBytes(of: b0, toByteOffset: base &+ second, as: V.self)
-            out.storeBytes(of: a1, toByteOffset: base &+ plane, as: V.self); out.storeBytes(of: b1, toByteOffset: base &+ plane &+ second, as: V.self)
-            out.storeBytes(of: a2, toByteOffset: base &+ 2 &* plane, as: V.self); out.storeBytes(of: b2, toByteOffset: base &+ 2 &* plane &+ second, as: V.self)
-            out.storeBytes(of: a3, toByteOffset: base &+ 3 &* plane, as: V.self); out.storeBytes(of: b3, toByteOffset: base &+ 3 &* plane &+ second, as: V.self)
-            out.storeBytes(of: a4, toByteOffset: base &+ 4 &* plane, as: V.self); out.storeBytes(of: b4, toByteOffset: base &+ 4 &* plane &+ second, as: V.self)
-            out.storeBytes(of: a5, toByteOffset: base &+ 5 &* plane, as: V.self); out.storeBytes(of: b5, toByteOffset: base &+ 5 &* plane &+ second, as: V.self)
-            out.storeBytes(of: a6, toByteOffset: base &+ 6 &* plane, as: V.self); out.storeBytes(of: b6, toByteOffset: base &+ 6 &* plane &+ second, as: V.self)
-            out.storeBytes(of: a7, toByteOffset: base &+ 7 &* plane, as: V.self); out.storeBytes(of: b7, toByteOffset: base &+ 7 &* plane &+ second, as: V.self)
+            tile.store(to: out, byteOffset: (group &* layout.planeStride &+ q) &* size, channelStride: layout.planeStride &* size)
             q &+= 32
         }
+    }
+}
+
+/// Sums for 8 output channels × 32 positions held in 16 registers: the register tile of
+/// `blockedConvolution` and of Winograd's products. Each `add` is 8 broadcasts, 16 FMAs.
+struct RegisterTile8x32 {
+    typealias V = SIMD16<Float>
+    private var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
+    private var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V(), b5 = V(), b6 = V(), b7 = V()
+
+    /// Adds `w[i] · (x0, x1)` to channel i's 32 sums, for the 8 weights at `w`.
+    @inline(__always)
+    mutating func add(weights w: UnsafePointer<Float>, _ x0: V, _ x1: V) {
+        var s = V(repeating: w[0]); a0.addProduct(s, x0); b0.addProduct(s, x1)
+        s = V(repeating: w[1]); a1.addProduct(s, x0); b1.addProduct(s, x1)
+        s = V(repeating: w[2]); a2.addProduct(s, x0); b2.addProduct(s, x1)
+        s = V(repeating: w[3]); a3.addProduct(s, x0); b3.addProduct(s, x1)
+        s = V(repeating: w[4]); a4.addProduct(s, x0); b4.addProduct(s, x1)
+        s = V(repeating: w[5]); a5.addProduct(s, x0); b5.addProduct(s, x1)
+        s = V(repeating: w[6]); a6.addProduct(s, x0); b6.addProduct(s, x1)
+        s = V(repeating: w[7]); a7.addProduct(s, x0); b7.addProduct(s, x1)
+    }
+
+    /// Writes channel i's 32 sums at byte offset `base + i·channelStride` of `out`.
+    @inline(__always)
+    func store(to out: UnsafeMutableRawPointer, byteOffset base: Int, channelStride: Int) {
+        let second = 16 &* MemoryLayout<Float>.stride
+        func pair(_ a: V, _ b: V, _ i: Int) {
+            out.storeBytes(of: a, toByteOffset: base &+ i &* channelStride, as: V.self)
+            out.storeBytes(of: b, toByteOffset: base &+ i &* channelStride &+ second, as: V.self)
+        }
+        pair(a0, b0, 0); pair(a1, b1, 1); pair(a2, b2, 2); pair(a3, b3, 3)
+        pair(a4, b4, 4); pair(a5, b5, 5); pair(a6, b6, 6); pair(a7, b7, 7)
     }
 }

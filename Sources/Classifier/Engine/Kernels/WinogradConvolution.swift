@@ -262,31 +262,15 @@ private func multiplyTransformed(
         for group in stride(from: 0, to: cout, by: 8) {
             var q = 0
             while q < positions {
-                var a0 = V(), a1 = V(), a2 = V(), a3 = V(), a4 = V(), a5 = V(), a6 = V(), a7 = V()
-                var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V(), b5 = V(), b6 = V(), b7 = V()
+                var tile = RegisterTile8x32()
                 for c in 0..<cin {
                     let offset = (planeV &+ c &* rowStride &+ q) &* size
-                    let x0 = raw.loadUnaligned(fromByteOffset: offset, as: V.self)
-                    let x1 = raw.loadUnaligned(fromByteOffset: offset &+ 16 &* size, as: V.self)
-                    let w = u + (c &* cout &+ group)
-                    var s = V(repeating: w[0]); a0.addProduct(s, x0); b0.addProduct(s, x1)
-                    s = V(repeating: w[1]); a1.addProduct(s, x0); b1.addProduct(s, x1)
-                    s = V(repeating: w[2]); a2.addProduct(s, x0); b2.addProduct(s, x1)
-                    s = V(repeating: w[3]); a3.addProduct(s, x0); b3.addProduct(s, x1)
-                    s = V(repeating: w[4]); a4.addProduct(s, x0); b4.addProduct(s, x1)
-                    s = V(repeating: w[5]); a5.addProduct(s, x0); b5.addProduct(s, x1)
-                    s = V(repeating: w[6]); a6.addProduct(s, x0); b6.addProduct(s, x1)
-                    s = V(repeating: w[7]); a7.addProduct(s, x0); b7.addProduct(s, x1)
+                    tile.add(weights: u + (c &* cout &+ group), raw.loadUnaligned(fromByteOffset: offset, as: V.self),
+                             raw.loadUnaligned(fromByteOffset: offset &+ 16 &* size, as: V.self))
                 }
                 // Output o's ξ row starts at o·productChannel + ξ·rowStride.
-                let base = (group &* layout.productChannel &+ xi &* rowStride &+ q) &* size
-                let channel = layout.productChannel &* size, second = 16 &* size
-                func store(_ a: V, _ b: V, _ i: Int) {
-                    out.storeBytes(of: a, toByteOffset: base &+ i &* channel, as: V.self)
-                    out.storeBytes(of: b, toByteOffset: base &+ i &* channel &+ second, as: V.self)
-                }
-                store(a0, b0, 0); store(a1, b1, 1); store(a2, b2, 2); store(a3, b3, 3)
-                store(a4, b4, 4); store(a5, b5, 5); store(a6, b6, 6); store(a7, b7, 7)
+                tile.store(to: out, byteOffset: (group &* layout.productChannel &+ xi &* rowStride &+ q) &* size,
+                           channelStride: layout.productChannel &* size)
                 q &+= 32
             }
         }
@@ -299,6 +283,19 @@ private func outputTransform(
     _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, _ x2: SIMD16<Float>, _ x3: SIMD16<Float>
 ) -> (SIMD16<Float>, SIMD16<Float>) {
     (x0 + x1 + x2, x1 - x2 - x3)
+}
+
+/// The 2×2 output tiles `(y00, y01, y10, y11)` = `Aᵀ·M·A` of 16 positions whose product ξ = 0 is at
+/// byte offset `base`, each ξ `row` bytes after the previous one.
+@inline(__always)
+private func outputTile(
+    _ products: UnsafeRawPointer, _ base: Int, _ row: Int
+) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+    // Columns first: for each patch column b, the two output rows.
+    let k0 = productColumn(products, base, row), k1 = productColumn(products, base &+ row, row)
+    let k2 = productColumn(products, base &+ 2 &* row, row), k3 = productColumn(products, base &+ 3 &* row, row)
+    let top = outputTransform(k0.0, k1.0, k2.0, k3.0), bottom = outputTransform(k0.1, k1.1, k2.1, k3.1)
+    return (top.0, top.1, bottom.0, bottom.1)
 }
 
 /// `outputTransform` of products ξ = b, b + 4, b + 8, b + 12 (patch column b, rows 0…3), the
@@ -332,11 +329,7 @@ private func transformOutputs(
             let channel = o &* layout.productChannel &* size
             var p = 0
             while p < positions {
-                let base = channel &+ p &* size
-                let k0 = productColumn(raw, base, row), k1 = productColumn(raw, base &+ row, row)
-                let k2 = productColumn(raw, base &+ 2 &* row, row), k3 = productColumn(raw, base &+ 3 &* row, row)
-                var (y00, y01) = outputTransform(k0.0, k1.0, k2.0, k3.0)
-                var (y10, y11) = outputTransform(k0.1, k1.1, k2.1, k3.1)
+                var (y00, y01, y10, y11) = outputTile(raw, channel &+ p &* size, row)
                 y00 += b; y01 += b; y10 += b; y11 += b
                 if relu {
                     y00 = lanewiseMax(y00, zero); y01 = lanewiseMax(y01, zero)
@@ -372,12 +365,8 @@ private func transformOutputsAndPool(
             let channel = o &* layout.productChannel &* size
             var p = 0
             while p < positions {
-                let base = channel &+ p &* size
-                // Columns first: for each patch column b, the two output rows.
-                let k0 = productColumn(raw, base, row), k1 = productColumn(raw, base &+ row, row)
-                let k2 = productColumn(raw, base &+ 2 &* row, row), k3 = productColumn(raw, base &+ 3 &* row, row)
-                let top = outputTransform(k0.0, k1.0, k2.0, k3.0), bottom = outputTransform(k0.1, k1.1, k2.1, k3.1)
-                let best = lanewiseMax(lanewiseMax(top.0, top.1), lanewiseMax(bottom.0, bottom.1)) + b
+                let (y00, y01, y10, y11) = outputTile(raw, channel &+ p &* size, row)
+                let best = lanewiseMax(lanewiseMax(y00, y01), lanewiseMax(y10, y11)) + b
                 pooledRow[p / V.scalarCount] = lanewiseMax(best, zero)
                 p &+= V.scalarCount
             }
