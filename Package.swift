@@ -1,14 +1,29 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// Compile the numeric hot loops for the AVX-512 cores sumd runs on (see README, "Performance").
-/// `SUMD_PORTABLE=1` builds a baseline x86-64 binary instead; OpenBLAS still picks its kernels at run time.
-let nativeCPU: [SwiftSetting] =
-    Context.environment["SUMD_PORTABLE"] == "1" ? [] : [.unsafeFlags(["-target-cpu", "skylake-avx512"])]
+/// The engine's hot loops are compiled three times, from the same sources (`Sources/Kernels`,
+/// linked into each kernel-set target as `Shared`), once per instruction set; the binary asks
+/// the CPU at start which it can run (`KernelSelection`). Everything else is compiled for the
+/// architecture's baseline, so one binary runs on every x86-64 and AArch64 CPU.
+func kernelSet(_ name: String, targetCPU: String?, defines: [String] = []) -> Target {
+    var settings: [SwiftSetting] = defines.map { .define($0) } + noMathErrno
+    #if arch(x86_64)
+    if let targetCPU { settings.append(.unsafeFlags(["-target-cpu", targetCPU])) }
+    #endif
+    return .target(name: name, dependencies: ["KernelInterface"], swiftSettings: settings)
+}
 
 /// `sqrt` need not set errno (nothing reads it), so `squareRoot()` on `Float` and SIMD vectors
 /// compiles to `vsqrtps` instead of a libm call per lane (Adam's update).
 let noMathErrno: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
+
+/// The portable set multiplies and adds separately where the baseline has no FMA instruction
+/// (x86-64); AArch64's baseline has one.
+#if arch(x86_64)
+let portableDefines = ["KERNELS_SEPARATE_MULTIPLY_ADD"]
+#else
+let portableDefines: [String] = []
+#endif
 
 let package = Package(
     name: "sumd",
@@ -27,20 +42,26 @@ let package = Package(
     targets: [
         // C libraries from Debian, wrapped with a small shim header each.
         .systemLibrary(name: "CInotify", path: "Sources/CInotify", providers: [.apt(["libinotifytools0-dev"])]),
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // NumPy .npy/.npz and safetensors: reading (memory-mapped), validating, writing.
         .target(
             name: "ArrayFormats",
-            dependencies: ["CCrypto", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
-            swiftSettings: nativeCPU
+            dependencies: ["CCrypto", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
+        // What the engine's kernels compute, and the shapes they compute on (no code that runs per element).
+        .target(name: "KernelInterface"),
+        kernelSet("KernelsAVX512", targetCPU: "skylake-avx512"),
+        kernelSet("KernelsAVX2", targetCPU: "haswell"),
+        kernelSet("KernelsPortable", targetCPU: nil, defines: portableDefines),
+        // cpuid and xgetbv: which kernel sets this CPU runs.
+        .target(name: "CPUFeatures"),
         // The CNN engine, checkpoints, training and batch prediction.
         .target(
             name: "Classifier",
-            dependencies: ["CBLAS", "ArrayFormats"],
-            swiftSettings: nativeCPU + noMathErrno
+            dependencies: [
+                "ArrayFormats", "KernelInterface", "KernelsAVX512", "KernelsAVX2", "KernelsPortable", "CPUFeatures",
+            ]
         ),
         // inotify (through libinotifytools) as an AsyncSequence of directory events.
         .target(
@@ -51,7 +72,7 @@ let package = Package(
         .target(
             name: "Inbox",
             dependencies: [
-                "Classifier", "ArrayFormats", "Watcher",
+                "Classifier", "ArrayFormats", "Watcher", "KernelInterface",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -59,21 +80,20 @@ let package = Package(
             ]
         ),
         // Synthetic multi-digit images: drawn handwriting-like digits or composed from a digit pool.
-        .target(name: "Synth", dependencies: ["ArrayFormats"], swiftSettings: nativeCPU),
+        .target(name: "Synth", dependencies: ["ArrayFormats"]),
         .executableTarget(
             name: "sumd",
             dependencies: [
-                "Classifier", "ArrayFormats", "Watcher", "Synth", "Inbox",
+                "Classifier", "ArrayFormats", "Watcher", "Synth", "Inbox", "KernelInterface",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "SystemPackage", package: "swift-system"),
-            ],
-            swiftSettings: nativeCPU
+            ]
         ),
         .testTarget(name: "ArrayFormatsTests", dependencies: ["ArrayFormats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "ArrayFormats"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "ArrayFormats", "KernelInterface"], resources: [.copy("Fixtures")]),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "ArrayFormats"]),
         .testTarget(

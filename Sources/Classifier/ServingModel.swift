@@ -1,5 +1,6 @@
 import ArrayFormats
 import Foundation
+import KernelInterface
 
 /// A checkpoint loaded for prediction, shared by `sumd predict` and `sumd serve`.
 ///
@@ -12,6 +13,8 @@ public final class ServingModel: Sendable {
     /// Scale applied to uint8 pixels (1/255 unless the checkpoint says otherwise).
     public let uint8Scale: Float
     public var classes: Int { architecture.classes }
+    /// The instruction set the engine's kernels run on.
+    public let kernelSet: KernelSetName
 
     /// Loads and validates a checkpoint; predictions run on `workers` threads in chunks of `chunkSize` images.
     public static func load(checkpoint: URL, workers: Int, chunkSize: Int) throws -> ServingModel {
@@ -45,6 +48,7 @@ public final class ServingModel: Sendable {
         self.checkpointPath = checkpointPath
         self.sha256 = sha256
         self.architecture = network.architecture
+        self.kernelSet = network.kernelSet
         self.uint8Scale = uint8Scale
         self.predictor = BatchPredictor(network: network, workers: workers)
         self.chunkSize = chunkSize

@@ -22,7 +22,7 @@ struct DaemonTelemetry {
     init(metricsURL: URL?, model: ServingModel, logger: Logger) {
         self.metricsURL = metricsURL
         self.logger = logger
-        metrics = MetricsFile(modelSHA256: model.sha256, checkpoint: model.checkpointPath,
+        metrics = MetricsFile(modelSHA256: model.sha256, checkpoint: model.checkpointPath, kernels: model.kernelSet.rawValue,
                               failureReasons: FailureReason.allCases.map(\.rawValue))
     }
 
@@ -54,6 +54,7 @@ struct DaemonTelemetry {
     mutating func serving(_ model: ServingModel) {
         metrics.modelSHA256 = model.sha256
         metrics.checkpoint = model.checkpointPath
+        metrics.kernels = model.kernelSet.rawValue
         notify { try notifier.ready(status: statusLine(busy: false)) }
     }
 

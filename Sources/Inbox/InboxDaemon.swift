@@ -79,7 +79,7 @@ final class InboxDaemon {
         telemetry.ready(metadata: [
             "inbox": "\(configuration.inbox.path)", "outbox": "\(configuration.outbox.path)",
             "model.checkpoint": "\(model.checkpointPath)", "model.sha256": "\(model.sha256)",
-            "backlog": "\(turns.count)",
+            "kernels": "\(model.kernelSet)", "backlog": "\(turns.count)",
         ])
         return await nextSlice()
     }

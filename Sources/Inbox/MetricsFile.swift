@@ -26,16 +26,19 @@ public struct MetricsFile: Sendable, Equatable {
     public private(set) var imagesPerSecond: Double?
     /// Batches waiting in the inbox (`sumd_inbox_backlog`).
     public var inboxBacklog = 0
-    /// The model served (`sumd_model_info{sha256=…,checkpoint=…} 1`); changes on reload.
+    /// The model served (`sumd_model_info{sha256=…,checkpoint=…,kernels=…} 1`); changes on reload.
     public var modelSHA256: String
     public var checkpoint: String
+    /// The kernel set the engine runs (`avx512`, `avx2` or `portable`).
+    public var kernels: String
 
     /// Starts with zero counts; every reason in `failureReasons` is written as 0 from the start, so
     /// that `rate()` and `increase()` see its first failure.
-    public init(startTime: Date = Date(), modelSHA256: String, checkpoint: String, failureReasons: [String] = []) {
+    public init(startTime: Date = Date(), modelSHA256: String, checkpoint: String, kernels: String, failureReasons: [String] = []) {
         self.startTime = startTime
         self.modelSHA256 = modelSHA256
         self.checkpoint = checkpoint
+        self.kernels = kernels
         failures = Dictionary(failureReasons.map { ($0, 0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -59,8 +62,8 @@ public struct MetricsFile: Sendable, Equatable {
         text.sample("sumd_up", isUp ? 1 : 0)
         text.family("sumd_start_time_seconds", "gauge", help: "When sumd serve started, in seconds since the Unix epoch.")
         text.sample("sumd_start_time_seconds", startTime.timeIntervalSince1970)
-        text.family("sumd_model_info", "gauge", help: "The checkpoint being served and its SHA-256.")
-        text.sample("sumd_model_info", 1, labels: ["sha256": modelSHA256, "checkpoint": checkpoint])
+        text.family("sumd_model_info", "gauge", help: "The checkpoint being served, its SHA-256 and the kernel set running it.")
+        text.sample("sumd_model_info", 1, labels: ["sha256": modelSHA256, "checkpoint": checkpoint, "kernels": kernels])
         text.family("sumd_batches_total", "counter", help: "Batches reported (re-runs with late labels included).")
         text.sample("sumd_batches_total", Double(batches))
         text.family("sumd_images_total", "counter", help: "Images predicted.")

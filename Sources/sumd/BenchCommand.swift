@@ -9,7 +9,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure inference and training speed (images/s, GFLOP/s) on random inputs: the seed network, or a checkpoint's with --checkpoint.",
         discussion: """
-        First measures the machine's compute peak (every worker running register-only 16-wide FMAs), \
+        Prints the kernel set the engine runs (the fastest this CPU can run, or SUMD_KERNELS=avx512|avx2|portable), \
+        measures the machine's compute peak with that set (every worker running register-only FMAs), \
         then prints the median images/s of repeated runs for inference and for a training step \
         (forward, backward, Adam) at each --batches size, with GFLOP/s and their share of that peak. \
         GFLOP/s count the operations the engine executes: inference runs 3×3 convolutions that \
@@ -68,9 +69,12 @@ struct BenchCommand: ParsableCommand {
         let flops = Double(architecture.forwardFLOPs), executed = Double(network.executedFLOPs)
         print("\(architecture.name) network \(architecture.inputHeight)×\(architecture.inputWidth), \(architecture.classes) classes, "
             + String(format: "%.1f MFLOP/image (inference executes %.1f), ", flops / 1e6, executed / 1e6)
-            + "\(workers) worker(s), OpenBLAS \(blasCoreName), median of repeats" + (quick ? " (quick)" : ""))
-        let peak = ComputePeak.measureGFLOPs(workers: workers)
-        print(String(format: "compute peak: %.0f GFLOP/s (%d thread(s) of register-only 16-wide FMAs)", peak, workers))
+            + "\(workers) worker(s), median of repeats" + (quick ? " (quick)" : ""))
+        print("kernels: \(network.kernelSet) (this CPU runs \(KernelSelection.runnable.map(\.rawValue).joined(separator: ", ")); "
+            + "\(KernelSelection.environmentVariable) picks one)")
+        let peak = ComputePeak.measureGFLOPs(workers: workers, kernelSet: network.kernelSet)
+        print(String(format: "compute peak: %.0f GFLOP/s (%d thread(s) of register-only FMAs, %@ kernels)", peak, workers,
+                     network.kernelSet.rawValue))
         print("phase      batch     img/s   GFLOP/s   ms/batch  of peak")
 
         let predictor = BatchPredictor(network: network, workers: workers)

@@ -12,7 +12,7 @@ struct Sumd: AsyncParsableCommand {
         to an outbox. `sumd inspect` describes a checkpoint, `sumd import` converts a PyTorch \
         state_dict, `sumd bench` measures the engine. Run `sumd help <command>` for details.
         """,
-        version: "0.1.0",
+        version: VersionText.description,
         subcommands: [TrainCommand.self, PredictCommand.self, ServeCommand.self, SynthCommand.self,
                       InspectCommand.self, ImportCommand.self, BenchCommand.self]
     )

@@ -1,9 +1,10 @@
 @testable import Classifier
+import KernelInterface
 import Testing
 
 /// `denseBackward`'s register tiles against a plain Double reference, on shapes that exercise
 /// every tail: rows and outputs not multiples of the 6-row tile, inputs below one vector, between
-/// whole vectors, past the 64-wide tile and past a 512-column block, and a gradient arena that
+/// whole vectors, past a whole register tile (8 to 64 columns, by kernel set) and past a 512-column block, and a gradient arena that
 /// already holds values.
 @Suite("Dense backward vs a Double reference")
 struct DenseBackwardTests {
@@ -17,8 +18,12 @@ struct DenseBackwardTests {
     }
 
     /// With `accumulateWeights: false` the weight gradient must replace what the arena held.
-    @Test(arguments: shapes, [true, false])
-    func matchesReference(_ shape: Shape, accumulateWeights: Bool) {
+    @Test(arguments: shapes, EngineTestSupport.kernelSets)
+    func matchesReference(_ shape: Shape, kernels: KernelSetName) {
+        for accumulateWeights in [true, false] { check(shape, kernels: KernelSelection.kernels(kernels), accumulateWeights: accumulateWeights) }
+    }
+
+    private func check(_ shape: Shape, kernels: any KernelSet.Type, accumulateWeights: Bool) {
         let (rows, fin, out) = (shape.rows, shape.inFeatures, shape.outFeatures)
         // Arena: a few leading floats, then weight and bias, so the offsets are not zero.
         let g = DenseGeometry(inFeatures: fin, outFeatures: out, weight: 3, bias: 3 + out * fin)
@@ -32,9 +37,9 @@ struct DenseBackwardTests {
                 outputGradient.withUnsafeBufferPointer { dy in
                     gradients.withUnsafeMutableBufferPointer { grad in
                         inputGradient.withUnsafeMutableBufferPointer { dx in
-                            denseBackward(g, parameters: p.baseAddress!, gradients: grad.baseAddress!, input: x.baseAddress!,
-                                          outputGradient: dy.baseAddress!, inputGradient: dx.baseAddress!, rows: rows,
-                                          accumulateWeights: accumulateWeights)
+                            kernels.denseBackward(g, parameters: p.baseAddress!, gradients: grad.baseAddress!, input: x.baseAddress!,
+                                                  outputGradient: dy.baseAddress!, inputGradient: dx.baseAddress!, rows: rows,
+                                                  accumulateWeights: accumulateWeights)
                         }
                     }
                 }
@@ -60,7 +65,8 @@ struct DenseBackwardTests {
     }
 
     /// Without an input gradient (the first layer on raw features) only dW and db change.
-    @Test func withoutInputGradient() {
+    @Test(arguments: EngineTestSupport.kernelSets)
+    func withoutInputGradient(kernels: KernelSetName) {
         let g = DenseGeometry(inFeatures: 70, outFeatures: 9, weight: 0, bias: 630)
         let parameters = uniform(639, seed: 5), input = uniform(4 * 70, seed: 6), outputGradient = uniform(4 * 9, seed: 7)
         var gradients = [Float](repeating: 0, count: 639)
@@ -68,8 +74,9 @@ struct DenseBackwardTests {
             input.withUnsafeBufferPointer { x in
                 outputGradient.withUnsafeBufferPointer { dy in
                     gradients.withUnsafeMutableBufferPointer { grad in
-                        denseBackward(g, parameters: p.baseAddress!, gradients: grad.baseAddress!, input: x.baseAddress!,
-                                      outputGradient: dy.baseAddress!, inputGradient: nil, rows: 4)
+                        KernelSelection.kernels(kernels).denseBackward(
+                            g, parameters: p.baseAddress!, gradients: grad.baseAddress!, input: x.baseAddress!,
+                            outputGradient: dy.baseAddress!, inputGradient: nil, rows: 4, accumulateWeights: true)
                     }
                 }
             }

@@ -1,5 +1,6 @@
 import Classifier
 import Foundation
+import KernelInterface
 import Testing
 
 /// The digit-sum layer inside the engine: architecture and checkpoint JSON, the forward pass
@@ -50,7 +51,8 @@ struct DigitSumEngineTests {
     }
 
     /// A 1×1 convolution straight on the pixels, so the head's logits are known in closed form.
-    @Test func forwardMatchesTheDoubleHead() throws {
+    @Test(arguments: EngineTestSupport.kernelSets)
+    func forwardMatchesTheDoubleHead(kernels: KernelSetName) throws {
         let height = 3, width = 5, classes = 20, count = 4
         let architecture = try Architecture(name: "t", inputHeight: height, inputWidth: width, layers: [
             .conv2d(name: "head", inChannels: 1, outChannels: 11, kernel: 1, padding: 0), .digitSum(classes: classes),
@@ -58,7 +60,7 @@ struct DigitSumEngineTests {
         let weight = EngineTestSupport.uniform(11, seed: 1, in: -4...4), bias = EngineTestSupport.uniform(11, seed: 2, in: -2...2)
         let parameters = try Parameters(architecture: architecture, tensors: ["head.weight": weight, "head.bias": bias])
         let images = EngineTestSupport.uniform(count * height * width, seed: 3)
-        let network = try InferenceNetwork(parameters: parameters)
+        let network = try InferenceNetwork(parameters: parameters, kernelSet: kernels)
         let logits = images.withUnsafeBufferPointer { BatchPredictor(network: network, workers: 2).logits(images: $0, count: count) }
         let head = DigitSum(locations: height * width, classes: classes)
         var expected: [Float] = []
@@ -79,7 +81,8 @@ struct DigitSumEngineTests {
 
     /// Conv (blocked, 8 channels), 3×3 conv, 1×1 head (blocked dInput), digit sum. No ReLU or
     /// max-pool (checked elsewhere): without kinks every difference quotient is meaningful.
-    @Test func trainerGradientsMatchFiniteDifferences() throws {
+    @Test(arguments: EngineTestSupport.kernelSets)
+    func trainerGradientsMatchFiniteDifferences(kernels: KernelSetName) throws {
         let architecture = try Architecture(name: "fd-digitsum", inputHeight: 3, inputWidth: 5, layers: [
             .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1),
             .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1),
@@ -89,7 +92,7 @@ struct DigitSumEngineTests {
         let parameters = Parameters(architecture: architecture, seed: 6)
         let images = EngineTestSupport.uniform(count * 15, seed: 11)
         let labels = [3, 0, 17, 9]
-        let gradients = try EngineTestSupport.trainerGradients(parameters, images: images, labels: labels, lossTolerance: 1e-4)
+        let gradients = try EngineTestSupport.trainerGradients(parameters, images: images, labels: labels, lossTolerance: 1e-4, kernels: kernels)
 
         let epsilon: Float = 2e-3
         let tensors = Dictionary(uniqueKeysWithValues: parameters.tensors().map { ($0.name, $0.values) })
@@ -101,14 +104,16 @@ struct DigitSumEngineTests {
                 var plus = tensors, minus = tensors
                 plus[spec.name]![index] += epsilon
                 minus[spec.name]![index] -= epsilon
-                let high = try EngineTestSupport.loss(Parameters(architecture: architecture, tensors: plus), images: images, labels: labels)
-                let low = try EngineTestSupport.loss(Parameters(architecture: architecture, tensors: minus), images: images, labels: labels)
+                let high = try EngineTestSupport.loss(Parameters(architecture: architecture, tensors: plus), images: images, labels: labels,
+                                                     kernels: kernels)
+                let low = try EngineTestSupport.loss(Parameters(architecture: architecture, tensors: minus), images: images, labels: labels,
+                                                    kernels: kernels)
                 analytic.append(gradients[range.lowerBound + index])
                 numeric.append(Float((high - low) / Double(plus[spec.name]![index] - minus[spec.name]![index])))
             }
             compared += analytic.count
             let error = EngineTestSupport.relativeError(analytic, numeric)
-            print("digit-sum \(spec.name): max |Δ| = \(error.absolute), relative \(error.relative)")
+            print("\(kernels) digit-sum \(spec.name): max |Δ| = \(error.absolute), relative \(error.relative)")
             #expect(error.relative < 5e-3, "\(spec.name) gradient differs from finite differences by \(error.relative)")
         }
         #expect(compared > 250)

@@ -1,6 +1,7 @@
 import ArrayFormats
 import Classifier
 import Foundation
+import KernelInterface
 import Testing
 
 /// Parity with PyTorch on the golden vectors (see /work/shared/golden/README.md): the small case's
@@ -29,38 +30,38 @@ struct EngineGoldenTests {
         #expect(error.relative <= tolerance, "\(label) differs from PyTorch by \(error.relative) (relative)", sourceLocation: sourceLocation)
     }
 
-    @Test("logits match PyTorch")
-    func logits() throws {
+    @Test("logits match PyTorch", arguments: EngineTestSupport.kernelSets)
+    func logits(kernels: KernelSetName) throws {
         let (parameters, images, _) = try Self.smallCase()
-        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: 1)
+        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters, kernelSet: kernels), workers: 1)
         let logits = images.withUnsafeBufferPointer { predictor.logits(images: $0, count: 4, chunkSize: 4) }
-        Self.check("logits", logits, try EngineTestSupport.golden("logits"))
+        Self.check("\(kernels) logits", logits, try EngineTestSupport.golden("logits"))
     }
 
-    @Test("loss and gradients match PyTorch", arguments: [1, 2])
-    func gradients(workers: Int) throws {
+    @Test("loss and gradients match PyTorch", arguments: EngineTestSupport.kernelSets, [1, 2])
+    func gradients(kernels: KernelSetName, workers: Int) throws {
         let (parameters, images, labels) = try Self.smallCase()
-        let trainer = try Trainer(parameters: parameters, workers: workers)
+        let trainer = try Trainer(parameters: parameters, workers: workers, kernelSet: kernels)
         let result = try images.withUnsafeBufferPointer { input in
             try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: 4) }
         }
-        Self.check("loss (\(workers) workers)", [result.loss], try EngineTestSupport.golden("loss"))
+        Self.check("\(kernels) loss (\(workers) workers)", [result.loss], try EngineTestSupport.golden("loss"))
         for (spec, range) in zip(parameters.specs, parameters.ranges) {
-            Self.check("grad.\(spec.name) (\(workers) workers)", Array(trainer.gradients[range]), try EngineTestSupport.golden("grad.\(spec.name)"))
+            Self.check("\(kernels) grad.\(spec.name) (\(workers) workers)", Array(trainer.gradients[range]), try EngineTestSupport.golden("grad.\(spec.name)"))
         }
     }
 
-    @Test("parameters after 1 and 3 Adam steps match PyTorch")
-    func adamSteps() throws {
+    @Test("parameters after 1 and 3 Adam steps match PyTorch", arguments: EngineTestSupport.kernelSets)
+    func adamSteps(kernels: KernelSetName) throws {
         let (parameters, images, labels) = try Self.smallCase()
-        let trainer = try Trainer(parameters: parameters, workers: 2)
+        let trainer = try Trainer(parameters: parameters, workers: 2, kernelSet: kernels)
         for step in 1...3 {
             try images.withUnsafeBufferPointer { input in
                 try labels.withUnsafeBufferPointer { _ = try trainer.step(images: input, labels: $0, count: 4) }
             }
             guard step != 2 else { continue }
             for spec in parameters.specs {
-                Self.check("adam\(step).\(spec.name)", trainer.parameters.tensor(named: spec.name)!,
+                Self.check("\(kernels) adam\(step).\(spec.name)", trainer.parameters.tensor(named: spec.name)!,
                            try EngineTestSupport.golden("adam\(step).\(spec.name)"))
             }
         }
@@ -70,6 +71,10 @@ struct EngineGoldenTests {
     @Test("full-size seed model logits match PyTorch", .enabled(if: EngineTestSupport.seedModelFolder != nil,
                                                                "needs ../shared/golden/seed-model beside the repository"))
     func seedModel() throws {
+        for kernels in EngineTestSupport.kernelSets { try seedModel(kernels: kernels) }
+    }
+
+    private func seedModel(kernels: KernelSetName) throws {
         let folder = try #require(EngineTestSupport.seedModelFolder)
         let file = try SafetensorsFile(contentsOf: folder.appendingPathComponent("model.safetensors"))
         var tensors: [String: [Float]] = [:]
@@ -77,10 +82,10 @@ struct EngineGoldenTests {
         let parameters = try Parameters(architecture: try Architecture.seed(), tensors: tensors)
         let images = try NpyArray(contentsOf: folder.appendingPathComponent("images.npy"))
         #expect(images.shape == [8, 28, 140])
-        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: 2)
+        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters, kernelSet: kernels), workers: 2)
         let logits = try predictor.logits(count: 8, chunkSize: 3) { range, buffer in
             images.copyFloats(elements: (range.lowerBound * 3920)..<(range.upperBound * 3920), into: buffer, scale: 1 / 255)
         }
-        Self.check("seed-model logits", logits, try NpyArray(contentsOf: folder.appendingPathComponent("logits.npy")).floats())
+        Self.check("\(kernels) seed-model logits", logits, try NpyArray(contentsOf: folder.appendingPathComponent("logits.npy")).floats())
     }
 }

@@ -1,5 +1,6 @@
 import Classifier
 import Foundation
+import KernelInterface
 import Testing
 
 /// Backward passes against central finite differences on shapes the golden case does not cover:
@@ -47,8 +48,8 @@ struct EngineGradientCheckTests {
         },
     ]
 
-    @Test("analytic gradients match central differences", arguments: cases)
-    func finiteDifferences(_ testCase: Case) throws {
+    @Test("analytic gradients match central differences", arguments: cases, EngineTestSupport.kernelSets)
+    func finiteDifferences(_ testCase: Case, kernels: KernelSetName) throws {
         let architecture = try testCase.architecture()
         let count = 5
         // Kinks the one-sided test cannot see (one pixel of many crossing zero) still blur the
@@ -56,7 +57,7 @@ struct EngineGradientCheckTests {
         let parameters = Parameters(architecture: architecture, seed: 6)
         let images = EngineTestSupport.uniform(count * architecture.inputHeight * architecture.inputWidth, seed: 11)
         let labels = EngineTestSupport.labels(count, classes: architecture.classes, seed: 13)
-        let gradients = try EngineTestSupport.trainerGradients(parameters, images: images, labels: labels, lossTolerance: 1e-5)
+        let gradients = try EngineTestSupport.trainerGradients(parameters, images: images, labels: labels, lossTolerance: 1e-5, kernels: kernels)
 
         // Small enough to stay clear of kinks, large enough that float32 logits' rounding stays small.
         let epsilon: Float = 1e-4
@@ -66,15 +67,15 @@ struct EngineGradientCheckTests {
             changed[name]![index] += delta
             return (try Parameters(architecture: architecture, tensors: changed), changed[name]![index])
         }
-        let center = try EngineTestSupport.loss(parameters, images: images, labels: labels)
+        let center = try EngineTestSupport.loss(parameters, images: images, labels: labels, kernels: kernels)
         var compared = 0, skipped = 0
         for (spec, range) in zip(parameters.specs, parameters.ranges) {
             var analytic: [Float] = [], numeric: [Float] = []
             for index in 0..<range.count {
                 let (plus, high) = try shifted(spec.name, index, by: epsilon)
                 let (minus, low) = try shifted(spec.name, index, by: -epsilon)
-                let up = try EngineTestSupport.loss(plus, images: images, labels: labels) - center
-                let down = center - (try EngineTestSupport.loss(minus, images: images, labels: labels))
+                let up = try EngineTestSupport.loss(plus, images: images, labels: labels, kernels: kernels) - center
+                let down = center - (try EngineTestSupport.loss(minus, images: images, labels: labels, kernels: kernels))
                 // One-sided slopes that disagree mean a ReLU or max-pool kink lies within ±ε:
                 // the difference quotient is meaningless there, so skip that parameter.
                 if abs(up - down) > 0.2 * (abs(up) + abs(down)) + 1e-9 {
@@ -87,7 +88,7 @@ struct EngineGradientCheckTests {
             compared += analytic.count
             guard !analytic.isEmpty else { continue }
             let error = EngineTestSupport.relativeError(analytic, numeric)
-            print("\(testCase.name) \(spec.name): max |Δ| = \(error.absolute), relative \(error.relative)")
+            print("\(kernels) \(testCase.name) \(spec.name): max |Δ| = \(error.absolute), relative \(error.relative)")
             #expect(error.relative < 2e-2, "\(spec.name) gradient differs from finite differences by \(error.relative)")
         }
         print("\(testCase.name): compared \(compared) parameters, skipped \(skipped) at kinks")

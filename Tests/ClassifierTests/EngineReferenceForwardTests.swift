@@ -1,4 +1,5 @@
 import Classifier
+import KernelInterface
 import Testing
 
 /// The inference engine's fused, packed kernels against a plain Double forward pass written from
@@ -60,36 +61,38 @@ struct EngineReferenceForwardTests {
     /// Winograd with a partial block of tile positions (5 rows of 20 = 100 of 128).
     static let sizes = [(18, 70), (20, 76)]
 
-    @Test("fused, packed inference matches a Double reference", arguments: [1, 7, 13], sizes)
-    func matchesReference(batch: Int, size: (Int, Int)) throws {
+    @Test("fused, packed inference matches a Double reference", arguments: EngineTestSupport.kernelSets, sizes)
+    func matchesReference(kernels: KernelSetName, size: (Int, Int)) throws {
         // fc1 has 16·4·17 = 1088 or 16·5·19 = 1520 inputs (several feature blocks) and 70 outputs
         // (a full and a partial tile); fc2 46.
         let (h, w) = size
         let (c1, c2, hidden, classes) = (8, 16, 70, 46)
         let architecture = try Architecture.seed(height: h, width: w, channels: [c1, c2], hidden: hidden, classes: classes)
         let parameters = Parameters(architecture: architecture, seed: 11)
-        let network = try InferenceNetwork(parameters: parameters)
-        let images = EngineTestSupport.uniform(batch * h * w, seed: 12)
-        var logits = [Float](repeating: 0, count: batch * classes)
-        images.withUnsafeBufferPointer { input in
-            logits.withUnsafeMutableBufferPointer { output in
-                network.forward(images: input, count: batch, logits: output, workspace: network.makeWorkspace(maxBatch: batch))
+        let network = try InferenceNetwork(parameters: parameters, kernelSet: kernels)
+        for batch in [1, 7, 13] {
+            let images = EngineTestSupport.uniform(batch * h * w, seed: 12)
+            var logits = [Float](repeating: 0, count: batch * classes)
+            images.withUnsafeBufferPointer { input in
+                logits.withUnsafeMutableBufferPointer { output in
+                    network.forward(images: input, count: batch, logits: output, workspace: network.makeWorkspace(maxBatch: batch))
+                }
             }
+            func tensor(_ name: String) -> [Float] { parameters.tensor(named: name)! }
+            var expected: [Float] = []
+            for image in 0..<batch {
+                let x = images[(image * h * w)..<((image + 1) * h * w)].map(Double.init)
+                var a = Self.conv(x, cin: 1, h: h, w: w, weight: tensor("conv1.weight"), bias: tensor("conv1.bias"), cout: c1, k: 3)
+                a = Self.reluPool(a, c: c1, h: h, w: w)
+                a = Self.conv(a, cin: c1, h: h / 2, w: w / 2, weight: tensor("conv2.weight"), bias: tensor("conv2.bias"), cout: c2, k: 3)
+                a = Self.reluPool(a, c: c2, h: h / 2, w: w / 2)
+                a = Self.linear(a, weight: tensor("fc1.weight"), bias: tensor("fc1.bias"), outs: hidden, relu: true)
+                a = Self.linear(a, weight: tensor("fc2.weight"), bias: tensor("fc2.bias"), outs: classes, relu: false)
+                expected += a.map(Float.init)
+            }
+            let error = EngineTestSupport.relativeError(logits, expected)
+            print("\(kernels) \(h)×\(w) batch \(batch): max |Δlogit| \(error.absolute), relative \(error.relative)")
+            #expect(error.relative < 1e-5)
         }
-        func tensor(_ name: String) -> [Float] { parameters.tensor(named: name)! }
-        var expected: [Float] = []
-        for image in 0..<batch {
-            let x = images[(image * h * w)..<((image + 1) * h * w)].map(Double.init)
-            var a = Self.conv(x, cin: 1, h: h, w: w, weight: tensor("conv1.weight"), bias: tensor("conv1.bias"), cout: c1, k: 3)
-            a = Self.reluPool(a, c: c1, h: h, w: w)
-            a = Self.conv(a, cin: c1, h: h / 2, w: w / 2, weight: tensor("conv2.weight"), bias: tensor("conv2.bias"), cout: c2, k: 3)
-            a = Self.reluPool(a, c: c2, h: h / 2, w: w / 2)
-            a = Self.linear(a, weight: tensor("fc1.weight"), bias: tensor("fc1.bias"), outs: hidden, relu: true)
-            a = Self.linear(a, weight: tensor("fc2.weight"), bias: tensor("fc2.bias"), outs: classes, relu: false)
-            expected += a.map(Float.init)
-        }
-        let error = EngineTestSupport.relativeError(logits, expected)
-        print("\(h)×\(w) batch \(batch): max |Δlogit| \(error.absolute), relative \(error.relative)")
-        #expect(error.relative < 1e-5)
     }
 }

@@ -1,14 +1,18 @@
 import ArrayFormats
 import Classifier
 import Foundation
+import KernelInterface
 import Testing
 
 /// Helpers shared by the engine tests.
 enum EngineTestSupport {
+    /// Every kernel set this CPU can run: the engine's numeric tests run on each of them.
+    static var kernelSets: [KernelSetName] { KernelSelection.runnable }
+
     /// Mean cross-entropy of the batch, computed in Double from the engine's float32 logits
     /// (the reference the finite-difference checks differentiate).
-    static func loss(_ parameters: Parameters, images: [Float], labels: [Int]) throws -> Double {
-        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters), workers: 1)
+    static func loss(_ parameters: Parameters, images: [Float], labels: [Int], kernels: KernelSetName) throws -> Double {
+        let predictor = BatchPredictor(network: try InferenceNetwork(parameters: parameters, kernelSet: kernels), workers: 1)
         let classes = parameters.architecture.classes
         let logits = images.withUnsafeBufferPointer { predictor.logits(images: $0, count: labels.count) }
         var total = 0.0
@@ -23,13 +27,13 @@ enum EngineTestSupport {
     /// The trainer's gradients (arena order) for one batch, after checking that its loss agrees
     /// with `loss(_:images:labels:)` within `lossTolerance`: the finite-difference checks' start.
     static func trainerGradients(
-        _ parameters: Parameters, images: [Float], labels: [Int], lossTolerance: Double
+        _ parameters: Parameters, images: [Float], labels: [Int], lossTolerance: Double, kernels: KernelSetName
     ) throws -> [Float] {
-        let trainer = try Trainer(parameters: parameters, workers: 2)
+        let trainer = try Trainer(parameters: parameters, workers: 2, kernelSet: kernels)
         let result = try images.withUnsafeBufferPointer { input in
             try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: labels.count) }
         }
-        #expect(abs(Double(result.loss) - (try loss(parameters, images: images, labels: labels))) < lossTolerance)
+        #expect(abs(Double(result.loss) - (try loss(parameters, images: images, labels: labels, kernels: kernels))) < lossTolerance)
         return trainer.gradients
     }
 

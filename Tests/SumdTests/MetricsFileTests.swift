@@ -6,7 +6,7 @@ import Testing
 @Suite struct MetricsFileTests {
     @Test func rendersEveryFamilyWithHelpAndType() {
         var metrics = MetricsFile(startTime: Date(timeIntervalSince1970: 1_764_183_119.5), modelSHA256: "ab12",
-                                  checkpoint: "/var/lib/sumd/models/current.safetensors", failureReasons: ["not_a_batch"])
+                                  checkpoint: "/var/lib/sumd/models/current.safetensors", kernels: "avx2", failureReasons: ["not_a_batch"])
         metrics.recordBatch(images: 1000, seconds: 0.5, accuracy: 0.875)
         metrics.recordBatch(images: 24, seconds: 0.25, accuracy: nil)
         metrics.recordFailure(reason: "invalid")
@@ -19,9 +19,9 @@ import Testing
         # HELP sumd_start_time_seconds When sumd serve started, in seconds since the Unix epoch.
         # TYPE sumd_start_time_seconds gauge
         sumd_start_time_seconds 1764183119.5
-        # HELP sumd_model_info The checkpoint being served and its SHA-256.
+        # HELP sumd_model_info The checkpoint being served, its SHA-256 and the kernel set running it.
         # TYPE sumd_model_info gauge
-        sumd_model_info{sha256="ab12",checkpoint="/var/lib/sumd/models/current.safetensors"} 1
+        sumd_model_info{sha256="ab12",checkpoint="/var/lib/sumd/models/current.safetensors",kernels="avx2"} 1
         # HELP sumd_batches_total Batches reported (re-runs with late labels included).
         # TYPE sumd_batches_total counter
         sumd_batches_total 2
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func leavesOutUnknownGaugesAndMarksAStop() {
-        var metrics = MetricsFile(startTime: Date(timeIntervalSince1970: 0), modelSHA256: "00", checkpoint: "m")
+        var metrics = MetricsFile(startTime: Date(timeIntervalSince1970: 0), modelSHA256: "00", checkpoint: "m", kernels: "portable")
         metrics.isUp = false
         let lines = metrics.render().split(separator: "\n")
         #expect(lines.contains("sumd_up 0"))
@@ -57,8 +57,8 @@ import Testing
 
     @Test func escapesLabelValues() {
         let metrics = MetricsFile(startTime: Date(timeIntervalSince1970: 0), modelSHA256: "ff",
-                                  checkpoint: "/models/a \"b\"\\c\nd.safetensors")
-        #expect(metrics.render().contains(#"sumd_model_info{sha256="ff",checkpoint="/models/a \"b\"\\c\nd.safetensors"} 1"#))
+                                  checkpoint: "/models/a \"b\"\\c\nd.safetensors", kernels: "avx512")
+        #expect(metrics.render().contains(#"sumd_model_info{sha256="ff",checkpoint="/models/a \"b\"\\c\nd.safetensors",kernels="avx512"} 1"#))
     }
 
     @Test func writesTheFileAtomically() throws {
@@ -66,7 +66,7 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("sumd.prom")
-        var metrics = MetricsFile(modelSHA256: "ab", checkpoint: "m")
+        var metrics = MetricsFile(modelSHA256: "ab", checkpoint: "m", kernels: "avx2")
         try metrics.write(to: url)
         metrics.recordBatch(images: 5, seconds: 1, accuracy: 1)
         try metrics.write(to: url)

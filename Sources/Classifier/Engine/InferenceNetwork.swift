@@ -1,41 +1,49 @@
+import KernelInterface
+
 /// An immutable network ready for inference: an `Architecture` compiled into steps plus its parameters.
 ///
 /// It is `Sendable` and holds no mutable state, so any number of workers can run it at once, each
 /// with its own `InferenceWorkspace`.
 public struct InferenceNetwork: Sendable {
     public let parameters: Parameters
+    /// The instruction set the kernels run on (see `KernelSelection`).
+    public let kernelSet: KernelSetName
+    let kernels: any KernelSet.Type
     let plan: NetworkPlan
     /// `plan.imageSteps` with each convolution + ReLU + max-pool fused into one step.
     let imageSteps: [InferenceStep]
-    /// Reordered weights of the blocked convolutions, back to back (see `packConvolutionWeights`).
+    /// Reordered weights of the convolutions, back to back (see `ConvolutionPlan.packForwardWeights`).
     let packed: [Float]
     /// Reordered weights of the linear layers, back to back (see `packDenseWeights`), and where
     /// each vector step's weights start (nil for steps that are not linear layers).
     let packedDense: [Float]
     let packedDenseOffsets: [Int?]
 
+    /// A network on the given kernel set, or on the process's (`KernelSelection`) when nil.
     /// Throws if the architecture cannot be executed (it is validated when parameters are built,
-    /// so this only fails for hand-made inconsistent descriptions).
-    public init(parameters: Parameters) throws {
+    /// so this only fails for hand-made inconsistent descriptions), or the CPU cannot run the set.
+    public init(parameters: Parameters, kernelSet: KernelSetName? = nil) throws {
         self.parameters = parameters
+        self.kernelSet = try KernelSelection.resolve(kernelSet)
+        kernels = KernelSelection.kernels(self.kernelSet)
         plan = try NetworkPlan(parameters.architecture)
-        (imageSteps, packed) = InferenceStep.fuse(plan.imageSteps, parameters: parameters.values)
-        (packedDense, packedDenseOffsets) = Self.packDense(plan.vectorSteps, parameters: parameters.values)
+        (imageSteps, packed) = InferenceStep.fuse(plan.imageSteps, kernels: kernels, parameters: parameters.values)
+        (packedDense, packedDenseOffsets) = Self.packDense(plan.vectorSteps, kernels: kernels, parameters: parameters.values)
     }
 
-    private static func packDense(_ steps: [VectorStep], parameters: [Float]) -> ([Float], [Int?]) {
+    private static func packDense(_ steps: [VectorStep], kernels: any KernelSet.Type, parameters: [Float]) -> ([Float], [Int?]) {
         var offsets: [Int?] = [], total = 0
         for step in steps {
             guard case let .dense(g, _) = step else { offsets.append(nil); continue }
             offsets.append(total)
-            total += PackedDense.packedCount(g)
+            total += kernels.packedDenseCount(g)
         }
         var packed = [Float](repeating: 0, count: total)
         parameters.withUnsafeBufferPointer { source in
             packed.withUnsafeMutableBufferPointer { target in
                 for (step, offset) in zip(steps, offsets) {
                     guard case let .dense(g, _) = step, let offset else { continue }
-                    packDenseWeights(g, parameters: source.baseAddress!, into: target.baseAddress! + offset)
+                    kernels.packDenseWeights(g, parameters: source.baseAddress!, into: target.baseAddress! + offset)
                 }
             }
         }
@@ -53,14 +61,15 @@ public struct InferenceNetwork: Sendable {
     /// Rooflines should use this; images/s comparisons with other engines should not need it.
     public var executedFLOPs: Int {
         imageSteps.reduce(architecture.forwardFLOPs) { total, step in
-            guard case let .winogradConvolutionPool(g, layout, _) = step else { return total }
+            guard let plan = step.convolution, case let .winograd(layout) = plan.forward else { return total }
+            let g = plan.geometry
             return total - 2 * g.patchSize * g.outChannels * g.outPlane + layout.flopsPerImage
         }
     }
 
     /// Buffers for forwarding up to `maxBatch` images at a time on one thread.
     public func makeWorkspace(maxBatch: Int) -> InferenceWorkspace {
-        InferenceWorkspace(plan: plan, steps: imageSteps, maxBatch: maxBatch)
+        InferenceWorkspace(plan: plan, steps: imageSteps, kernels: kernels, maxBatch: maxBatch)
     }
 
     /// Logits (`[count, classes]`) of `count` images (`[count, H, W]`, already scaled to [0, 1]).
@@ -97,11 +106,11 @@ public struct InferenceNetwork: Sendable {
             switch step {
             case let .dense(g, relu):
                 packedDense.withUnsafeBufferPointer { packed in
-                    packedDenseForward(g, relu: relu, packed: packed.baseAddress! + packedDenseOffsets[index]!, bias: parameters + g.bias,
+                    kernels.packedDenseForward(g, relu: relu, packed: packed.baseAddress! + packedDenseOffsets[index]!, bias: parameters + g.bias,
                                        input: source, output: target, rows: count, scratch: workspace.denseScratch.base)
                 }
             case let .relu(n):
-                reluForward(source, target, count: n * count)
+                kernels.reluForward(source, target, count: n * count)
             case let .digitSum(g):
                 digitSumForward(g, input: source, output: target, rows: count, scratch: workspace.digitSumScratch.base)
             }
@@ -121,31 +130,7 @@ public struct InferenceNetwork: Sendable {
                 let target = index == last
                     ? workspace.features.base + image * plan.featureCount
                     : workspace.imageBuffers[index & 1].base
-                switch step {
-                case let .plain(.convolution(g, relu)):
-                    convolutionForward(g, epilogue: relu ? .biasRelu : .bias, parameters: parameters, input: source,
-                                       output: target, scratch: workspace.scratch.base)
-                case let .plain(.maxPool(g)):
-                    maxPoolForward(g, input: source, output: target, argmax: nil)
-                case let .plain(.relu(n)):
-                    reluForward(source, target, count: n)
-                case let .convolutionPool(g, pool):
-                    let raw = workspace.convolutionOutput.base
-                    convolutionForward(g, epilogue: .none, parameters: parameters, input: source, output: raw,
-                                       scratch: workspace.scratch.base)
-                    maxPoolBiasRelu(pool, bias: parameters + g.bias, input: raw, rowStride: g.outWidth,
-                                    planeStride: g.outPlane, output: target)
-                case let .blockedConvolutionPool(g, layout, weights, pool):
-                    let raw = workspace.convolutionOutput.base
-                    blockedConvolution(g, layout: layout, packedWeights: packed! + weights, input: source,
-                                       padded: workspace.scratch.base, output: raw)
-                    maxPoolBiasRelu(pool, bias: parameters + g.bias, input: raw, rowStride: layout.rowStride,
-                                    planeStride: layout.planeStride, output: target)
-                case let .winogradConvolutionPool(g, layout, weights):
-                    winogradConvolutionPool(g, layout: layout, packedWeights: packed! + weights, bias: parameters + g.bias,
-                                            input: source, scratch: workspace.scratch.base,
-                                            products: workspace.convolutionOutput.base, output: target)
-                }
+                step.forward(kernels, parameters: parameters, packed: packed, input: source, workspace: workspace, output: target)
                 source = UnsafePointer(target)
             }
         }
@@ -174,7 +159,7 @@ public final class InferenceWorkspace: @unchecked Sendable {
     /// Sums of the linear layers, outputs padded to whole tiles.
     let denseScratch: FloatStorage
 
-    init(plan: NetworkPlan, steps: [InferenceStep], maxBatch: Int) {
+    init(plan: NetworkPlan, steps: [InferenceStep], kernels: any KernelSet.Type, maxBatch: Int) {
         precondition(maxBatch > 0, "a workspace needs room for at least one image")
         self.maxBatch = maxBatch
         featureCount = plan.featureCount
@@ -183,65 +168,13 @@ public final class InferenceWorkspace: @unchecked Sendable {
         features = FloatStorage(count: plan.imageSteps.isEmpty ? 0 : maxBatch * plan.featureCount)
         let vectorWidth = plan.vectorSteps.map(\.outCount).max() ?? 0
         vectorBuffers = [FloatStorage(count: maxBatch * vectorWidth), FloatStorage(count: maxBatch * vectorWidth)]
-        // Scratch and raw-output floats of each blocked or Winograd step.
-        let needs = steps.map { step -> (scratch: Int, output: Int) in
-            switch step {
-            case let .blockedConvolutionPool(_, layout, _, _): return (layout.paddedCount, layout.outputCount)
-            case let .winogradConvolutionPool(_, layout, _): return (layout.scratchCount, layout.productCount)
-            default: return (0, 0)
-            }
-        }
-        scratch = FloatStorage(count: max(plan.convolutionScratch, needs.map(\.scratch).max() ?? 0))
-        convolutionOutput = FloatStorage(count: max(imageWidth, needs.map(\.output).max() ?? 0))
+        let convolutions = steps.compactMap(\.convolution)
+        scratch = FloatStorage(count: convolutions.map { $0.scratchCount(training: false) }.max() ?? 0)
+        convolutionOutput = FloatStorage(count: convolutions.map { $0.rawOutputCount(training: false) }.max() ?? 0)
         digitSumScratch = DoubleStorage(count: plan.digitSumScratch)
         denseScratch = FloatStorage(count: plan.vectorSteps.map { step in
-            if case let .dense(g, _) = step { return PackedDense.scratchCount(g, rows: maxBatch) }
+            if case let .dense(g, _) = step { return kernels.packedDenseScratchCount(g, rows: maxBatch) }
             return 0
         }.max() ?? 0)
-    }
-}
-
-/// A per-image inference step: a plan step, or a convolution + bias + ReLU + max-pool computed
-/// as raw convolution then one pass that pools, adds the bias and clamps.
-enum InferenceStep: Sendable {
-    case plain(ImageStep)
-    case convolutionPool(ConvolutionGeometry, PoolGeometry)
-    /// As `convolutionPool`, computed by `blockedConvolution` with weights at this offset of the packed array.
-    case blockedConvolutionPool(ConvolutionGeometry, BlockedLayout, packedOffset: Int, PoolGeometry)
-    /// Convolution + bias + ReLU + 2×2 pool by `winogradConvolutionPool`, with transformed weights
-    /// at this offset of the packed array.
-    case winogradConvolutionPool(ConvolutionGeometry, WinogradLayout, packedOffset: Int)
-
-    /// The fused steps, and the packed weights their blocked convolutions read.
-    static func fuse(_ steps: [ImageStep], parameters: [Float]) -> ([InferenceStep], [Float]) {
-        var result: [InferenceStep] = []
-        var packed: [Float] = []
-        var index = 0
-        while index < steps.count {
-            if case let .convolution(g, true) = steps[index], index + 1 < steps.count, case let .maxPool(pool) = steps[index + 1] {
-                let offset = packed.count
-                if WinogradLayout.applies(to: g, pool: pool) {
-                    let layout = WinogradLayout(g)
-                    result.append(.winogradConvolutionPool(g, layout, packedOffset: offset))
-                    packed += [Float](repeating: 0, count: layout.weightCount)
-                    parameters.withUnsafeBufferPointer { source in
-                        packed.withUnsafeMutableBufferPointer { packWinogradWeights(g, parameters: source.baseAddress!, into: $0.baseAddress! + offset) }
-                    }
-                } else if BlockedLayout.applies(to: g) {
-                    result.append(.blockedConvolutionPool(g, BlockedLayout(g), packedOffset: offset, pool))
-                    packed += [Float](repeating: 0, count: g.patchSize * g.outChannels)
-                    parameters.withUnsafeBufferPointer { source in
-                        packed.withUnsafeMutableBufferPointer { packConvolutionWeights(g, parameters: source.baseAddress!, into: $0.baseAddress! + offset) }
-                    }
-                } else {
-                    result.append(.convolutionPool(g, pool))
-                }
-                index += 2
-            } else {
-                result.append(.plain(steps[index]))
-                index += 1
-            }
-        }
-        return (result, packed)
     }
 }

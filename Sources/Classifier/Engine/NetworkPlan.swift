@@ -1,31 +1,4 @@
-/// Shapes and arena offsets of one convolution (stride 1, zero padding).
-struct ConvolutionGeometry: Sendable {
-    var inChannels: Int, outChannels: Int, kernel: Int, padding: Int
-    var inHeight: Int, inWidth: Int, outHeight: Int, outWidth: Int
-    /// Arena offsets of the `[out, in, k, k]` weight and the `[out]` bias.
-    var weight: Int, bias: Int
-
-    /// Rows of the im2col matrix (`in × k × k`).
-    var patchSize: Int { inChannels * kernel * kernel }
-    var outPlane: Int { outHeight * outWidth }
-    var inCount: Int { inChannels * inHeight * inWidth }
-    var outCount: Int { outChannels * outPlane }
-}
-
-/// Shapes of one max-pool (window = stride = `kernel`, floor rounding).
-struct PoolGeometry: Sendable {
-    var channels: Int, kernel: Int
-    var inHeight: Int, inWidth: Int, outHeight: Int, outWidth: Int
-    var inCount: Int { channels * inHeight * inWidth }
-    var outCount: Int { channels * outHeight * outWidth }
-}
-
-/// Shapes and arena offsets of one fully connected layer (`y = x·Wᵀ + b`, W is `[out, in]`).
-struct DenseGeometry: Sendable {
-    var inFeatures: Int, outFeatures: Int
-    /// Arena offsets of the `[out, in]` weight and the `[out]` bias.
-    var weight: Int, bias: Int
-}
+import KernelInterface
 
 /// A step applied to one image (`[C, H, W]`) at a time.
 enum ImageStep: Sendable {
@@ -129,14 +102,6 @@ struct NetworkPlan: Sendable {
         vectorSteps.reduce(0) { result, step in
             guard case let .digitSum(g) = step else { return result }
             return max(result, g.scratchCount)
-        }
-    }
-
-    /// Floats of the largest im2col matrix of any convolution.
-    var convolutionScratch: Int {
-        imageSteps.reduce(0) { result, step in
-            guard case let .convolution(g, _) = step else { return result }
-            return max(result, g.patchSize * g.outPlane)
         }
     }
 }

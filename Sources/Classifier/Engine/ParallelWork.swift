@@ -6,11 +6,10 @@ public var defaultWorkerCount: Int { ProcessInfo.processInfo.activeProcessorCoun
 
 /// Runs `body(worker)` for `worker` in `0..<workers` concurrently and returns when all are done.
 ///
-/// Each worker gets its own preallocated workspace by index, and OpenBLAS is single-threaded
-/// (see `singleThreadedBLAS`), so `workers` threads use `workers` cores. It blocks the calling
-/// thread: call it from a dedicated thread, not from the Swift concurrency pool.
+/// Each worker gets its own preallocated workspace by index, so `workers` threads use `workers`
+/// cores. It blocks the calling thread: call it from a dedicated thread, not from the Swift
+/// concurrency pool.
 func runWorkers(_ workers: Int, _ body: @Sendable (Int) -> Void) {
-    _ = singleThreadedBLAS
     if workers == 1 {
         body(0)
     } else {

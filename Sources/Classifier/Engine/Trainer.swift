@@ -1,3 +1,6 @@
+import Foundation
+import KernelInterface
+
 /// Loss and accuracy count of one training minibatch (before the update).
 public struct StepResult: Sendable, Hashable {
     /// Mean cross-entropy over the batch.
@@ -27,7 +30,10 @@ public final class Trainer {
     /// Adam's step count and moments (a copy; pass it back to `init` to resume).
     public var adamState: AdamState { AdamState(step: adamStep, m: adamM, v: adamV) }
     public let workers: Int
+    /// The instruction set the kernels run on (see `KernelSelection`).
+    public let kernelSet: KernelSetName
 
+    private let kernels: any KernelSet.Type
     private let plan: NetworkPlan
     private var adamStep: Int
     private var adamM: [Float]
@@ -35,10 +41,12 @@ public final class Trainer {
     private var workspaces: [TrainingWorkspace] = []
 
     /// A trainer starting from `parameters`, with fresh Adam moments unless `adamState` is given
-    /// (e.g. when resuming from a checkpoint).
+    /// (e.g. when resuming from a checkpoint), on the given kernel set or the process's when nil.
     public init(parameters: Parameters, adam: AdamConfiguration = AdamConfiguration(), adamState: AdamState? = nil,
-                workers: Int = defaultWorkerCount) throws {
+                workers: Int = defaultWorkerCount, kernelSet: KernelSetName? = nil) throws {
         precondition(workers > 0, "need at least one worker")
+        self.kernelSet = try KernelSelection.resolve(kernelSet)
+        kernels = KernelSelection.kernels(self.kernelSet)
         plan = try NetworkPlan(parameters.architecture)
         let count = parameters.values.count
         if let adamState, adamState.m.count != count || adamState.v.count != count || adamState.step < 0 {
@@ -111,7 +119,11 @@ public final class Trainer {
     /// One Adam update of the parameters with the current `gradients`, slices of the arena in parallel.
     public func applyAdam() {
         adamStep += 1
-        let step = adamStep, config = adam, count = gradients.count
+        let t = Double(adamStep), count = gradients.count, kernels = kernels
+        let step = AdamStep(
+            stepSize: Float(Double(adam.learningRate) / (1 - pow(Double(adam.beta1), t))),
+            correction2: Float((1 - pow(Double(adam.beta2), t)).squareRoot()),
+            beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon)
         parameters.values.withUnsafeMutableBufferPointer { p in
             gradients.withUnsafeBufferPointer { g in
                 adamM.withUnsafeMutableBufferPointer { m in
@@ -120,8 +132,8 @@ public final class Trainer {
                                             SharedPointer(m.baseAddress!), SharedPointer(v.baseAddress!))
                         forEachSlice(of: count, workers: workers) { slice in
                             let start = slice.lowerBound
-                            adamUpdate(config, step: step, parameters: p.base + start, gradients: g.base + start,
-                                       m: m.base + start, v: v.base + start, count: slice.count)
+                            kernels.adamUpdate(step, parameters: p.base + start, gradients: g.base + start,
+                                               m: m.base + start, v: v.base + start, count: slice.count)
                         }
                     }
                 }
@@ -132,7 +144,7 @@ public final class Trainer {
     /// Mean loss and correct count of a labelled set with the current parameters (no gradients),
     /// on the same number of workers.
     public func evaluate(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, chunkSize: Int = 32) throws -> Evaluation {
-        try BatchPredictor(network: InferenceNetwork(parameters: parameters), workers: workers)
+        try BatchPredictor(network: InferenceNetwork(parameters: parameters, kernelSet: kernelSet), workers: workers)
             .evaluate(images: images, labels: labels, count: count, chunkSize: chunkSize)
     }
 
@@ -145,7 +157,7 @@ public final class Trainer {
         let needed = min(shard, Self.microBatchLimit)
         if workspaces.count < active || workspaces.prefix(active).contains(where: { $0.capacity < needed }) {
             let capacity = max(needed, workspaces.first?.capacity ?? 0)
-            workspaces = (0..<max(active, workspaces.count)).map { _ in TrainingWorkspace(plan: plan, capacity: capacity) }
+            workspaces = (0..<max(active, workspaces.count)).map { _ in TrainingWorkspace(plan: plan, kernels: kernels, capacity: capacity) }
         }
     }
 }

@@ -1,3 +1,5 @@
+import KernelInterface
+
 /// One training worker's buffers: the activations of up to `capacity` images kept for the backward
 /// pass, its own gradient arena, and scratch. A larger shard runs in micro-batches of `capacity`
 /// whose gradients add up (this bounds memory: ~1.1 MB of activations per image for the seed net).
@@ -5,6 +7,7 @@
 ///
 /// Used by one worker thread at a time (`@unchecked Sendable` only so it can be handed to that thread).
 final class TrainingWorkspace: @unchecked Sendable {
+    let kernels: any KernelSet.Type
     let plan: NetworkPlan
     let capacity: Int
     /// Per image step: outputs `[capacity, outCount]` (the last one holds the flattened features).
@@ -18,18 +21,20 @@ final class TrainingWorkspace: @unchecked Sendable {
     /// Ping-pong gradients of the shard's vectors (the first step back from the logits lands in [0]).
     let vectorGradients: [FloatStorage]
     let scratch: FloatStorage
-    /// Per image step: which parts of a convolution run on the blocked kernels (nil: not a convolution).
-    let blocked: [BlockedConvolutionSteps?]
-    /// Packed weights of the blocked kernels, refreshed from the parameters at the start of each `run`.
+    /// Per image step: how a convolution runs, and where its packed forward and input-gradient
+    /// weights start in `packed` (nil: not a convolution).
+    let convolutions: [(plan: ConvolutionPlan, forwardWeights: Int, inputGradientWeights: Int)?]
+    /// Packed weights of the convolutions, refreshed from the parameters at the start of each `run`.
     let packed: FloatStorage
-    /// A blocked kernel's raw output, or a gradient spread into the blocked layout.
-    let blockedOutput: FloatStorage
+    /// A blocked kernel's raw output or Winograd's products, or a gradient spread into the blocked layout.
+    let rawOutput: FloatStorage
     /// This worker's gradient arena, in `Parameters` order.
     let gradients: FloatStorage
     /// The digit-sum head's per-image scratch.
     let digitSumScratch: DoubleStorage
 
-    init(plan: NetworkPlan, capacity: Int) {
+    init(plan: NetworkPlan, kernels: any KernelSet.Type, capacity: Int) {
+        self.kernels = kernels
         self.plan = plan
         self.capacity = capacity
         imageActivations = plan.imageSteps.map { FloatStorage(count: capacity * $0.outCount) }
@@ -43,15 +48,18 @@ final class TrainingWorkspace: @unchecked Sendable {
         let vectorWidth = max(plan.featureCount, plan.vectorSteps.map(\.outCount).max() ?? 0)
         vectorGradients = [FloatStorage(count: capacity * vectorWidth), FloatStorage(count: capacity * vectorWidth)]
         var packedCount = 0
-        blocked = plan.imageSteps.map { step in
+        convolutions = plan.imageSteps.map { step in
             guard case let .convolution(g, _) = step else { return nil }
-            return BlockedConvolutionSteps(g, packedCount: &packedCount)
+            let convolution = ConvolutionPlan(g), forward = packedCount
+            packedCount += convolution.forwardWeightCount
+            let inputGradient = packedCount
+            packedCount += convolution.inputGradientWeightCount
+            return (convolution, forward, inputGradient)
         }
         packed = FloatStorage(count: packedCount)
-        let layouts = blocked.flatMap { steps in [steps?.layout, steps?.inputGradient?.layout].compactMap { $0 } }
-        let winograd = blocked.flatMap { steps in [steps?.winograd?.layout, steps?.winogradInputGradient?.layout].compactMap { $0 } }
-        scratch = FloatStorage(count: max(plan.convolutionScratch, (layouts.map(\.paddedCount) + winograd.map(\.scratchCount)).max() ?? 0))
-        blockedOutput = FloatStorage(count: (layouts.map(\.outputCount) + winograd.map(\.productCount)).max() ?? 0)
+        let plans = convolutions.compactMap { $0?.plan }
+        scratch = FloatStorage(count: plans.map { $0.scratchCount(training: true) }.max() ?? 0)
+        rawOutput = FloatStorage(count: plans.map { $0.rawOutputCount(training: true) }.max() ?? 0)
         gradients = FloatStorage(count: plan.parameterCount)
         digitSumScratch = DoubleStorage(count: plan.digitSumScratch)
     }
@@ -62,23 +70,9 @@ final class TrainingWorkspace: @unchecked Sendable {
         parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, scale: Float
     ) -> (lossSum: Double, correct: Int) {
         zeroGradientsExceptDenseWeights()
-        for (step, blocked) in zip(plan.imageSteps, blocked) {
-            guard case let .convolution(g, _) = step, let blocked else { continue }
-            if let offset = blocked.forwardWeights {
-                packConvolutionWeights(g, parameters: parameters, into: packed.base + offset)
-            }
-            if let (_, offset) = blocked.winograd {
-                packWinogradWeights(g, parameters: parameters, into: packed.base + offset)
-            }
-            if let (_, _, offset) = blocked.inputGradient {
-                packInputGradientWeights(g, parameters: parameters, into: packed.base + offset)
-            }
-            if let (transposed, _, offset) = blocked.winogradInputGradient {
-                // dInput convolves dOutput with the flipped weights, input and output channels swapped.
-                packWinogradWeights(transposed, into: packed.base + offset) { o, c, i, j in
-                    parameters[g.weight + ((c * g.inChannels + o) * 3 + 2 - i) * 3 + 2 - j]
-                }
-            }
+        for case let (plan, forward, inputGradient)? in convolutions {
+            plan.packForwardWeights(kernels, parameters: parameters, into: packed.base + forward)
+            plan.packInputGradientWeights(kernels, parameters: parameters, into: packed.base + inputGradient)
         }
         var lossSum = 0.0, correct = 0
         for start in stride(from: 0, to: rows, by: capacity) {
@@ -125,24 +119,14 @@ final class TrainingWorkspace: @unchecked Sendable {
             for (index, step) in plan.imageSteps.enumerated() {
                 let target = imageActivations[index].base + image * step.outCount
                 switch step {
-                case let .convolution(g, relu):
-                    if let (layout, offset) = blocked[index]?.winograd {
-                        winogradConvolution(g, layout: layout, packedWeights: packed.base + offset, bias: parameters + g.bias,
-                                            relu: relu, input: source, scratch: scratch.base, products: blockedOutput.base,
-                                            output: target)
-                    } else if let blocked = blocked[index], let offset = blocked.forwardWeights {
-                        blockedConvolution(g, layout: blocked.layout, packedWeights: packed.base + offset, input: source,
-                                           padded: scratch.base, output: blockedOutput.base)
-                        unpackBlocked(g, layout: blocked.layout, raw: blockedOutput.base, bias: parameters + g.bias, relu: relu,
-                                      output: target)
-                    } else {
-                        convolutionForward(g, epilogue: relu ? .biasRelu : .bias, parameters: parameters, input: source, output: target,
-                                           scratch: scratch.base)
-                    }
+                case .convolution(_, let relu):
+                    let (convolution, offset, _) = convolutions[index]!
+                    convolution.forward(kernels, parameters: parameters, packed: packed.base + offset, relu: relu, input: source,
+                                        scratch: scratch.base, raw: rawOutput.base, output: target)
                 case let .maxPool(g):
-                    maxPoolForward(g, input: source, output: target, argmax: argmax[index].base + image * step.outCount)
+                    kernels.maxPoolForward(g, input: source, output: target, argmax: argmax[index].base + image * step.outCount)
                 case let .relu(n):
-                    reluForward(source, target, count: n)
+                    kernels.reluForward(source, target, count: n)
                 }
                 source = UnsafePointer(target)
             }
@@ -155,9 +139,9 @@ final class TrainingWorkspace: @unchecked Sendable {
             let target = vectorActivations[index].base
             switch step {
             case let .dense(g, relu):
-                blockedDenseForward(g, relu: relu, parameters: parameters, input: source, output: target, rows: rows)
+                kernels.blockedDenseForward(g, relu: relu, parameters: parameters, input: source, output: target, rows: rows)
             case let .relu(n):
-                reluForward(source, target, count: n * rows)
+                kernels.reluForward(source, target, count: n * rows)
             case let .digitSum(g):
                 digitSumForward(g, input: source, output: target, rows: rows, scratch: digitSumScratch.base)
             }
@@ -178,13 +162,13 @@ final class TrainingWorkspace: @unchecked Sendable {
             let needsInputGradient = index > 0 || !plan.imageSteps.isEmpty
             switch plan.vectorSteps[index] {
             case let .dense(g, relu):
-                if relu { reluMask(output, activation: activation, count: rows * g.outFeatures) }
+                if relu { kernels.reluMask(output, activation: activation, count: rows * g.outFeatures) }
                 let target = needsInputGradient ? vectorGradients[1 - current].base : nil
-                denseBackward(g, parameters: parameters, gradients: gradients.base, input: input,
+                kernels.denseBackward(g, parameters: parameters, gradients: gradients.base, input: input,
                               outputGradient: output, inputGradient: target, rows: rows, accumulateWeights: !first)
                 current = 1 - current
             case let .relu(n):
-                reluMask(output, activation: activation, count: rows * n)
+                kernels.reluMask(output, activation: activation, count: rows * n)
             case let .digitSum(g):
                 guard needsInputGradient else { continue }
                 digitSumBackward(g, input: input, outputGradient: output, inputGradient: vectorGradients[1 - current].base,
@@ -197,29 +181,33 @@ final class TrainingWorkspace: @unchecked Sendable {
 
     /// Bias, weight and (if `inputGradient` is given) input gradients of one convolution for one image.
     private func convolutionBackward(
-        _ g: ConvolutionGeometry, steps: BlockedConvolutionSteps, parameters: UnsafePointer<Float>, input: UnsafePointer<Float>,
-        outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?
+        _ convolution: (plan: ConvolutionPlan, forwardWeights: Int, inputGradientWeights: Int), parameters: UnsafePointer<Float>,
+        input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?
     ) {
-        convolutionBiasGradient(g, outputGradient: outputGradient, gradients: gradients.base)
-        if steps.blockedWeightGradient {
-            padInput(g, layout: steps.layout, input: input, padded: scratch.base)
-            spreadGradient(g, layout: steps.layout, dense: outputGradient, into: blockedOutput.base)
-            blockedWeightGradient(g, layout: steps.layout, outputGradient: blockedOutput.base, padded: scratch.base,
-                                  gradients: gradients.base)
+        let plan = convolution.plan, g = plan.geometry
+        kernels.convolutionBiasGradient(g, outputGradient: outputGradient, gradients: gradients.base)
+        if let layout = plan.blockedWeightGradient {
+            kernels.padInput(g, layout: layout, input: input, padded: scratch.base)
+            kernels.spreadGradient(g, layout: layout, dense: outputGradient, into: rawOutput.base)
+            kernels.blockedWeightGradient(g, layout: layout, outputGradient: rawOutput.base, padded: scratch.base,
+                                          gradients: gradients.base)
         } else {
-            convolutionWeightGradient(g, input: input, outputGradient: outputGradient, gradients: gradients.base, columns: scratch.base)
+            kernels.convolutionWeightGradient(g, input: input, outputGradient: outputGradient, gradients: gradients.base,
+                                              columns: scratch.base)
         }
         guard let inputGradient else { return }
-        if let (transposed, layout, offset) = steps.winogradInputGradient {
-            winogradConvolution(transposed, layout: layout, packedWeights: packed.base + offset, bias: nil, relu: false,
-                                input: outputGradient, scratch: scratch.base, products: blockedOutput.base, output: inputGradient)
-        } else if let (transposed, layout, offset) = steps.inputGradient {
-            blockedConvolution(transposed, layout: layout, packedWeights: packed.base + offset, input: outputGradient,
-                               padded: scratch.base, output: blockedOutput.base)
-            unpackBlocked(transposed, layout: layout, raw: blockedOutput.base, bias: nil, relu: false, output: inputGradient)
-        } else {
-            convolutionInputGradient(g, parameters: parameters, outputGradient: outputGradient, inputGradient: inputGradient,
-                                     columns: scratch.base)
+        let weights = packed.base + convolution.inputGradientWeights
+        switch plan.inputGradient {
+        case let .winograd(transposed, layout):
+            kernels.winogradConvolution(transposed, layout: layout, packedWeights: weights, bias: nil, relu: false,
+                                        input: outputGradient, scratch: scratch.base, products: rawOutput.base, output: inputGradient)
+        case let .blocked(transposed, layout):
+            kernels.blockedConvolution(transposed, layout: layout, packedWeights: weights, input: outputGradient,
+                                       padded: scratch.base, output: rawOutput.base)
+            kernels.unpackBlocked(transposed, layout: layout, raw: rawOutput.base, bias: nil, relu: false, output: inputGradient)
+        case .im2col:
+            kernels.convolutionInputGradient(g, parameters: parameters, outputGradient: outputGradient, inputGradient: inputGradient,
+                                             columns: scratch.base)
         }
     }
 
@@ -237,56 +225,18 @@ final class TrainingWorkspace: @unchecked Sendable {
                 let target = imageGradients[next].base
                 switch step {
                 case let .convolution(g, relu):
-                    if relu { reluMask(output, activation: activation, count: g.outCount) }
-                    convolutionBackward(g, steps: blocked[index]!, parameters: parameters, input: input, outputGradient: output,
+                    if relu { kernels.reluMask(output, activation: activation, count: g.outCount) }
+                    convolutionBackward(convolutions[index]!, parameters: parameters, input: input, outputGradient: output,
                                         inputGradient: index == 0 ? nil : target)
                 case let .maxPool(g):
-                    maxPoolBackward(g, argmax: argmax[index].base + image * step.outCount, outputGradient: output, inputGradient: target)
+                    kernels.maxPoolBackward(g, argmax: argmax[index].base + image * step.outCount, outputGradient: output, inputGradient: target)
                 case let .relu(n):
-                    reluMask(output, activation: activation, count: n)
+                    kernels.reluMask(output, activation: activation, count: n)
                     continue
                 }
                 output = target
                 next = 1 - next
             }
-        }
-    }
-}
-
-/// Which parts of one convolution layer run on the blocked or Winograd kernels, and where their
-/// packed weights live in the workspace's `packed` buffer.
-struct BlockedConvolutionSteps {
-    /// The forward kernel's layout (also used by the weight gradient).
-    var layout: BlockedLayout
-    /// Offset of the packed forward weights, if the forward pass is blocked.
-    var forwardWeights: Int?
-    /// The forward pass by Winograd (3×3 layers on even sizes), instead of blocked.
-    var winograd: (layout: WinogradLayout, weights: Int)?
-    var blockedWeightGradient: Bool
-    /// The dInput convolution, its layout and the offset of its packed weights, if blocked.
-    var inputGradient: (geometry: ConvolutionGeometry, layout: BlockedLayout, weights: Int)?
-    /// dInput by Winograd, instead of blocked.
-    var winogradInputGradient: (geometry: ConvolutionGeometry, layout: WinogradLayout, weights: Int)?
-
-    init(_ g: ConvolutionGeometry, packedCount: inout Int) {
-        layout = BlockedLayout(g)
-        if WinogradLayout.applies(to: g) {
-            let winogradLayout = WinogradLayout(g)
-            winograd = (winogradLayout, packedCount)
-            packedCount += winogradLayout.weightCount
-        } else if BlockedLayout.applies(to: g) {
-            forwardWeights = packedCount
-            packedCount += g.patchSize * g.outChannels
-        }
-        blockedWeightGradient = blockedWeightGradientApplies(g)
-        let transposed = inputGradientGeometry(g)
-        if WinogradLayout.applies(to: transposed) {
-            let winogradLayout = WinogradLayout(transposed)
-            winogradInputGradient = (transposed, winogradLayout, packedCount)
-            packedCount += winogradLayout.weightCount
-        } else if blockedInputGradientApplies(g) {
-            inputGradient = (transposed, BlockedLayout(transposed), packedCount)
-            packedCount += transposed.patchSize * transposed.outChannels
         }
     }
 }

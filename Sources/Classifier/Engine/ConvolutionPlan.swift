@@ -1,0 +1,161 @@
+import KernelInterface
+
+/// How one convolution layer runs: the one place that decides, read by inference
+/// (`InferenceStep`) and training (`TrainingWorkspace`) alike, for every kernel set.
+///
+/// - Forward: Winograd F(2×2, 3×3) for 3×3 layers on even sizes with 8+ input channels, else the
+///   blocked direct kernel for multiples of 8 output channels, else im2col + matrix product.
+/// - Weight gradient: the blocked kernel for multiples of 8 output channels, else im2col.
+/// - Input gradient (itself a convolution, `g.inputGradient`): Winograd or blocked by the same
+///   rules, else im2col.
+struct ConvolutionPlan: Sendable {
+    enum Forward: Sendable {
+        case winograd(WinogradLayout)
+        case blocked(BlockedLayout)
+        case im2col
+    }
+
+    enum InputGradient: Sendable {
+        case winograd(ConvolutionGeometry, WinogradLayout)
+        case blocked(ConvolutionGeometry, BlockedLayout)
+        case im2col
+    }
+
+    let geometry: ConvolutionGeometry
+    let forward: Forward
+    /// The blocked weight gradient's layout (nil: im2col).
+    let blockedWeightGradient: BlockedLayout?
+    let inputGradient: InputGradient
+
+    init(_ g: ConvolutionGeometry) {
+        geometry = g
+        if WinogradLayout.applies(to: g) {
+            forward = .winograd(WinogradLayout(g))
+        } else if BlockedLayout.applies(to: g) {
+            forward = .blocked(BlockedLayout(g))
+        } else {
+            forward = .im2col
+        }
+        blockedWeightGradient = BlockedLayout.applies(to: g) ? BlockedLayout(g) : nil
+        let transposed = g.inputGradient
+        if WinogradLayout.applies(to: transposed) {
+            inputGradient = .winograd(transposed, WinogradLayout(transposed))
+        } else if BlockedLayout.applies(to: transposed) && g.padding <= g.kernel - 1 {
+            inputGradient = .blocked(transposed, BlockedLayout(transposed))
+        } else {
+            inputGradient = .im2col
+        }
+    }
+
+    /// Floats of packed forward weights.
+    var forwardWeightCount: Int {
+        switch forward {
+        case let .winograd(layout): layout.weightCount
+        case .blocked: geometry.patchSize * geometry.outChannels
+        case .im2col: 0
+        }
+    }
+
+    /// Floats of packed input-gradient weights.
+    var inputGradientWeightCount: Int {
+        switch inputGradient {
+        case let .winograd(_, layout): layout.weightCount
+        case let .blocked(transposed, _): transposed.patchSize * transposed.outChannels
+        case .im2col: 0
+        }
+    }
+
+    /// Floats of scratch (padded input, Winograd quarters and transforms, or im2col columns) the
+    /// forward pass needs, and with `training` the backward pass too.
+    func scratchCount(training: Bool) -> Int {
+        let columns = geometry.patchSize * geometry.outPlane
+        var count: Int
+        switch forward {
+        case let .winograd(layout): count = layout.scratchCount
+        case let .blocked(layout): count = layout.paddedCount
+        case .im2col: count = columns
+        }
+        guard training else { return count }
+        // The im2col weight gradient keeps the columns and their transpose.
+        count = max(count, blockedWeightGradient?.paddedCount ?? 2 * columns)
+        switch inputGradient {
+        case let .winograd(_, layout): count = max(count, layout.scratchCount)
+        case let .blocked(_, layout): count = max(count, layout.paddedCount)
+        case .im2col: count = max(count, columns)
+        }
+        return count
+    }
+
+    /// Floats of raw output (blocked layout or Winograd products) the forward pass needs, and with
+    /// `training` the backward pass too.
+    func rawOutputCount(training: Bool) -> Int {
+        var count: Int
+        switch forward {
+        case let .winograd(layout): count = layout.productCount
+        case let .blocked(layout): count = layout.outputCount
+        case .im2col: count = geometry.outCount
+        }
+        guard training else { return count }
+        count = max(count, blockedWeightGradient?.outputCount ?? 0)
+        switch inputGradient {
+        case let .winograd(_, layout): count = max(count, layout.productCount)
+        case let .blocked(_, layout): count = max(count, layout.outputCount)
+        case .im2col: break
+        }
+        return count
+    }
+
+    /// Writes the forward kernel's packed weights (nothing for im2col).
+    func packForwardWeights(_ kernels: any KernelSet.Type, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
+        switch forward {
+        case .winograd: kernels.packWinogradWeights(geometry, parameters: parameters, into: packed)
+        case .blocked: kernels.packConvolutionWeights(geometry, parameters: parameters, into: packed)
+        case .im2col: break
+        }
+    }
+
+    /// Writes the input-gradient kernel's packed weights (nothing for im2col).
+    func packInputGradientWeights(
+        _ kernels: any KernelSet.Type, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>
+    ) {
+        let g = geometry
+        switch inputGradient {
+        case let .winograd(transposed, _):
+            // dInput convolves dOutput with the flipped weights, input and output channels swapped.
+            kernels.packWinogradWeights(transposed, into: packed) { o, c, i, j in
+                parameters[g.weight + ((c * g.inChannels + o) * 3 + 2 - i) * 3 + 2 - j]
+            }
+        case .blocked: kernels.packInputGradientWeights(g, parameters: parameters, into: packed)
+        case .im2col: break
+        }
+    }
+
+    /// Whether inference fuses the max-pool `pool` that follows this convolution (and its ReLU):
+    /// Winograd only for 2×2 pools (a pool window is then one output tile); the others always.
+    func fusesPool(_ pool: PoolGeometry) -> Bool {
+        if case .winograd = forward { return pool.kernel == 2 }
+        return true
+    }
+
+    /// One image's convolution as a dense `[Cout, OH, OW]` output plus the bias, clamped at 0 if
+    /// `relu`. `packed` holds this plan's forward weights; `scratch` and `raw` hold at least
+    /// `scratchCount` and `rawOutputCount` floats.
+    func forward(
+        _ kernels: any KernelSet.Type, parameters: UnsafePointer<Float>, packed: UnsafePointer<Float>?, relu: Bool,
+        input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, raw: UnsafeMutablePointer<Float>,
+        output: UnsafeMutablePointer<Float>
+    ) {
+        let g = geometry, bias = parameters + g.bias
+        switch forward {
+        case let .winograd(layout):
+            kernels.winogradConvolution(g, layout: layout, packedWeights: packed!, bias: bias, relu: relu, input: input,
+                                        scratch: scratch, products: raw, output: output)
+        case let .blocked(layout):
+            kernels.blockedConvolution(g, layout: layout, packedWeights: packed!, input: input, padded: scratch, output: raw)
+            kernels.unpackBlocked(g, layout: layout, raw: raw, bias: bias, relu: relu, output: output)
+        case .im2col:
+            kernels.convolutionForward(g, epilogue: relu ? .biasRelu : .bias, parameters: parameters, input: input, output: output,
+                                       scratch: scratch)
+        }
+    }
+}

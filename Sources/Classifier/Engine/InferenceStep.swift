@@ -1,0 +1,90 @@
+import KernelInterface
+
+/// A per-image inference step: a convolution (with the ReLU after it) run as its
+/// `ConvolutionPlan` says, or a convolution + bias + ReLU + max-pool fused into one pass, or a
+/// max-pool or ReLU that did not fuse.
+enum InferenceStep: Sendable {
+    case maxPool(PoolGeometry)
+    case relu(count: Int)
+    /// Convolution + bias (+ ReLU), dense output; packed weights at this offset.
+    case convolution(ConvolutionPlan, relu: Bool, packedOffset: Int)
+    /// Convolution + bias + ReLU + max-pool. Winograd pools each 2×2 output tile as it comes out;
+    /// the other kernels pool their raw output and add the bias and ReLU on the pooled values
+    /// (both commute with the max), so the dense convolution is never written.
+    case convolutionPool(ConvolutionPlan, PoolGeometry, packedOffset: Int)
+
+    /// The convolution plan of a convolution step.
+    var convolution: ConvolutionPlan? {
+        switch self {
+        case .maxPool, .relu: nil
+        case let .convolution(plan, _, _), let .convolutionPool(plan, _, _): plan
+        }
+    }
+
+    /// The fused steps, and the packed weights their convolutions read.
+    static func fuse(_ steps: [ImageStep], kernels: any KernelSet.Type, parameters: [Float]) -> ([InferenceStep], [Float]) {
+        var result: [InferenceStep] = []
+        var packed: [Float] = []
+        func pack(_ plan: ConvolutionPlan) -> Int {
+            let offset = packed.count
+            packed += [Float](repeating: 0, count: plan.forwardWeightCount)
+            parameters.withUnsafeBufferPointer { source in
+                packed.withUnsafeMutableBufferPointer { plan.packForwardWeights(kernels, parameters: source.baseAddress!, into: $0.baseAddress! + offset) }
+            }
+            return offset
+        }
+        var index = 0
+        while index < steps.count {
+            switch steps[index] {
+            case let .convolution(g, relu):
+                let plan = ConvolutionPlan(g)
+                let offset = pack(plan)
+                if relu, index + 1 < steps.count, case let .maxPool(pool) = steps[index + 1], plan.fusesPool(pool) {
+                    result.append(.convolutionPool(plan, pool, packedOffset: offset))
+                    index += 2
+                } else {
+                    result.append(.convolution(plan, relu: relu, packedOffset: offset))
+                    index += 1
+                }
+            case let .maxPool(pool):
+                result.append(.maxPool(pool))
+                index += 1
+            case let .relu(count):
+                result.append(.relu(count: count))
+                index += 1
+            }
+        }
+        return (result, packed)
+    }
+
+    /// Runs this step on one image from `input` to `output`.
+    func forward(
+        _ kernels: any KernelSet.Type, parameters: UnsafePointer<Float>, packed: UnsafePointer<Float>?, input: UnsafePointer<Float>,
+        workspace: InferenceWorkspace, output: UnsafeMutablePointer<Float>
+    ) {
+        let scratch = workspace.scratch.base, raw = workspace.convolutionOutput.base
+        switch self {
+        case let .maxPool(g):
+            kernels.maxPoolForward(g, input: input, output: output, argmax: nil)
+        case let .relu(n):
+            kernels.reluForward(input, output, count: n)
+        case let .convolution(plan, relu, offset):
+            plan.forward(kernels, parameters: parameters, packed: packed.map { $0 + offset }, relu: relu, input: input,
+                         scratch: scratch, raw: raw, output: output)
+        case let .convolutionPool(plan, pool, offset):
+            let g = plan.geometry, bias = parameters + g.bias
+            switch plan.forward {
+            case let .winograd(layout):
+                kernels.winogradConvolutionPool(g, layout: layout, packedWeights: packed! + offset, bias: bias, input: input,
+                                                scratch: scratch, products: raw, output: output)
+            case let .blocked(layout):
+                kernels.blockedConvolution(g, layout: layout, packedWeights: packed! + offset, input: input, padded: scratch, output: raw)
+                kernels.maxPoolBiasRelu(pool, bias: bias, input: raw, rowStride: layout.rowStride, planeStride: layout.planeStride,
+                                        output: output)
+            case .im2col:
+                kernels.convolutionForward(g, epilogue: .none, parameters: parameters, input: input, output: raw, scratch: scratch)
+                kernels.maxPoolBiasRelu(pool, bias: bias, input: raw, rowStride: g.outWidth, planeStride: g.outPlane, output: output)
+            }
+        }
+    }
+}

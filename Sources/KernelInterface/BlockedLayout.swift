@@ -1,0 +1,26 @@
+/// Layout of a blocked convolution's raw output: channel `o`, row `i`, column `j` lives at
+/// `o·planeStride + i·rowStride + j`.
+///
+/// The zero-padded input plane is read as one long row: output position `q = i·PW + j` (PW the
+/// padded width) needs input `q + ki·PW + kj` for every tap, so each tap is one contiguous vector
+/// load, whatever the image width. Columns `j ≥ OW` of each row come out as garbage and are
+/// skipped by whatever reads this output. Planes are padded to 32 floats, a whole number of
+/// register tiles in every kernel set.
+public struct BlockedLayout: Sendable, Hashable {
+    public var rowStride: Int
+    public var planeStride: Int
+    /// Floats of zero-padded input (plus slack for the last block's overreach).
+    public var paddedCount: Int
+    public var outputCount: Int
+
+    public init(_ g: ConvolutionGeometry) {
+        let pw = g.inWidth + 2 * g.padding, ph = g.inHeight + 2 * g.padding
+        rowStride = pw
+        planeStride = (g.outHeight * pw + 31) / 32 * 32
+        paddedCount = g.inChannels * ph * pw + planeStride + g.kernel * pw + 64
+        outputCount = g.outChannels * planeStride
+    }
+
+    /// The blocked kernels take output channels in groups of 8 (AVX-512) or 4.
+    public static func applies(to g: ConvolutionGeometry) -> Bool { g.outChannels % 8 == 0 }
+}

@@ -1,0 +1,95 @@
+import KernelInterface
+
+/// Direct convolution computed in registers, one `ConvolutionTile` (output channels × pixels) at a time.
+///
+/// The zero-padded input plane is read as one long row: output position `q = i·PW + j` (PW the
+/// padded width) needs input `q + ki·PW + kj` for every tap, so each tap is one contiguous vector
+/// load for a tile's outputs, whatever the image width. Columns `j ≥ OW` of each row come out as
+/// garbage and are skipped by the pooling pass that reads this output (`PooledInput`).
+/// No im2col matrix and no BLAS packing: for the seed's layers this beats im2col + sgemm.
+
+extension Kernels {
+    /// Writes the weights reordered from `[Cout, Cin, k, k]` to `[Cin·k·k, Cout]` into `packed`, so the
+    /// eight weights of one tap for eight consecutive output channels share a cache line.
+    public static func packConvolutionWeights(_ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
+        let taps = g.patchSize
+        for o in 0..<g.outChannels {
+            for t in 0..<taps { packed[t * g.outChannels + o] = parameters[g.weight + o * taps + t] }
+        }
+    }
+
+    /// Copies a blocked convolution's raw output into a dense `[Cout, OH, OW]` image, adding the bias
+    /// (if any) and applying ReLU if asked (training keeps dense outputs and gradients).
+    public static func unpackBlocked(
+        _ g: ConvolutionGeometry, layout: BlockedLayout, raw: UnsafePointer<Float>, bias: UnsafePointer<Float>?, relu: Bool,
+        output: UnsafeMutablePointer<Float>
+    ) {
+        let ow = g.outWidth
+        for o in 0..<g.outChannels {
+            let b = bias?[o] ?? 0
+            for i in 0..<g.outHeight {
+                let source = raw + (o &* layout.planeStride &+ i &* layout.rowStride)
+                let target = output + (o &* g.outHeight &+ i) &* ow
+                if relu {
+                    for j in 0..<ow { target[j] = max(source[j] + b, 0) }
+                } else {
+                    for j in 0..<ow { target[j] = source[j] + b }
+                }
+            }
+        }
+    }
+
+    /// Copies `input` (`[Cin, H, W]`) into zero-padded planes of `layout.rowStride` columns, with
+    /// zero slack after them for the blocked kernels' overreach. Only the borders and the slack are
+    /// zeroed; the interior is overwritten.
+    public static func padInput(_ g: ConvolutionGeometry, layout: BlockedLayout, input: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>) {
+        let p = g.padding, pw = layout.rowStride, planeIn = (g.inHeight &+ 2 &* p) &* pw
+        for c in 0..<g.inChannels {
+            let plane = padded + c &* planeIn
+            plane.update(repeating: 0, count: p &* pw)  // top rows
+            for i in 0..<g.inHeight {
+                let row = plane + (i &+ p) &* pw
+                row.update(repeating: 0, count: p)
+                (row + p).update(from: input + (c &* g.inHeight &+ i) &* g.inWidth, count: g.inWidth)
+                (row + (p &+ g.inWidth)).update(repeating: 0, count: pw &- p &- g.inWidth)
+            }
+            (plane + (g.inHeight &+ p) &* pw).update(repeating: 0, count: p &* pw)  // bottom rows
+        }
+        let used = g.inChannels &* planeIn
+        (padded + used).update(repeating: 0, count: layout.paddedCount &- used)
+    }
+
+    /// Raw convolution (no bias) of one image into `output` laid out as `layout`.
+    public static func blockedConvolution(
+        _ g: ConvolutionGeometry, layout: BlockedLayout, packedWeights: UnsafePointer<Float>,
+        input: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
+    ) {
+        typealias Tile = ConvolutionTile
+        let k = g.kernel, pw = layout.rowStride, ph = g.inHeight &+ 2 &* g.padding
+        let planeIn = ph &* pw, cout = g.outChannels, size = MemoryLayout<Float>.stride
+        padInput(g, layout: layout, input: input, padded: padded)
+        let raw = UnsafeRawPointer(padded)
+        let out = UnsafeMutableRawPointer(output)
+        let length = g.outHeight &* pw
+        for group in stride(from: 0, to: cout, by: Tile.channels) {
+            var q = 0
+            while q < length {
+                var tile = Tile()
+                var tap = 0
+                for c in 0..<g.inChannels {
+                    for ki in 0..<k {
+                        let rowOffset = (c &* planeIn &+ ki &* pw &+ q) &* size
+                        for kj in 0..<k {
+                            let offset = rowOffset &+ kj &* size
+                            tile.add(weights: packedWeights + (tap &* cout &+ group),
+                                     raw.loadUnaligned(fromByteOffset: offset, as: Tile.Positions.self))
+                            tap &+= 1
+                        }
+                    }
+                }
+                tile.store(to: out, byteOffset: (group &* layout.planeStride &+ q) &* size, channelStride: layout.planeStride &* size)
+                q &+= Tile.Positions.scalarCount
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+import KernelInterface
+
+/// The AVX2 + FMA kernel set: `Sources/Kernels` compiled with `-target-cpu haswell`, register tiles
+/// sized for 16 registers of 8 floats.
+public enum Kernels: KernelSet {
+    public static let name = KernelSetName.avx2
+}
+
+/// One vector register.
+typealias Lane = SIMD8<Float>
+/// The convolutions' register tile: 4 channels × 16 positions, 8 registers.
+typealias ConvolutionTile = ChannelTile4<SIMD16<Float>>
+/// A row of the matrix products' register tile: 6 rows × 16 columns, 12 registers.
+typealias ProductRow = SIMD16<Float>
