@@ -32,9 +32,20 @@ extension Kernels {
     }
 
     /// Lane-wise maximum compiled to one `vmaxps`. The standard library's `pointwiseMax` follows
-    /// IEEE maximum's NaN rules lane by lane and does not vectorise (it made pooling 8× slower).
+    /// IEEE maximum's NaN rules lane by lane and does not vectorise (it made pooling 8× slower);
+    /// so does this comparison written generically over `SIMD`, hence one overload per width.
     @inline(__always)
     static func lanewiseMax(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
+        a.replacing(with: b, where: a .< b)
+    }
+
+    @inline(__always)
+    static func lanewiseMax(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+        a.replacing(with: b, where: a .< b)
+    }
+
+    @inline(__always)
+    static func lanewiseMax(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD4<Float> {
         a.replacing(with: b, where: a .< b)
     }
 

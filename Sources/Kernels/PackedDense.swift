@@ -11,8 +11,10 @@ extension Kernels {
     enum PackedDense {
         /// Output columns per packed tile.
         static var tileWidth: Int { ProductRow.scalarCount }
-        /// Input features per L1 block: 24 KB of weights (96 × 64 floats on AVX-512).
-        static var featureBlock: Int { 6144 / tileWidth }
+        /// Input features per L1 block, so that a block's weights (`featureBlock × tileWidth`) and a
+        /// chunk's inputs for it (32 rows × `featureBlock`) fit in L1 together: 96 features on
+        /// AVX-512 (24 + 12 KB), 128 with narrower tiles (8 + 16 KB).
+        static var featureBlock: Int { tileWidth >= 64 ? 96 : 128 }
         /// Samples per register tile.
         static let rowsPerTile = 6
 

@@ -130,19 +130,15 @@ extension Kernels {
 
     /// `(x0 − x2, x1 + x2, x2 − x1, x1 − x3)`: one dimension of `Bᵀ·d·B`.
     @inline(__always)
-    private static func inputTransform(
-        _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, _ x2: SIMD16<Float>, _ x3: SIMD16<Float>
-    ) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+    private static func inputTransform(_ x0: Lane, _ x1: Lane, _ x2: Lane, _ x3: Lane) -> (Lane, Lane, Lane, Lane) {
         (x0 - x2, x1 + x2, x2 - x1, x1 - x3)
     }
 
-    /// Row transform of one patch row across 16 positions: the row's columns 0…3 are quarter
-    /// column parities 0, 1, 0, 1 at offsets 0, 0, 1, 1 (`base` is its even-column quarter, in floats).
+    /// Row transform of one patch row across one register of positions: the row's columns 0…3 are
+    /// quarter column parities 0, 1, 0, 1 at offsets 0, 0, 1, 1 (`base` is its even-column quarter, in floats).
     @inline(__always)
-    private static func patchRow(
-        _ quarters: UnsafeRawPointer, _ base: Int, _ stride: Int
-    ) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
-        typealias V = SIMD16<Float>
+    private static func patchRow(_ quarters: UnsafeRawPointer, _ base: Int, _ stride: Int) -> (Lane, Lane, Lane, Lane) {
+        typealias V = Lane
         let size = MemoryLayout<Float>.stride
         return inputTransform(
             quarters.loadUnaligned(fromByteOffset: base &* size, as: V.self),
@@ -151,9 +147,10 @@ extension Kernels {
             quarters.loadUnaligned(fromByteOffset: (base &+ stride &+ 1) &* size, as: V.self))
     }
 
-    /// `V[ξ][c][p] = (Bᵀ·d·B)[ξ]` for the 4×4 patch d of every tile position p, 16 positions at a time.
+    /// `V[ξ][c][p] = (Bᵀ·d·B)[ξ]` for the 4×4 patch d of every tile position p, one register of
+    /// positions at a time (the 16 values of a patch row block fill the register file).
     private static func transformInputs(_ layout: WinogradLayout, quarters: UnsafePointer<Float>, transformed: UnsafeMutablePointer<Float>) {
-        typealias V = SIMD16<Float>
+        typealias V = Lane
         let raw = UnsafeRawPointer(quarters), out = UnsafeMutableRawPointer(transformed)
         let size = MemoryLayout<Float>.stride, qw = layout.quarterWidth, stride = layout.quarterStride
         let plane = layout.transformedPlane &* size  // bytes between ξ planes of V
@@ -202,9 +199,11 @@ extension Kernels {
         for xi in 0..<16 {
             let u = weights + xi &* cin &* cout
             let planeV = xi &* layout.transformedPlane
-            for group in stride(from: 0, to: cout, by: Tile.channels) {
-                var q = 0
-                while q < positions {
+            // Positions outermost: one block of V (Cin × a tile's positions) stays in L1 while every
+            // group of output channels passes over it, and this ξ's U (Cin × Cout) stays there too.
+            var q = 0
+            while q < positions {
+                for group in stride(from: 0, to: cout, by: Tile.channels) {
                     var tile = Tile()
                     for c in 0..<cin {
                         let offset = (planeV &+ c &* rowStride &+ q) &* size
@@ -213,29 +212,27 @@ extension Kernels {
                     // Output o's ξ row starts at o·productChannel + ξ·rowStride.
                     tile.store(to: out, byteOffset: (group &* layout.productChannel &+ xi &* rowStride &+ q) &* size,
                                channelStride: layout.productChannel &* size)
-                    q &+= Tile.Positions.scalarCount
                 }
+                q &+= Tile.Positions.scalarCount
             }
         }
     }
 
     /// `(x0 + x1 + x2, x1 − x2 − x3)`: one dimension of `Aᵀ·M·A`.
     @inline(__always)
-    private static func outputTransform(
-        _ x0: SIMD16<Float>, _ x1: SIMD16<Float>, _ x2: SIMD16<Float>, _ x3: SIMD16<Float>
-    ) -> (SIMD16<Float>, SIMD16<Float>) {
+    private static func outputTransform<V: SIMD>(_ x0: V, _ x1: V, _ x2: V, _ x3: V) -> (V, V) where V.Scalar == Float {
         (x0 + x1 + x2, x1 - x2 - x3)
     }
 
-    /// The 2×2 output tiles `(y00, y01, y10, y11)` = `Aᵀ·M·A` of 16 positions whose product ξ = 0 is at
-    /// byte offset `base`, each ξ `row` bytes after the previous one.
+    /// The 2×2 output tiles `(y00, y01, y10, y11)` = `Aᵀ·M·A` of `V.scalarCount` positions whose
+    /// product ξ = 0 is at byte offset `base`, each ξ `row` bytes after the previous one.
     @inline(__always)
-    private static func outputTile(
-        _ products: UnsafeRawPointer, _ base: Int, _ row: Int
-    ) -> (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>) {
+    private static func outputTile<V: SIMD>(_ products: UnsafeRawPointer, _ base: Int, _ row: Int, as _: V.Type) -> (V, V, V, V)
+    where V.Scalar == Float {
         // Columns first: for each patch column b, the two output rows.
-        let k0 = productColumn(products, base, row), k1 = productColumn(products, base &+ row, row)
-        let k2 = productColumn(products, base &+ 2 &* row, row), k3 = productColumn(products, base &+ 3 &* row, row)
+        let k0 = productColumn(products, base, row, as: V.self), k1 = productColumn(products, base &+ row, row, as: V.self)
+        let k2 = productColumn(products, base &+ 2 &* row, row, as: V.self)
+        let k3 = productColumn(products, base &+ 3 &* row, row, as: V.self)
         let top = outputTransform(k0.0, k1.0, k2.0, k3.0), bottom = outputTransform(k0.1, k1.1, k2.1, k3.1)
         return (top.0, top.1, bottom.0, bottom.1)
     }
@@ -243,9 +240,9 @@ extension Kernels {
     /// `outputTransform` of products ξ = b, b + 4, b + 8, b + 12 (patch column b, rows 0…3), the
     /// first at byte offset `base`, each `row` bytes after the previous ξ.
     @inline(__always)
-    private static func productColumn(_ products: UnsafeRawPointer, _ base: Int, _ row: Int) -> (SIMD16<Float>, SIMD16<Float>) {
-        typealias V = SIMD16<Float>
-        return outputTransform(
+    private static func productColumn<V: SIMD>(_ products: UnsafeRawPointer, _ base: Int, _ row: Int, as _: V.Type) -> (V, V)
+    where V.Scalar == Float {
+        outputTransform(
             products.loadUnaligned(fromByteOffset: base, as: V.self),
             products.loadUnaligned(fromByteOffset: base &+ 4 &* row, as: V.self),
             products.loadUnaligned(fromByteOffset: base &+ 8 &* row, as: V.self),
@@ -271,7 +268,7 @@ extension Kernels {
                 let channel = o &* layout.productChannel &* size
                 var p = 0
                 while p < positions {
-                    var (y00, y01, y10, y11) = outputTile(raw, channel &+ p &* size, row)
+                    var (y00, y01, y10, y11) = outputTile(raw, channel &+ p &* size, row, as: V.self)
                     y00 += b; y01 += b; y10 += b; y11 += b
                     if relu {
                         y00 = lanewiseMax(y00, zero); y01 = lanewiseMax(y01, zero)
@@ -296,7 +293,7 @@ extension Kernels {
     private static func transformOutputsAndPool(
         _ layout: WinogradLayout, products: UnsafePointer<Float>, bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
-        typealias V = SIMD16<Float>
+        typealias V = Lane
         let positions = layout.positions, size = MemoryLayout<Float>.stride
         let raw = UnsafeRawPointer(products), row = layout.rowStride &* size
         let pooledCount = layout.tileRows &* layout.tileColumns
@@ -307,7 +304,7 @@ extension Kernels {
                 let channel = o &* layout.productChannel &* size
                 var p = 0
                 while p < positions {
-                    let (y00, y01, y10, y11) = outputTile(raw, channel &+ p &* size, row)
+                    let (y00, y01, y10, y11) = outputTile(raw, channel &+ p &* size, row, as: V.self)
                     let best = lanewiseMax(lanewiseMax(y00, y01), lanewiseMax(y10, y11)) + b
                     pooledRow[p / V.scalarCount] = lanewiseMax(best, zero)
                     p &+= V.scalarCount

@@ -12,3 +12,5 @@ typealias Lane = SIMD8<Float>
 typealias ConvolutionTile = ChannelTile4<SIMD16<Float>>
 /// A row of the matrix products' register tile: 6 rows × 16 columns, 12 registers.
 typealias ProductRow = SIMD16<Float>
+/// The weight gradient's register tile: 4 channels × 3 taps, 12 registers.
+typealias WeightGradientTile = WeightGradientTile4<SIMD8<Float>>

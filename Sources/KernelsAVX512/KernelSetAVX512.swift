@@ -12,3 +12,5 @@ typealias Lane = SIMD16<Float>
 typealias ConvolutionTile = ChannelTile8<SIMD32<Float>>
 /// A row of the matrix products' register tile: 6 rows × 64 columns, 24 registers.
 typealias ProductRow = SIMD64<Float>
+/// The weight gradient's register tile: 8 channels × 3 taps, 24 registers.
+typealias WeightGradientTile = WeightGradientTile8<SIMD16<Float>>

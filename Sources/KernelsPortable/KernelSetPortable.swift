@@ -12,3 +12,5 @@ typealias Lane = SIMD4<Float>
 typealias ConvolutionTile = ChannelTile4<SIMD8<Float>>
 /// A row of the matrix products' register tile: 6 rows × 8 columns, 12 registers.
 typealias ProductRow = SIMD8<Float>
+/// The weight gradient's register tile: 4 channels × 3 taps, 12 registers.
+typealias WeightGradientTile = WeightGradientTile4<SIMD4<Float>>
