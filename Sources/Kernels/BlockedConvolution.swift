@@ -59,37 +59,51 @@ extension Kernels {
         (padded + used).update(repeating: 0, count: layout.paddedCount &- used)
     }
 
-    /// Raw convolution (no bias) of one image into `output` laid out as `layout`.
+    /// Raw convolution (no bias) of one image into `output` laid out as `layout`: for each group
+    /// of output channels, `ConvolutionTile`s across the positions, then `ConvolutionTailTile`s up
+    /// to the end of the plane's positions.
     public static func blockedConvolution(
         _ g: ConvolutionGeometry, layout: BlockedLayout, packedWeights: UnsafePointer<Float>,
         input: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
-        typealias Tile = ConvolutionTile
-        let k = g.kernel, pw = layout.rowStride, ph = g.inHeight &+ 2 &* g.padding
-        let planeIn = ph &* pw, cout = g.outChannels, size = MemoryLayout<Float>.stride
         padInput(g, layout: layout, input: input, padded: padded)
-        let raw = UnsafeRawPointer(padded)
-        let out = UnsafeMutableRawPointer(output)
-        let length = g.outHeight &* pw
-        for group in stride(from: 0, to: cout, by: Tile.channels) {
+        let raw = UnsafeRawPointer(padded), out = UnsafeMutableRawPointer(output)
+        let tail = ConvolutionTailTile.width
+        let end = (g.outHeight &* layout.rowStride &+ tail &- 1) / tail &* tail  // within the plane stride
+        for group in stride(from: 0, to: g.outChannels, by: ConvolutionTile.channels) {
             var q = 0
-            while q < length {
-                var tile = Tile()
-                var tap = 0
-                for c in 0..<g.inChannels {
-                    for ki in 0..<k {
-                        let rowOffset = (c &* planeIn &+ ki &* pw &+ q) &* size
-                        for kj in 0..<k {
-                            let offset = rowOffset &+ kj &* size
-                            tile.add(weights: packedWeights + (tap &* cout &+ group),
-                                     raw.loadUnaligned(fromByteOffset: offset, as: Tile.Positions.self))
-                            tap &+= 1
-                        }
-                    }
-                }
-                tile.store(to: out, byteOffset: (group &* layout.planeStride &+ q) &* size, channelStride: layout.planeStride &* size)
-                q &+= Tile.Positions.scalarCount
+            while q &+ ConvolutionTile.width <= end {
+                blockedTile(ConvolutionTile.self, g, layout: layout, group: group, position: q, packedWeights: packedWeights,
+                            padded: raw, output: out)
+                q &+= ConvolutionTile.width
+            }
+            while q < end {
+                blockedTile(ConvolutionTailTile.self, g, layout: layout, group: group, position: q, packedWeights: packedWeights,
+                            padded: raw, output: out)
+                q &+= tail
             }
         }
+    }
+
+    /// One register tile of `blockedConvolution`: channels `group…` × positions `q…`, over every tap.
+    @inline(__always)
+    private static func blockedTile<Tile: ConvolutionRegisterTile>(
+        _: Tile.Type, _ g: ConvolutionGeometry, layout: BlockedLayout, group: Int, position q: Int,
+        packedWeights: UnsafePointer<Float>, padded: UnsafeRawPointer, output: UnsafeMutableRawPointer
+    ) {
+        let k = g.kernel, pw = layout.rowStride, planeIn = (g.inHeight &+ 2 &* g.padding) &* pw
+        let cout = g.outChannels, size = MemoryLayout<Float>.stride
+        var tile = Tile()
+        var tap = 0
+        for c in 0..<g.inChannels {
+            for ki in 0..<k {
+                let rowOffset = (c &* planeIn &+ ki &* pw &+ q) &* size
+                for kj in 0..<k {
+                    tile.add(weights: packedWeights + (tap &* cout &+ group), positions: padded, byteOffset: rowOffset &+ kj &* size)
+                    tap &+= 1
+                }
+            }
+        }
+        tile.store(to: output, byteOffset: (group &* layout.planeStride &+ q) &* size, channelStride: layout.planeStride &* size)
     }
 }

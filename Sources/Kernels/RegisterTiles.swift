@@ -1,61 +1,104 @@
 import KernelInterface
 
-/// Register tiles of the direct and Winograd convolutions: sums for a few output channels × a
-/// vector of positions, held in registers while the kernel walks the input channels and taps.
-/// Each kernel set picks the tile its register file holds (`ConvolutionTile`): AVX-512 keeps
-/// 8 channels × 32 positions in 16 of its 32 registers; AVX2 and the portable set keep 4 channels
-/// × 2 registers in 8 of their 16, leaving room for the loaded positions and the broadcasts.
+/// Register tiles of the direct and Winograd convolutions: sums for a few output channels × a run
+/// of positions, held in registers while the kernel walks the input channels and taps. Each
+/// kernel set picks the tiles its register file holds (`ConvolutionTile`, and `ConvolutionTailTile`
+/// for the positions left over when the main tile's width does not divide them): AVX-512 keeps
+/// 8 channels × 32 positions in 16 of its 32 registers; AVX2 keeps 4 channels × 24 positions in 12
+/// of its 16, leaving room for the 3 loaded vectors and a broadcast.
+protocol ConvolutionRegisterTile {
+    /// Output channels per tile.
+    static var channels: Int { get }
+    /// Positions per tile.
+    static var width: Int { get }
+    init()
+    /// Adds `w[i] · x[0..<width]` to channel i's sums, for the `channels` weights at `w` and the
+    /// positions at byte offset `offset` of `x`.
+    mutating func add(weights w: UnsafePointer<Float>, positions x: UnsafeRawPointer, byteOffset offset: Int)
+    /// Writes channel i's sums at byte offset `base + i·channelStride` of `out`.
+    func store(to out: UnsafeMutableRawPointer, byteOffset base: Int, channelStride: Int)
+}
 
-/// Sums for 8 output channels × `Positions`.
-struct ChannelTile8<Vector: SIMD> where Vector.Scalar == Float {
-    typealias Positions = Vector
+/// Sums for 8 output channels × one `V` of positions.
+struct ChannelTile8<V: SIMD>: ConvolutionRegisterTile where V.Scalar == Float {
     static var channels: Int { 8 }
-    private var s0 = Positions(), s1 = Positions(), s2 = Positions(), s3 = Positions()
-    private var s4 = Positions(), s5 = Positions(), s6 = Positions(), s7 = Positions()
+    static var width: Int { V.scalarCount }
+    private var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V(), s5 = V(), s6 = V(), s7 = V()
 
-    /// Adds `w[i] · x` to channel i's sums, for the 8 weights at `w`.
     @inline(__always)
-    mutating func add(weights w: UnsafePointer<Float>, _ x: Positions) {
-        s0.multiplyAdd(Positions(repeating: w[0]), x); s1.multiplyAdd(Positions(repeating: w[1]), x)
-        s2.multiplyAdd(Positions(repeating: w[2]), x); s3.multiplyAdd(Positions(repeating: w[3]), x)
-        s4.multiplyAdd(Positions(repeating: w[4]), x); s5.multiplyAdd(Positions(repeating: w[5]), x)
-        s6.multiplyAdd(Positions(repeating: w[6]), x); s7.multiplyAdd(Positions(repeating: w[7]), x)
+    mutating func add(weights w: UnsafePointer<Float>, positions x: UnsafeRawPointer, byteOffset offset: Int) {
+        let v = x.loadUnaligned(fromByteOffset: offset, as: V.self)
+        s0.multiplyAdd(V(repeating: w[0]), v); s1.multiplyAdd(V(repeating: w[1]), v)
+        s2.multiplyAdd(V(repeating: w[2]), v); s3.multiplyAdd(V(repeating: w[3]), v)
+        s4.multiplyAdd(V(repeating: w[4]), v); s5.multiplyAdd(V(repeating: w[5]), v)
+        s6.multiplyAdd(V(repeating: w[6]), v); s7.multiplyAdd(V(repeating: w[7]), v)
     }
 
-    /// Writes channel i's sums at byte offset `base + i·channelStride` of `out`.
     @inline(__always)
     func store(to out: UnsafeMutableRawPointer, byteOffset base: Int, channelStride: Int) {
-        out.storeBytes(of: s0, toByteOffset: base, as: Positions.self)
-        out.storeBytes(of: s1, toByteOffset: base &+ channelStride, as: Positions.self)
-        out.storeBytes(of: s2, toByteOffset: base &+ 2 &* channelStride, as: Positions.self)
-        out.storeBytes(of: s3, toByteOffset: base &+ 3 &* channelStride, as: Positions.self)
-        out.storeBytes(of: s4, toByteOffset: base &+ 4 &* channelStride, as: Positions.self)
-        out.storeBytes(of: s5, toByteOffset: base &+ 5 &* channelStride, as: Positions.self)
-        out.storeBytes(of: s6, toByteOffset: base &+ 6 &* channelStride, as: Positions.self)
-        out.storeBytes(of: s7, toByteOffset: base &+ 7 &* channelStride, as: Positions.self)
+        out.storeBytes(of: s0, toByteOffset: base, as: V.self)
+        out.storeBytes(of: s1, toByteOffset: base &+ channelStride, as: V.self)
+        out.storeBytes(of: s2, toByteOffset: base &+ 2 &* channelStride, as: V.self)
+        out.storeBytes(of: s3, toByteOffset: base &+ 3 &* channelStride, as: V.self)
+        out.storeBytes(of: s4, toByteOffset: base &+ 4 &* channelStride, as: V.self)
+        out.storeBytes(of: s5, toByteOffset: base &+ 5 &* channelStride, as: V.self)
+        out.storeBytes(of: s6, toByteOffset: base &+ 6 &* channelStride, as: V.self)
+        out.storeBytes(of: s7, toByteOffset: base &+ 7 &* channelStride, as: V.self)
     }
 }
 
-/// Sums for 4 output channels × `Positions`.
-struct ChannelTile4<Vector: SIMD> where Vector.Scalar == Float {
-    typealias Positions = Vector
+/// Sums for 4 output channels × one `V` of positions.
+struct ChannelTile4<V: SIMD>: ConvolutionRegisterTile where V.Scalar == Float {
     static var channels: Int { 4 }
-    private var s0 = Positions(), s1 = Positions(), s2 = Positions(), s3 = Positions()
+    static var width: Int { V.scalarCount }
+    private var s0 = V(), s1 = V(), s2 = V(), s3 = V()
 
-    /// Adds `w[i] · x` to channel i's sums, for the 4 weights at `w`.
     @inline(__always)
-    mutating func add(weights w: UnsafePointer<Float>, _ x: Positions) {
-        s0.multiplyAdd(Positions(repeating: w[0]), x); s1.multiplyAdd(Positions(repeating: w[1]), x)
-        s2.multiplyAdd(Positions(repeating: w[2]), x); s3.multiplyAdd(Positions(repeating: w[3]), x)
+    mutating func add(weights w: UnsafePointer<Float>, positions x: UnsafeRawPointer, byteOffset offset: Int) {
+        let v = x.loadUnaligned(fromByteOffset: offset, as: V.self)
+        s0.multiplyAdd(V(repeating: w[0]), v); s1.multiplyAdd(V(repeating: w[1]), v)
+        s2.multiplyAdd(V(repeating: w[2]), v); s3.multiplyAdd(V(repeating: w[3]), v)
     }
 
-    /// Writes channel i's sums at byte offset `base + i·channelStride` of `out`.
     @inline(__always)
     func store(to out: UnsafeMutableRawPointer, byteOffset base: Int, channelStride: Int) {
-        out.storeBytes(of: s0, toByteOffset: base, as: Positions.self)
-        out.storeBytes(of: s1, toByteOffset: base &+ channelStride, as: Positions.self)
-        out.storeBytes(of: s2, toByteOffset: base &+ 2 &* channelStride, as: Positions.self)
-        out.storeBytes(of: s3, toByteOffset: base &+ 3 &* channelStride, as: Positions.self)
+        out.storeBytes(of: s0, toByteOffset: base, as: V.self)
+        out.storeBytes(of: s1, toByteOffset: base &+ channelStride, as: V.self)
+        out.storeBytes(of: s2, toByteOffset: base &+ 2 &* channelStride, as: V.self)
+        out.storeBytes(of: s3, toByteOffset: base &+ 3 &* channelStride, as: V.self)
+    }
+}
+
+/// Sums for 4 output channels × three `V` of positions (24 on AVX2: 12 accumulators, the most
+/// that leaves 16 registers room for the loaded positions and a broadcast).
+struct ChannelTile4x3<V: SIMD>: ConvolutionRegisterTile where V.Scalar == Float {
+    static var channels: Int { 4 }
+    static var width: Int { 3 &* V.scalarCount }
+    private var a0 = V(), a1 = V(), a2 = V(), a3 = V(), b0 = V(), b1 = V(), b2 = V(), b3 = V()
+    private var c0 = V(), c1 = V(), c2 = V(), c3 = V()
+
+    @inline(__always)
+    mutating func add(weights w: UnsafePointer<Float>, positions x: UnsafeRawPointer, byteOffset offset: Int) {
+        let bytes = V.scalarCount &* MemoryLayout<Float>.stride
+        let x0 = x.loadUnaligned(fromByteOffset: offset, as: V.self)
+        let x1 = x.loadUnaligned(fromByteOffset: offset &+ bytes, as: V.self)
+        let x2 = x.loadUnaligned(fromByteOffset: offset &+ 2 &* bytes, as: V.self)
+        var s = V(repeating: w[0]); a0.multiplyAdd(s, x0); b0.multiplyAdd(s, x1); c0.multiplyAdd(s, x2)
+        s = V(repeating: w[1]); a1.multiplyAdd(s, x0); b1.multiplyAdd(s, x1); c1.multiplyAdd(s, x2)
+        s = V(repeating: w[2]); a2.multiplyAdd(s, x0); b2.multiplyAdd(s, x1); c2.multiplyAdd(s, x2)
+        s = V(repeating: w[3]); a3.multiplyAdd(s, x0); b3.multiplyAdd(s, x1); c3.multiplyAdd(s, x2)
+    }
+
+    @inline(__always)
+    func store(to out: UnsafeMutableRawPointer, byteOffset base: Int, channelStride: Int) {
+        let bytes = V.scalarCount &* MemoryLayout<Float>.stride
+        func row(_ a: V, _ b: V, _ c: V, _ i: Int) {
+            let start = base &+ i &* channelStride
+            out.storeBytes(of: a, toByteOffset: start, as: V.self)
+            out.storeBytes(of: b, toByteOffset: start &+ bytes, as: V.self)
+            out.storeBytes(of: c, toByteOffset: start &+ 2 &* bytes, as: V.self)
+        }
+        row(a0, b0, c0, 0); row(a1, b1, c1, 1); row(a2, b2, c2, 2); row(a3, b3, c3, 3)
     }
 }
 

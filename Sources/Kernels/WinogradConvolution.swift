@@ -187,34 +187,48 @@ extension Kernels {
         }
     }
 
-    /// `M[o][ξ][p] = Σ_c U[ξ][c][o]·V[ξ][c][p]`: per ξ, one `ConvolutionTile` of outputs × positions in registers.
+    /// `M[o][ξ][p] = Σ_c U[ξ][c][o]·V[ξ][c][p]`: per ξ, register tiles of outputs × positions
+    /// (`ConvolutionTile`, then `ConvolutionTailTile` for the positions its width leaves over).
     private static func multiplyTransformed(
         _ layout: WinogradLayout, weights: UnsafePointer<Float>, transformed: UnsafePointer<Float>,
         products: UnsafeMutablePointer<Float>
     ) {
-        typealias Tile = ConvolutionTile
-        let cin = layout.inChannels, cout = layout.outChannels, positions = layout.positions, rowStride = layout.rowStride
-        let size = MemoryLayout<Float>.stride
-        let raw = UnsafeRawPointer(transformed), out = UnsafeMutableRawPointer(products)
+        let positions = layout.positions
         for xi in 0..<16 {
-            let u = weights + xi &* cin &* cout
-            let planeV = xi &* layout.transformedPlane
             // Positions outermost: one block of V (Cin × a tile's positions) stays in L1 while every
             // group of output channels passes over it, and this ξ's U (Cin × Cout) stays there too.
             var q = 0
-            while q < positions {
-                for group in stride(from: 0, to: cout, by: Tile.channels) {
-                    var tile = Tile()
-                    for c in 0..<cin {
-                        let offset = (planeV &+ c &* rowStride &+ q) &* size
-                        tile.add(weights: u + (c &* cout &+ group), raw.loadUnaligned(fromByteOffset: offset, as: Tile.Positions.self))
-                    }
-                    // Output o's ξ row starts at o·productChannel + ξ·rowStride.
-                    tile.store(to: out, byteOffset: (group &* layout.productChannel &+ xi &* rowStride &+ q) &* size,
-                               channelStride: layout.productChannel &* size)
-                }
-                q &+= Tile.Positions.scalarCount
+            while q &+ ConvolutionTile.width <= positions {
+                productTiles(ConvolutionTile.self, layout, xi: xi, position: q, weights: weights, transformed: transformed,
+                             products: products)
+                q &+= ConvolutionTile.width
             }
+            while q < positions {
+                productTiles(ConvolutionTailTile.self, layout, xi: xi, position: q, weights: weights, transformed: transformed,
+                             products: products)
+                q &+= ConvolutionTailTile.width
+            }
+        }
+    }
+
+    /// Products of one ξ for positions `q…` (one tile wide), every group of output channels.
+    @inline(__always)
+    private static func productTiles<Tile: ConvolutionRegisterTile>(
+        _: Tile.Type, _ layout: WinogradLayout, xi: Int, position q: Int, weights: UnsafePointer<Float>,
+        transformed: UnsafePointer<Float>, products: UnsafeMutablePointer<Float>
+    ) {
+        let cin = layout.inChannels, cout = layout.outChannels, rowStride = layout.rowStride
+        let size = MemoryLayout<Float>.stride
+        let raw = UnsafeRawPointer(transformed), out = UnsafeMutableRawPointer(products)
+        let u = weights + xi &* cin &* cout, planeV = xi &* layout.transformedPlane
+        for group in stride(from: 0, to: cout, by: Tile.channels) {
+            var tile = Tile()
+            for c in 0..<cin {
+                tile.add(weights: u + (c &* cout &+ group), positions: raw, byteOffset: (planeV &+ c &* rowStride &+ q) &* size)
+            }
+            // Output o's ξ row starts at o·productChannel + ξ·rowStride.
+            tile.store(to: out, byteOffset: (group &* layout.productChannel &+ xi &* rowStride &+ q) &* size,
+                       channelStride: layout.productChannel &* size)
         }
     }
 

@@ -8,8 +8,10 @@ public enum Kernels: KernelSet {
 
 /// One vector register.
 typealias Lane = SIMD8<Float>
-/// The convolutions' register tile: 4 channels × 16 positions, 8 registers.
-typealias ConvolutionTile = ChannelTile4<SIMD16<Float>>
+/// The convolutions' register tile: 4 channels × 24 positions, 12 registers.
+typealias ConvolutionTile = ChannelTile4x3<SIMD8<Float>>
+/// The convolutions' tile for positions the main tile leaves over: 4 channels × 8 positions.
+typealias ConvolutionTailTile = ChannelTile4<SIMD8<Float>>
 /// A row of the matrix products' register tile: 6 rows × 16 columns, 12 registers.
 typealias ProductRow = SIMD16<Float>
 /// The weight gradient's register tile: 4 channels × 3 taps, 12 registers.

@@ -10,6 +10,8 @@ public enum Kernels: KernelSet {
 typealias Lane = SIMD16<Float>
 /// The convolutions' register tile: 8 channels × 32 positions, 16 registers.
 typealias ConvolutionTile = ChannelTile8<SIMD32<Float>>
+/// The convolutions' tile for positions the main tile leaves over: 8 channels × 16 positions.
+typealias ConvolutionTailTile = ChannelTile8<SIMD16<Float>>
 /// A row of the matrix products' register tile: 6 rows × 64 columns, 24 registers.
 typealias ProductRow = SIMD64<Float>
 /// The weight gradient's register tile: 8 channels × 3 taps, 24 registers.

@@ -10,6 +10,8 @@ public enum Kernels: KernelSet {
 typealias Lane = SIMD4<Float>
 /// The convolutions' register tile: 4 channels × 8 positions, 8 registers.
 typealias ConvolutionTile = ChannelTile4<SIMD8<Float>>
+/// The convolutions' tile for positions the main tile leaves over: 4 channels × 4 positions.
+typealias ConvolutionTailTile = ChannelTile4<SIMD4<Float>>
 /// A row of the matrix products' register tile: 6 rows × 8 columns, 12 registers.
 typealias ProductRow = SIMD8<Float>
 /// The weight gradient's register tile: 4 channels × 3 taps, 12 registers.

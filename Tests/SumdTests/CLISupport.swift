@@ -22,14 +22,23 @@ final class TemporaryDirectory {
 }
 
 /// `sumd ARGUMENTS` in `directory`, waiting for it to exit without blocking a test thread.
-/// Output goes to files (a pipe could fill up and stall the command).
 func runSumd(_ arguments: [String], in directory: URL? = nil, timeout: Double = 300) async throws -> CommandResult {
+    try await runCommand(DaemonProcess.binary, arguments, in: directory, timeout: timeout)
+}
+
+/// `EXECUTABLE ARGUMENTS` in `directory`, with `environment` added to this process's, waiting for
+/// it to exit without blocking a test thread. Output goes to files (a pipe could fill up and stall
+/// the command).
+func runCommand(
+    _ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], timeout: Double = 300
+) async throws -> CommandResult {
     let capture = try TemporaryDirectory("sumd-output")
     let outputURL = capture.url.appendingPathComponent("stdout"), errorURL = capture.url.appendingPathComponent("stderr")
     for url in [outputURL, errorURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
     let process = Process()
-    process.executableURL = DaemonProcess.binary
+    process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     if let directory { process.currentDirectoryURL = directory }
     process.standardOutput = try FileHandle(forWritingTo: outputURL)
     process.standardError = try FileHandle(forWritingTo: errorURL)
