@@ -70,8 +70,11 @@ public struct WinogradLayout: Sendable, Hashable {
             && g.outHeight == g.inHeight && g.outWidth == g.inWidth && g.outChannels % 8 == 0 && g.inChannels >= 8
     }
 
-    /// As `applies(to:)`, followed by a 2×2 pool: every tile is one pooling window.
+    /// A 3×3, padding-1 convolution followed by a 2×2 max-pool, at inference: every tile is one
+    /// pooling window, and the pool's floor rounding drops an odd last row or column, so odd sizes
+    /// qualify too (tiles cover the top-left even part; the last input row or column still feeds them).
     public static func applies(to g: ConvolutionGeometry, pool: PoolGeometry) -> Bool {
-        applies(to: g) && pool.kernel == 2
+        g.kernel == 3 && g.padding == 1 && g.outHeight == g.inHeight && g.outWidth == g.inWidth && g.outHeight >= 2
+            && g.outWidth >= 2 && g.outChannels % 8 == 0 && g.inChannels >= 8 && pool.kernel == 2
     }
 }

@@ -121,7 +121,8 @@ extension Kernels {
                 }
                 while j < w {
                     oddColumns[j >> 1] = input[row &+ j]
-                    evenColumns[(j >> 1) &+ 1] = input[row &+ j &+ 1]
+                    // An odd width's last column has no right neighbour (no tile needs the padding past it).
+                    if j &+ 1 < w { evenColumns[(j >> 1) &+ 1] = input[row &+ j &+ 1] }
                     j &+= 2
                 }
             }

@@ -56,9 +56,10 @@ struct EngineReferenceForwardTests {
         }
     }
 
-    /// Image sizes: 18×70 gives conv2 a 9×35 input, so it runs the blocked kernel and the pooling
-    /// pass (pooled widths 35 and 17: vector and scalar pooling); 20×76 gives it 10×38, so it runs
-    /// Winograd with a partial block of tile positions (5 rows of 20 = 100 of 128).
+    /// Image sizes: 18×70 gives conv2 a 9×35 input, so it runs Winograd on odd sizes (the pool
+    /// drops the last row and column); 20×76 gives it 10×38, so it runs Winograd with a partial
+    /// block of tile positions (5 rows of 20 = 100 of 128). conv1 (one input channel) runs the
+    /// blocked kernel and its pooling pass (pooled widths 35 and 38: vector and scalar pooling).
     static let sizes = [(18, 70), (20, 76)]
 
     @Test("fused, packed inference matches a Double reference", arguments: EngineTestSupport.kernelSets, sizes)

@@ -3,8 +3,9 @@ import KernelInterface
 /// How one convolution layer runs: the one place that decides, read by inference
 /// (`InferenceStep`) and training (`TrainingWorkspace`) alike, for every kernel set.
 ///
-/// - Forward: Winograd F(2×2, 3×3) for 3×3 layers on even sizes with 8+ input channels, else the
-///   blocked direct kernel for multiples of 8 output channels, else im2col + matrix product.
+/// - Forward: Winograd F(2×2, 3×3) for 3×3 layers on even sizes with 8+ input channels (at
+///   inference, odd sizes too when a 2×2 max-pool follows: it drops the odd row and column), else
+///   the blocked direct kernel for multiples of 8 output channels, else im2col + matrix product.
 /// - Weight gradient: the blocked kernel for multiples of 8 output channels, else im2col.
 /// - Input gradient (itself a convolution, `g.inputGradient`): Winograd or blocked by the same
 ///   rules, else im2col.
@@ -27,9 +28,11 @@ struct ConvolutionPlan: Sendable {
     let blockedWeightGradient: BlockedLayout?
     let inputGradient: InputGradient
 
-    init(_ g: ConvolutionGeometry) {
+    /// The plan of convolution `g`; `inferencePool` is the max-pool that follows it at inference,
+    /// which the forward pass then computes too (training keeps every output, so passes nil).
+    init(_ g: ConvolutionGeometry, inferencePool: PoolGeometry? = nil) {
         geometry = g
-        if WinogradLayout.applies(to: g) {
+        if WinogradLayout.applies(to: g) || inferencePool.map({ WinogradLayout.applies(to: g, pool: $0) }) == true {
             forward = .winograd(WinogradLayout(g))
         } else if BlockedLayout.applies(to: g) {
             forward = .blocked(BlockedLayout(g))

@@ -37,9 +37,11 @@ enum InferenceStep: Sendable {
         while index < steps.count {
             switch steps[index] {
             case let .convolution(g, relu):
-                let plan = ConvolutionPlan(g)
+                var pool: PoolGeometry?
+                if relu, index + 1 < steps.count, case let .maxPool(next) = steps[index + 1] { pool = next }
+                let plan = ConvolutionPlan(g, inferencePool: pool)
                 let offset = pack(plan)
-                if relu, index + 1 < steps.count, case let .maxPool(pool) = steps[index + 1], plan.fusesPool(pool) {
+                if let pool, plan.fusesPool(pool) {
                     result.append(.convolutionPool(plan, pool, packedOffset: offset))
                     index += 2
                 } else {
