@@ -19,7 +19,7 @@ def submit(images, inbox, outbox, labels=None, name: str | None = None, timeout:
            failed=None, poll_interval: float = 0.02) -> Result:
     """Sends ``images`` (and optionally their true sums) to the daemon and waits for the report.
 
-    ``images``: uint8 (0–255) or float in [0, 1], shaped (N, H, W), (N, 1, H, W) or (H, W). Files
+    ``images``: uint8 (0–255) or float in [0, 1], shaped (N, H, W), (N, 1, H, W), (N, H, W, 1) or (H, W). Files
     are written the safe way: under a hidden ``.part`` name, flushed, then renamed into the inbox,
     labels before images so the batch is reported once, with accuracy. ``name`` defaults to a
     unique one; ``failed`` to the inbox's sibling ``failed/``. Returns the batch's ``Result``;

@@ -65,6 +65,14 @@ def test_refused_batch_raises_the_daemons_reason(daemon):
         submit(np.zeros((3, 28, 56), np.uint8), name="narrow", timeout=30, **daemon)
 
 
+def test_unscaled_float_images_are_quarantined_with_the_fix(daemon, data):
+    rows = np.load(data["test"]["images"])[:4]
+    with pytest.raises(BatchFailed, match=r"float pixels from 0\.0 to [0-9.]+, but float pixels must be in \[0, 1\].*divide by 255"):
+        submit(rows.astype(np.float32), name="bytes", timeout=30, **daemon)
+    channels_last = submit(rows[..., None], name="last", **daemon)
+    assert (channels_last.predicted_sum == submit(rows, name="plain", **daemon).predicted_sum).all()
+
+
 def test_bad_arguments_fail_before_writing(daemon):
     before = os.listdir(daemon["inbox"])
     with pytest.raises(ValueError, match="one sum per image"):
