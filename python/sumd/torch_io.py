@@ -1,7 +1,6 @@
 """Checkpoints into PyTorch modules and back."""
 from __future__ import annotations
 
-import datetime
 import os
 
 import torch
@@ -33,6 +32,5 @@ def save_torch(module: SumdNet, path: str | os.PathLike) -> None:
         raise TypeError(f"save_torch takes a module from sumd.load_torch, not a {type(module).__name__}; "
                         "for another module save its state_dict with safetensors and run `sumd import`")
     tensors = {name: value.detach().to("cpu", torch.float32).numpy() for name, value in module.state_dict().items()}
-    provenance = {"created_at": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                  "sumd_version": f"python package {__version__} (save_torch)"}
+    provenance = {"sumd_version": f"python package {__version__} (save_torch)"}   # write_checkpoint adds created_at
     write_checkpoint(Checkpoint(module.architecture, tensors, module.input_scale, provenance), path)
