@@ -10,22 +10,28 @@ from .inbox import BatchFailed, submit
 from .outbox import Outbox, Result, read_outbox
 
 
+def _extra(module: str, extra: str):
+    """Imports ``sumd.<module>``, whose dependencies come with the pip extra ``extra``."""
+    import importlib
+    try:
+        return importlib.import_module(f"{__name__}.{module}")
+    except ImportError as error:
+        raise ImportError(f"{error}; this part of sumd needs the '{extra}' extra: pip install 'sumd[{extra}]'") from error
+
+
 def load_torch(checkpoint_path):
     """The checkpoint's network as a PyTorch module (see ``sumd.torch_io.load_torch``)."""
-    from .torch_io import load_torch as load
-    return load(checkpoint_path)
+    return _extra("torch_io", "torch").load_torch(checkpoint_path)
 
 
 def save_torch(module, path):
     """Writes a module from ``load_torch`` as a sumd checkpoint (see ``sumd.torch_io.save_torch``)."""
-    from .torch_io import save_torch as save
-    save(module, path)
+    _extra("torch_io", "torch").save_torch(module, path)
 
 
 def export_onnx(checkpoint_path, onnx_path):
     """Writes the checkpoint's network as ONNX with a dynamic batch (see ``sumd.onnx_export.export_onnx``)."""
-    from .onnx_export import export_onnx as export
-    return export(checkpoint_path, onnx_path)
+    return _extra("onnx_export", "onnx").export_onnx(checkpoint_path, onnx_path)
 
 
 __all__ = ["load_torch", "save_torch", "export_onnx", "submit", "read_outbox", "Result", "Outbox",

@@ -1,4 +1,7 @@
 """Checkpoint files with numpy only: read what sumd writes, write what sumd serves, refuse the rest."""
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from safetensors.numpy import save_file
@@ -46,3 +49,9 @@ def test_missing_or_misshaped_tensor_is_named(seed_model, tmp_path):
     checkpoint.tensors["fc2.bias"] = np.zeros(45, np.float32)
     with pytest.raises(CheckpointError, match=r"'fc2\.bias' has shape \[45\] but the architecture needs \[46\]"):
         write_checkpoint(checkpoint, tmp_path / "bad.safetensors")
+
+
+def test_numpy_parts_do_not_import_torch(digitsum_model):
+    script = ("import sys, sumd; sumd.read_checkpoint(sys.argv[1]); sumd.read_outbox('.'); "
+              "assert 'torch' not in sys.modules and 'onnx' not in sys.modules, 'torch imported'")
+    subprocess.run([sys.executable, "-c", script, digitsum_model], check=True)
