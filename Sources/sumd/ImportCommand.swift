@@ -26,7 +26,8 @@ struct ImportCommand: ParsableCommand {
 
         Examples:
           sumd import state.safetensors --input 28x140 --out model.safetensors
-          sumd import state.safetensors --input 28x140 --classes 37 --out model.safetensors
+          sumd import state.safetensors --input 28x140 --classes 37 \\
+                      --out model.safetensors
         """
     )
 
