@@ -41,6 +41,12 @@ bench: build
 clean:
 	rm -rf .build
 
+## python-test: the Python package's tests (python/tests) with real torch and onnxruntime against the
+## release sumd; installs what is missing (in .build/python-venv; see scripts/python-test).
+.PHONY: python-test
+python-test: build
+	./scripts/python-test $(BIN)
+
 .PHONY: install uninstall systemd-check systemd-test
 
 ## install: release build with the Swift runtime linked in (runs outside /opt/swift), installed as the

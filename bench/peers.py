@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Run the seed network's peers (PyTorch eager, ONNX Runtime) on a sumd checkpoint's weights.
+"""Run sumd's peers (PyTorch eager, ONNX Runtime) on a sumd checkpoint's weights, seed or digitsum.
 
 Usage: bench/peers.py CHECKPOINT IMAGES.npy [--threads 2] [--batches 1 64 1024 10000] [--train-steps 30]
 Prints one JSON object: images/s per runtime and batch size, and PyTorch training images/s at batch 64.
+The networks are the sumd Python package's (`python/`, imported from the tree when not installed):
+`sumd.load_torch` builds either architecture from the checkpoint's metadata, digitsum's sum layer
+included, and `sumd.export_onnx` writes the ONNX model ONNX Runtime runs.
 Needs numpy, torch, safetensors; onnx + onnxruntime for the ONNX figures (skipped when missing).
 """
 import argparse, json, os, statistics, sys, tempfile, time, warnings
@@ -10,28 +13,12 @@ import argparse, json, os, statistics, sys, tempfile, time, warnings
 import numpy as np
 import torch
 import torch.nn as nn
-from safetensors.torch import load_file
 
-
-class SeedNet(nn.Module):
-    """The seed network, built from the sizes of a state_dict (conv1, conv2, fc1, fc2)."""
-
-    def __init__(self, state):
-        super().__init__()
-        c1, _, k, _ = state["conv1.weight"].shape
-        c2 = state["conv2.weight"].shape[0]
-        hidden, features = state["fc1.weight"].shape
-        classes = state["fc2.weight"].shape[0]
-        self.conv1 = nn.Conv2d(1, c1, k, padding=k // 2)
-        self.conv2 = nn.Conv2d(c1, c2, k, padding=k // 2)
-        self.fc1 = nn.Linear(features, hidden)
-        self.fc2 = nn.Linear(hidden, classes)
-        self.load_state_dict(state)
-
-    def forward(self, x):
-        x = torch.max_pool2d(torch.relu(self.conv1(x)), 2)
-        x = torch.max_pool2d(torch.relu(self.conv2(x)), 2)
-        return self.fc2(torch.relu(self.fc1(torch.flatten(x, 1))))
+try:
+    import sumd
+except ImportError:
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+    import sumd
 
 
 def median_rate(run, batch, min_runs=3, min_seconds=2.0):
@@ -57,13 +44,13 @@ def main():
 
     torch.set_num_threads(args.threads)
     warnings.filterwarnings("ignore", category=DeprecationWarning)
-    state = {k: v.float() for k, v in load_file(args.checkpoint).items()}
-    model = SeedNet(state).eval()
+    model = sumd.load_torch(args.checkpoint)
     pixels = np.load(args.images, mmap_mode="r")
     largest = max(args.batches)
     reps = -(-largest // len(pixels))
     x_all = torch.from_numpy(np.concatenate([pixels] * reps)[:largest].astype(np.float32) / 255).unsqueeze(1)
-    result = {"torch_version": torch.__version__, "threads": args.threads, "pytorch": {}, "onnxruntime": {}}
+    result = {"torch_version": torch.__version__, "threads": args.threads, "architecture": model.architecture["name"],
+              "pytorch": {}, "onnxruntime": {}}
 
     for batch in args.batches:
         x = x_all[:batch]
@@ -72,9 +59,7 @@ def main():
 
     try:
         import onnxruntime as ort
-        path = os.path.join(tempfile.mkdtemp(), "seed.onnx")
-        torch.onnx.export(model, x_all[:1], path, input_names=["x"], output_names=["logits"],
-                          dynamic_axes={"x": {0: "n"}, "logits": {0: "n"}}, dynamo=False)
+        path = sumd.export_onnx(args.checkpoint, os.path.join(tempfile.mkdtemp(), "model.onnx"))
         options = ort.SessionOptions()
         options.intra_op_num_threads = args.threads
         options.inter_op_num_threads = 1
@@ -83,14 +68,14 @@ def main():
         result["onnxruntime_version"] = ort.__version__
         for batch in args.batches:
             x = x_all[:batch].numpy()
-            result["onnxruntime"][str(batch)] = median_rate(lambda: session.run(None, {"x": x}), batch)
+            result["onnxruntime"][str(batch)] = median_rate(lambda: session.run(None, {"images": x}), batch)
     except ImportError as error:
         result["onnxruntime_error"] = str(error)
 
     # Training: Adam 1e-3, cross-entropy, batch 64, like `sumd train`.
-    train = SeedNet(state).train()
+    train = sumd.load_torch(args.checkpoint).train()
     optimizer = torch.optim.Adam(train.parameters(), lr=1e-3)
-    labels = torch.randint(0, state["fc2.weight"].shape[0], (64,), generator=torch.Generator().manual_seed(0))
+    labels = torch.randint(0, train.classes, (64,), generator=torch.Generator().manual_seed(0))
     x = x_all[:64] if largest >= 64 else x_all.repeat(64, 1, 1, 1)[:64]
 
     def step():

@@ -165,21 +165,28 @@ extension NpyArray {
         }
     }
 
-    /// The C-order flat index of the first NaN or infinity among `elements` (all by default),
-    /// or nil if all are finite. Integer and bool arrays are always finite.
+    /// Index (in C order) of the first element in `elements` (default: all) that is NaN or infinite,
+    /// or nil; always nil for non-float dtypes.
     public func firstNonFinite(in elements: Range<Int>? = nil) -> Int? {
+        firstElement(outside: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude, in: elements)
+    }
+
+    /// Index (in C order) of the first element in `elements` (default: all) outside `bounds` (NaN is
+    /// outside every range), or nil; always nil for non-float dtypes. Scans without converting, so a
+    /// check of a whole mapped file costs one read of it.
+    public func firstElement(outside bounds: ClosedRange<Double>, in elements: Range<Int>? = nil) -> Int? {
         let range = elements ?? 0..<count
         precondition(range.lowerBound >= 0 && range.upperBound <= count, "\(source): elements \(range) outside 0..<\(count)")
         guard dtype.isFloatingPoint, !range.isEmpty else { return nil }
         return withElementBytes { raw -> Int? in
             guard let base = raw.baseAddress else { return nil }
             if isStoredInCOrder, dtype == .float32, !isBigEndian {
-                for i in range where !base.loadUnaligned(fromByteOffset: i &* 4, as: Float.self).isFinite { return i }
+                for i in range where !bounds.contains(Double(base.loadUnaligned(fromByteOffset: i &* 4, as: Float.self))) { return i }
                 return nil
             }
             var found: Int?
             forEachStoragePosition(in: range) { k, position in
-                if found == nil, !loadDouble(base, position).isFinite { found = range.lowerBound + k }
+                if found == nil, !bounds.contains(loadDouble(base, position)) { found = range.lowerBound + k }
             }
             return found
         }

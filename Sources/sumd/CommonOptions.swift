@@ -5,7 +5,7 @@ import Foundation
 
 /// Where images (and optionally true sums) come from: `--images X.npy [--labels Y.npy]` or `--data X.npz`.
 struct ImageInputOptions: ParsableArguments {
-    @Option(help: "Images as .npy: uint8 (N, H, W) or (N, 1, H, W), or float in [0, 1].")
+    @Option(help: "Images as .npy: uint8 (0–255) or float in [0, 1], shaped (N, H, W), (N, 1, H, W) or (N, H, W, 1).")
     var images: String?
 
     @Option(help: "True sums as .npy: integers, one per image.")

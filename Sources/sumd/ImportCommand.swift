@@ -1,4 +1,5 @@
 import ArgumentParser
+import ArrayFormats
 import Classifier
 import Foundation
 
@@ -8,17 +9,24 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Wrap a PyTorch state_dict (safetensors) into a sumd checkpoint.",
         discussion: """
-        The state_dict must come from a module shaped like the seed network (conv1, conv2, fc1, fc2), \
-        saved in PyTorch:
+        The state_dict comes from a module shaped like the seed network (conv1, conv2, …, fc1, fc2) \
+        or like digitsum (conv1, …, the context conv, head), saved in PyTorch:
 
           from safetensors.torch import save_file
           save_file(model.state_dict(), "state.safetensors")
 
-        Every tensor is checked against the architecture you describe here; a missing, unexpected or \
-        mis-shaped tensor is an error.
+        The architecture is read off the tensors: head.weight means digitsum, fc1/fc2 the seed \
+        network; channels, hidden width, kernel and classes come from their shapes. Only the input \
+        size is needed, since convolutions do not fix it. The prefixes PyTorch wrappers add \
+        (module. from DataParallel, _orig_mod. from torch.compile) are removed. A digitsum head has \
+        no tensor that fixes the classes: they come from --classes, else the file's "classes" \
+        metadata, else every sum of as many 28-px digits as fit side by side (46 on 28×140). \
+        The other flags override what the tensors say; every tensor is then checked against the \
+        architecture, and a missing, unexpected or mis-shaped one is an error naming it.
 
-        Example:
-          sumd import state.safetensors --input 28x140 --channels 32,64 --hidden 128 --classes 46 \\
+        Examples:
+          sumd import state.safetensors --input 28x140 --out model.safetensors
+          sumd import state.safetensors --input 28x140 --classes 37 \\
                       --out model.safetensors
         """
     )
@@ -29,17 +37,17 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Input size H×W, e.g. 28x140.")
     var input: String
 
-    @Option(help: "Output channels of the conv blocks, comma-separated.")
-    var channels = "32,64"
+    @Option(help: "Override: output channels of the conv blocks, comma-separated.")
+    var channels: String?
 
-    @Option(help: "Width of the hidden Linear layer.")
-    var hidden = 128
+    @Option(help: "Override: width of the hidden Linear layer (seed) or of the context conv (digitsum).")
+    var hidden: Int?
 
-    @Option(help: "Number of classes (sums 0…K-1).")
-    var classes: Int
+    @Option(help: "Override: number of classes (sums 0…K-1).")
+    var classes: Int?
 
-    @Option(help: "Convolution kernel size.")
-    var kernel = 3
+    @Option(help: "Override: convolution kernel size.")
+    var kernel: Int?
 
     @Option(help: "Checkpoint to write.")
     var out: String
@@ -49,12 +57,21 @@ struct ImportCommand: ParsableCommand {
         guard size.count == 2, size.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--input must be H×W, e.g. 28x140, not '\(input)'.")
         }
-        let channelList = channels.split(separator: ",").compactMap { Int($0) }
-        let architecture = try Architecture.seed(height: size[0], width: size[1], channels: channelList,
-                                                 hidden: hidden, kernel: kernel, classes: classes)
-        let checkpoint = try Checkpoint.importPyTorch(stateDict: URL(fileURLWithPath: stateDict), architecture: architecture)
+        let channelList = try channels.map { text in
+            let values = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                throw ValidationError("--channels must be positive integers separated by commas, e.g. 32,64, not '\(text)'.")
+            }
+            return values.compactMap { $0 }
+        }
+        let hints = ArchitectureHints(height: size[0], width: size[1], channels: channelList, hidden: hidden, kernel: kernel, classes: classes)
+        let source = URL(fileURLWithPath: stateDict)
+        let checkpoint = try Checkpoint.importPyTorch(stateDict: source, hints: hints)
         try checkpoint.write(to: URL(fileURLWithPath: out))
         let written = try Checkpoint.load(from: URL(fileURLWithPath: out))
         print(InspectCommand.describe(written, path: out))
+        if classes == nil, written.architecture.name == "digitsum", try SafetensorsFile(contentsOf: source).metadata["classes"] == nil {
+            printToStandardError("note: a digitsum state_dict does not fix its classes; assumed \(written.architecture.classes) (sums 0…\(written.architecture.classes - 1)); --classes overrides")
+        }
     }
 }

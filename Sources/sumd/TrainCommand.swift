@@ -106,7 +106,7 @@ struct TrainCommand: ParsableCommand {
         guard let labels = images.labels else {
             throw DataError(images.source, "training needs true sums: give --labels Y.npy, or a .npz with a 'labels' array")
         }
-        try images.checkFinite()
+        try images.checkPixels()
         let classCount = classes ?? Self.defaultClasses(maxLabel: labels.max() ?? 0)
         try images.checkLabels(classes: classCount)
         let hidden = hidden ?? arch.defaultHidden

@@ -79,6 +79,17 @@ struct NpyReadingTests {
         #expect(try NpyArray(contentsOf: fixture("base_f4.npy")).firstNonFinite() == nil)
     }
 
+    @Test func valuesOutsideARangeAreFound() throws {
+        // base = 0…23 in C order; NaN lies outside every range.
+        let base = try NpyArray(contentsOf: fixture("base_f4.npy"))
+        #expect(base.firstElement(outside: 0...1) == 2)
+        #expect(base.firstElement(outside: 0...23) == nil)
+        #expect(base.firstElement(outside: 0...10, in: 3..<24) == 11)
+        #expect(try NpyArray(contentsOf: fixture("nan_f4.npy")).firstElement(outside: 0...5) == 4)
+        #expect(try NpyArray(contentsOf: fixture("inf_fortran_f8.npy")).firstElement(outside: 0...4) == 5)
+        #expect(try NpyArray(contentsOf: fixture("base_u1.npy")).firstElement(outside: 0...1) == nil, "integer arrays are not scanned")
+    }
+
     @Test("a large file is mapped, not read into memory")
     func largeFileIsMapped() throws {
         try withTemporaryDirectory { directory in

@@ -45,6 +45,8 @@ struct ServeBadInputTests {
         try drop("size.npy", NpyWriter.encode([UInt8](repeating: 1, count: 2 * 28 * 50), shape: [2, 28, 50]), ["28×50"])
         try drop("empty.npy", NpyWriter.encode([UInt8](), shape: [0, h, w]), ["no images"])
         try drop("nan.npy", NpyWriter.encode(nan, shape: [3, h, w]), ["NaN", "image 1"])
+        try drop("bytes.npy", NpyWriter.encode((0..<(2 * h * w)).map { Float($0 % 256) }, shape: [2, h, w]),
+                 ["image 0 has float pixels from 0.0 to 255.0", "[0, 1]", "divide by 255"])
         try sandbox.drop("count.labels.npy", NpyWriter.encode([Int64](repeating: 1, count: 4), shape: [4]))
         try drop("count.npy", good, ["4 labels", "count.npy has 5 images"], fault: "count.labels.npy")
         try sandbox.drop("range.labels.npy", NpyWriter.encode([Int64]([1, 2, 3, 4, 25]), shape: [5]))

@@ -94,8 +94,9 @@ struct WorkflowTests {
         ("images ten.npy labels float.npy", "is 1.5, not an integer"),
         ("images ten.npy labels negative.npy", "sums cannot be negative"),
         ("images ten.npy labels nine.npy", "has 9 labels but"),
-        ("images nan.npy labels ten_labels.npy", "image 3 has a NaN or infinite pixel"),
-        ("images inf.npy labels ten_labels.npy", "image 1 has a NaN or infinite pixel"),
+        ("images nan.npy labels ten_labels.npy", "image 3 has a NaN pixel"),
+        ("images inf.npy labels ten_labels.npy", "image 1 has an infinite pixel"),
+        ("images bytes.npy labels ten_labels.npy", "image 2 has float pixels from 0.0 to 255.0, but float pixels must be in [0, 1]"),
         ("images rank5.npy labels ten_labels.npy", "images must be shaped (N, H, W)"),
         ("images empty.npy labels ten_labels.npy", "holds no images"),
         ("images object.npy labels ten_labels.npy", "object array"),
@@ -116,6 +117,7 @@ struct WorkflowTests {
             np.save('fifty.npy', np.full(10, 50, np.int64))
             x = np.zeros((10, 28, 28), np.float32); x[3, 2, 2] = np.nan; np.save('nan.npy', x)
             x = np.zeros((10, 28, 28), np.float32); x[1, 0, 0] = np.inf; np.save('inf.npy', x)
+            x = np.zeros((10, 28, 28), np.float32); x[2, 5, 5] = 255; np.save('bytes.npy', x)
             np.save('rank5.npy', np.zeros((10, 1, 2, 3, 4), np.uint8))
             np.save('empty.npy', np.zeros((0, 28, 28), np.uint8))
             np.save('object.npy', np.array([{'a': 1}] * 10, dtype=object), allow_pickle=True)

@@ -36,18 +36,6 @@ extension Checkpoint {
                               sha256: SHA256.hex(ofFileAt: url), source: source)
     }
 
-    /// Wraps a plain PyTorch `state_dict` saved with `safetensors.torch.save_file(model.state_dict(), path)`
-    /// as a checkpoint for `architecture` (which the state_dict must match exactly).
-    public static func importPyTorch(stateDict url: URL, architecture: Architecture,
-                                     inputScale: Double = defaultInputScale, provenance: CheckpointProvenance? = nil) throws -> Checkpoint {
-        let file = try SafetensorsFile(contentsOf: url)
-        let tensors = try readTensors(file, architecture: architecture, source: url.lastPathComponent)
-        var record = provenance ?? CheckpointProvenance(createdAt: Date())
-        record.importedFrom = url.lastPathComponent
-        record.importedSHA256 = try SHA256.hex(ofFileAt: url)
-        return try Checkpoint(architecture: architecture, tensors: tensors, inputScale: inputScale, provenance: record)
-    }
-
     /// Writes the checkpoint atomically: a temporary file in the same directory, fsync, rename, fsync of the directory.
     public func write(to url: URL) throws {
         try DurableFile.write(encoded(), to: url)
@@ -70,14 +58,18 @@ extension Checkpoint {
     }
 
     /// Every tensor of `file` as floats, after checking names and shapes against `architecture`.
-    private static func readTensors(_ file: SafetensorsFile, architecture: Architecture, source: String) throws -> [String: [Float]] {
-        try check(file.tensorNames, against: architecture, source: source) { spec in
-            let shape = try? file.shape(of: spec.name)
+    /// `fileNames` maps a parameter name to the name it has in the file, where they differ
+    /// (a `state_dict` saved with wrapper prefixes).
+    static func readTensors(_ file: SafetensorsFile, architecture: Architecture, source: String,
+                            fileNames: [String: String] = [:]) throws -> [String: [Float]] {
+        let originals = Dictionary(uniqueKeysWithValues: fileNames.map { ($1, $0) })
+        try check(file.tensorNames.map { originals[$0] ?? $0 }, against: architecture, source: source) { spec in
+            let shape = try? file.shape(of: fileNames[spec.name] ?? spec.name)
             return shape == spec.shape ? nil : "shape \(shape ?? [])"
         }
         var tensors: [String: [Float]] = [:]
         for spec in architecture.parameters {
-            tensors[spec.name] = try file.floats(named: spec.name)
+            tensors[spec.name] = try file.floats(named: fileNames[spec.name] ?? spec.name)
         }
         return tensors
     }

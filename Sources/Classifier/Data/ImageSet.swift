@@ -4,10 +4,12 @@ import Foundation
 /// Images (and optionally their true sums) from a `.npy` or `.npz` file, memory-mapped and
 /// checked before any work starts.
 ///
-/// Accepted image arrays: `(N, H, W)`, `(N, 1, H, W)` (PyTorch's NCHW with one channel) and `(H, W)`
-/// for a single image, of dtype uint8 (scaled by the checkpoint's input scale, 1/255) or
-/// float16/32/64 and bool (used as they are). Pixels are converted chunk by chunk, so a
-/// multi-gigabyte file is never held in memory whole.
+/// Accepted image arrays: `(N, H, W)`, `(N, 1, H, W)` (PyTorch's NCHW with one channel),
+/// `(N, H, W, 1)` (channels-last, as Keras and PIL stacks give it) and `(H, W)` for a single image,
+/// of dtype uint8 (scaled by the checkpoint's input scale, 1/255), float16/32/64 in [0, 1] or bool
+/// (used as they are). Float pixels outside [0, 1] are refused, since the usual cause is 0–255
+/// values someone forgot to divide, which the network would silently misread. Pixels are converted
+/// chunk by chunk, so a multi-gigabyte file is never held in memory whole.
 public struct ImageSet: Sendable {
     /// Where the images came from, for messages (`x.npy` or `bundle.npz[images]`).
     public let source: String
@@ -28,14 +30,16 @@ public struct ImageSet: Sendable {
         case 2: (count, height, width) = (1, shape[0], shape[1])
         case 3: (count, height, width) = (shape[0], shape[1], shape[2])
         case 4 where shape[1] == 1: (count, height, width) = (shape[0], shape[2], shape[3])
-        case 4: throw DataError(source, "images have \(shape[1]) channels (shape \(Self.describe(shape))); sumd reads grayscale images, shaped (N, H, W) or (N, 1, H, W)")
-        default: throw DataError(source, "images must be shaped (N, H, W), (N, 1, H, W) or (H, W), but this array is \(Self.describe(shape))")
+        // One trailing channel stores the same C-order elements as (N, H, W).
+        case 4 where shape[3] == 1: (count, height, width) = (shape[0], shape[1], shape[2])
+        case 4: throw DataError(source, "images shaped \(Self.describe(shape)) have more than one channel; sumd reads grayscale images, shaped (N, H, W), (N, 1, H, W) or (N, H, W, 1)")
+        default: throw DataError(source, "images must be shaped (N, H, W), (N, 1, H, W), (N, H, W, 1) or (H, W), but this array is \(Self.describe(shape))")
         }
         guard count > 0 else { throw DataError(source, "holds no images (shape \(Self.describe(shape)))") }
         guard height > 0, width > 0 else { throw DataError(source, "images are empty (shape \(Self.describe(shape)))") }
         switch array.dtype {
         case .uint8, .bool, .float16, .float32, .float64: break
-        default: throw DataError(source, "images are \(array.dtype); sumd reads uint8 pixels (0–255) or floating-point pixels (0–1): convert with .astype(np.uint8) or .astype(np.float32)")
+        default: throw DataError(source, "images are \(array.dtype); sumd reads uint8 pixels (0–255) or float pixels in [0, 1]: send 0–255 values as images.astype(np.uint8), or scaled as (images / 255).astype(np.float32)")
         }
         self.array = array
         self.source = source
@@ -103,7 +107,7 @@ public struct ImageSet: Sendable {
     }
 
     /// Converts images `range` to Float (scaled) into `buffer` (`range.count × H × W` floats, NCHW),
-    /// refusing NaN or infinite pixels with the index of the first bad image.
+    /// refusing NaN, infinite and (float images) out-of-[0, 1] pixels with the index of the first bad image.
     public func fill(_ range: Range<Int>, into buffer: UnsafeMutableBufferPointer<Float>, scale: Float) throws {
         let pixels = height * width
         precondition(buffer.count >= range.count * pixels && range.lowerBound >= 0 && range.upperBound <= count)
@@ -111,17 +115,35 @@ public struct ImageSet: Sendable {
         let elements = (range.lowerBound * pixels)..<(range.upperBound * pixels)
         array.copyFloats(elements: elements, into: target, scale: scale)
         if !array.isFortranOrder { array.releasePages(elements: elements) }
-        guard array.dtype.isFloatingPoint else { return }
-        for index in target.indices where !target[index].isFinite {
-            let image = range.lowerBound + index / pixels
-            throw DataError(source, "image \(image) has \(target[index].isNaN ? "a NaN" : "an infinite") pixel; pixels must be finite")
-        }
+        guard array.dtype.isFloatingPoint, let index = target.firstIndex(where: { !Self.floatPixelRange.contains($0) }) else { return }
+        let first = index / pixels * pixels
+        throw pixelError(image: range.lowerBound + index / pixels, pixels: target[first..<(first + pixels)])
     }
 
-    /// Scans every image for NaN or infinite pixels (float images only) without converting them.
-    public func checkFinite() throws {
-        guard array.dtype.isFloatingPoint, let index = array.firstNonFinite() else { return }
-        throw DataError(source, "image \(index / (height * width)) has a NaN or infinite pixel; pixels must be finite")
+    /// What float pixels may be (uint8 pixels are scaled into it).
+    public static let floatPixelRange: ClosedRange<Float> = 0...1
+
+    /// Scans every image for pixels `fill` would refuse (float images only) without converting
+    /// them all, so bad data fails before any work; the error is `fill`'s for the first bad image.
+    public func checkPixels() throws {
+        let bounds = Double(Self.floatPixelRange.lowerBound)...Double(Self.floatPixelRange.upperBound)
+        guard let index = array.firstElement(outside: bounds) else { return }
+        let image = index / (height * width)
+        var buffer = [Float](repeating: 0, count: height * width)
+        try buffer.withUnsafeMutableBufferPointer { try fill(image..<(image + 1), into: $0, scale: 1) }
+    }
+
+    /// The sentence for an image with a pixel outside `floatPixelRange`: which kind, the range of
+    /// its values, and the fix for the common cause (0–255 values stored as floats).
+    private func pixelError(image: Int, pixels: Slice<UnsafeMutableBufferPointer<Float>>) -> DataError {
+        if let bad = pixels.first(where: { !$0.isFinite }) {
+            return DataError(source, "image \(image) has \(bad.isNaN ? "a NaN" : "an infinite") pixel; pixels must be finite")
+        }
+        let low = pixels.min() ?? 0, high = pixels.max() ?? 0
+        let fix = low >= 0 && high <= 255
+            ? "these look like 0–255 values: divide by 255 (images / 255.0) or send them as uint8 (images.astype(np.uint8))"
+            : "scale them into [0, 1] (undo any mean/std normalisation)"
+        return DataError(source, "image \(image) has float pixels from \(low) to \(high), but float pixels must be in [0, 1]; \(fix)")
     }
 
     static func describe(_ shape: [Int]) -> String {
