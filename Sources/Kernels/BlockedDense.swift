@@ -3,8 +3,9 @@ import KernelInterface
 /// Fully connected forward pass for training, computed in registers: tiles of 4 samples × 4
 /// outputs keep 16 vector dot products running, over blocks of 512 input features so the weight
 /// block being read (outputs × 2 KB) stays in L2 while every sample of the batch passes over it.
-/// Beats OpenBLAS's generic kernels (used when it does not recognise the CPU). Inference packs
-/// its weights once and uses the faster `packedDenseForward`.
+/// The tile is sized for AVX-512's 32 registers (16-float vectors, two per register elsewhere);
+/// it is 4% of a training step. Inference packs its weights once and uses the faster
+/// `packedDenseForward`.
 
 extension Kernels {
     /// `output[r, o] = Σ_i input[r, i] · W[o, i] + b[o]`, then ReLU if asked.

@@ -1,7 +1,7 @@
 import KernelInterface
 
 /// Backward pass of a fully connected layer on a batch of row vectors (`Y[N, out] = X[N, in] · Wᵀ + b`),
-/// on `tiledProduct`'s AVX-512 register tiles. The forward pass is `blockedDenseForward`.
+/// on `tiledProduct`'s register tiles. The forward pass is `blockedDenseForward`.
 
 extension Kernels {
     /// Backward: accumulates dW += dYᵀ·X and db += Σ dY into `gradients` (arena layout) and, if

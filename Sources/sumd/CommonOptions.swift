@@ -40,7 +40,7 @@ struct ImageInputOptions: ParsableArguments {
 
 /// How the work is spread over the cores.
 struct ComputeOptions: ParsableArguments {
-    @Option(help: "Worker threads (default: all cores). Each runs single-threaded BLAS on its own chunk.")
+    @Option(help: "Worker threads (default: all cores), each running its own chunks of images.")
     var workers: Int?
 
     @Option(help: "Images per chunk handed to a worker.")

@@ -25,7 +25,7 @@ public struct Evaluation: Sendable, Hashable {
 }
 
 /// Runs an `InferenceNetwork` over a large batch: the batch is cut into chunks that `workers`
-/// threads process concurrently (each with its own workspace and single-threaded BLAS); results
+/// threads process concurrently (each with its own workspace); results
 /// come back in input order.
 ///
 /// Images come in through `fill`, so callers can stream from any source (e.g. a memory-mapped
