@@ -19,31 +19,23 @@ protocol ConvolutionRegisterTile {
     func store(to out: UnsafeMutableRawPointer, byteOffset base: Int, channelStride: Int)
 }
 
-/// Sums for 8 output channels × one `V` of positions.
+/// Sums for 8 output channels × one `V` of positions: two 4-channel tiles over the same positions
+/// (the second load of them folds into the first).
 struct ChannelTile8<V: SIMD>: ConvolutionRegisterTile where V.Scalar == Float {
     static var channels: Int { 8 }
     static var width: Int { V.scalarCount }
-    private var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V(), s5 = V(), s6 = V(), s7 = V()
+    private var low = ChannelTile4<V>(), high = ChannelTile4<V>()
 
     @inline(__always)
     mutating func add(weights w: UnsafePointer<Float>, positions x: UnsafeRawPointer, byteOffset offset: Int) {
-        let v = x.loadUnaligned(fromByteOffset: offset, as: V.self)
-        s0.multiplyAdd(V(repeating: w[0]), v); s1.multiplyAdd(V(repeating: w[1]), v)
-        s2.multiplyAdd(V(repeating: w[2]), v); s3.multiplyAdd(V(repeating: w[3]), v)
-        s4.multiplyAdd(V(repeating: w[4]), v); s5.multiplyAdd(V(repeating: w[5]), v)
-        s6.multiplyAdd(V(repeating: w[6]), v); s7.multiplyAdd(V(repeating: w[7]), v)
+        low.add(weights: w, positions: x, byteOffset: offset)
+        high.add(weights: w + 4, positions: x, byteOffset: offset)
     }
 
     @inline(__always)
     func store(to out: UnsafeMutableRawPointer, byteOffset base: Int, channelStride: Int) {
-        out.storeBytes(of: s0, toByteOffset: base, as: V.self)
-        out.storeBytes(of: s1, toByteOffset: base &+ channelStride, as: V.self)
-        out.storeBytes(of: s2, toByteOffset: base &+ 2 &* channelStride, as: V.self)
-        out.storeBytes(of: s3, toByteOffset: base &+ 3 &* channelStride, as: V.self)
-        out.storeBytes(of: s4, toByteOffset: base &+ 4 &* channelStride, as: V.self)
-        out.storeBytes(of: s5, toByteOffset: base &+ 5 &* channelStride, as: V.self)
-        out.storeBytes(of: s6, toByteOffset: base &+ 6 &* channelStride, as: V.self)
-        out.storeBytes(of: s7, toByteOffset: base &+ 7 &* channelStride, as: V.self)
+        low.store(to: out, byteOffset: base, channelStride: channelStride)
+        high.store(to: out, byteOffset: base &+ 4 &* channelStride, channelStride: channelStride)
     }
 }
 
@@ -102,47 +94,25 @@ struct ChannelTile4x3<V: SIMD>: ConvolutionRegisterTile where V.Scalar == Float 
     }
 }
 
-/// Sums of the weight gradient for 8 output channels × 3 taps, one vector each: 24 registers.
+/// Sums of the weight gradient for 8 output channels × 3 taps, one vector each: 24 registers, as
+/// two 4-channel tiles.
 struct WeightGradientTile8<V: SIMD> where V.Scalar == Float {
     typealias Vector = V
     static var channels: Int { 8 }
-    private var s00 = Vector(), s01 = Vector(), s02 = Vector(), s10 = Vector(), s11 = Vector(), s12 = Vector()
-    private var s20 = Vector(), s21 = Vector(), s22 = Vector(), s30 = Vector(), s31 = Vector(), s32 = Vector()
-    private var s40 = Vector(), s41 = Vector(), s42 = Vector(), s50 = Vector(), s51 = Vector(), s52 = Vector()
-    private var s60 = Vector(), s61 = Vector(), s62 = Vector(), s70 = Vector(), s71 = Vector(), s72 = Vector()
+    private var low = WeightGradientTile4<V>(), high = WeightGradientTile4<V>()
 
     /// Adds channel i's dOutput (at `byteOffset + i·channelStride` of `d`) times each tap's inputs.
     @inline(__always)
-    mutating func add(dOutput d: UnsafeRawPointer, byteOffset: Int, channelStride: Int, _ i0: Vector, _ i1: Vector, _ i2: Vector) {
-        var v = d.loadUnaligned(fromByteOffset: byteOffset, as: Vector.self)
-        s00.multiplyAdd(v, i0); s01.multiplyAdd(v, i1); s02.multiplyAdd(v, i2)
-        v = d.loadUnaligned(fromByteOffset: byteOffset &+ channelStride, as: Vector.self)
-        s10.multiplyAdd(v, i0); s11.multiplyAdd(v, i1); s12.multiplyAdd(v, i2)
-        v = d.loadUnaligned(fromByteOffset: byteOffset &+ 2 &* channelStride, as: Vector.self)
-        s20.multiplyAdd(v, i0); s21.multiplyAdd(v, i1); s22.multiplyAdd(v, i2)
-        v = d.loadUnaligned(fromByteOffset: byteOffset &+ 3 &* channelStride, as: Vector.self)
-        s30.multiplyAdd(v, i0); s31.multiplyAdd(v, i1); s32.multiplyAdd(v, i2)
-        v = d.loadUnaligned(fromByteOffset: byteOffset &+ 4 &* channelStride, as: Vector.self)
-        s40.multiplyAdd(v, i0); s41.multiplyAdd(v, i1); s42.multiplyAdd(v, i2)
-        v = d.loadUnaligned(fromByteOffset: byteOffset &+ 5 &* channelStride, as: Vector.self)
-        s50.multiplyAdd(v, i0); s51.multiplyAdd(v, i1); s52.multiplyAdd(v, i2)
-        v = d.loadUnaligned(fromByteOffset: byteOffset &+ 6 &* channelStride, as: Vector.self)
-        s60.multiplyAdd(v, i0); s61.multiplyAdd(v, i1); s62.multiplyAdd(v, i2)
-        v = d.loadUnaligned(fromByteOffset: byteOffset &+ 7 &* channelStride, as: Vector.self)
-        s70.multiplyAdd(v, i0); s71.multiplyAdd(v, i1); s72.multiplyAdd(v, i2)
+    mutating func add(dOutput d: UnsafeRawPointer, byteOffset: Int, channelStride: Int, _ i0: V, _ i1: V, _ i2: V) {
+        low.add(dOutput: d, byteOffset: byteOffset, channelStride: channelStride, i0, i1, i2)
+        high.add(dOutput: d, byteOffset: byteOffset &+ 4 &* channelStride, channelStride: channelStride, i0, i1, i2)
     }
 
     /// Adds channel i's three tap sums to `target[i·channelStride ..< +min(3, limit)]`.
     @inline(__always)
     func addSums(to target: UnsafeMutablePointer<Float>, channelStride: Int, limit: Int) {
-        addTapSums(s00, s01, s02, to: target, limit: limit)
-        addTapSums(s10, s11, s12, to: target + channelStride, limit: limit)
-        addTapSums(s20, s21, s22, to: target + 2 &* channelStride, limit: limit)
-        addTapSums(s30, s31, s32, to: target + 3 &* channelStride, limit: limit)
-        addTapSums(s40, s41, s42, to: target + 4 &* channelStride, limit: limit)
-        addTapSums(s50, s51, s52, to: target + 5 &* channelStride, limit: limit)
-        addTapSums(s60, s61, s62, to: target + 6 &* channelStride, limit: limit)
-        addTapSums(s70, s71, s72, to: target + 7 &* channelStride, limit: limit)
+        low.addSums(to: target, channelStride: channelStride, limit: limit)
+        high.addSums(to: target + 4 &* channelStride, channelStride: channelStride, limit: limit)
     }
 }
 
