@@ -106,8 +106,9 @@ public struct InferenceNetwork: Sendable {
             switch step {
             case let .dense(g, relu):
                 packedDense.withUnsafeBufferPointer { packed in
-                    kernels.packedDenseForward(g, relu: relu, packed: packed.baseAddress! + packedDenseOffsets[index]!, bias: parameters + g.bias,
-                                       input: source, output: target, rows: count, scratch: workspace.denseScratch.base)
+                    kernels.packedDenseForward(g, relu: relu, packed: packed.baseAddress! + packedDenseOffsets[index]!,
+                                               bias: parameters + g.bias, input: source, output: target, rows: count,
+                                               scratch: workspace.denseScratch.base)
                 }
             case let .relu(n):
                 kernels.reluForward(source, target, count: n * count)

@@ -165,7 +165,7 @@ final class TrainingWorkspace: @unchecked Sendable {
                 if relu { kernels.reluMask(output, activation: activation, count: rows * g.outFeatures) }
                 let target = needsInputGradient ? vectorGradients[1 - current].base : nil
                 kernels.denseBackward(g, parameters: parameters, gradients: gradients.base, input: input,
-                              outputGradient: output, inputGradient: target, rows: rows, accumulateWeights: !first)
+                                      outputGradient: output, inputGradient: target, rows: rows, accumulateWeights: !first)
                 current = 1 - current
             case let .relu(n):
                 kernels.reluMask(output, activation: activation, count: rows * n)
@@ -229,7 +229,8 @@ final class TrainingWorkspace: @unchecked Sendable {
                     convolutionBackward(convolutions[index]!, parameters: parameters, input: input, outputGradient: output,
                                         inputGradient: index == 0 ? nil : target)
                 case let .maxPool(g):
-                    kernels.maxPoolBackward(g, argmax: argmax[index].base + image * step.outCount, outputGradient: output, inputGradient: target)
+                    kernels.maxPoolBackward(g, argmax: argmax[index].base + image * step.outCount, outputGradient: output,
+                                            inputGradient: target)
                 case let .relu(n):
                     kernels.reluMask(output, activation: activation, count: n)
                     continue
