@@ -13,6 +13,9 @@ struct ServeTests {
         let sandbox = try DaemonSandbox()
         let daemon = try await sandbox.startDaemon()
         let sha = try SHA256.hex(ofFileAt: sandbox.checkpoint)
+        // The ready line names the kernel set the engine runs (one of the sets this CPU can run).
+        let ready = daemon.logLines(containing: "ready").first.map(String.init) ?? ""
+        #expect(["avx512", "avx2", "portable"].contains { ready.contains("kernels=\($0)") }, "ready line: \(ready)")
 
         let labels = try sandbox.dropBatch("renamed", images: 37, labeled: true)
         try await sandbox.waitFor(sandbox.processed, "renamed.labels.npy")
