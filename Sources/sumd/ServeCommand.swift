@@ -75,12 +75,26 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Prometheus metrics written here after every batch.", valueName: "path"))
     var metricsFile: String?
 
+    /// The exit status of a configuration that cannot work: `EX_CONFIG` from sysexits.h.
+    static let configurationError: Int32 = 78
+
     func run() async throws {
         let flags = ServeSettings(inbox: inbox, outbox: outbox, checkpoint: checkpoint, processed: processed, failed: failed,
                                   workers: workers, chunkSize: chunkSize, labelsGrace: labelsGrace, logLevel: logLevel,
                                   metricsFile: metricsFile)
-        let file = try config.map { try ServeConfigFile.load(path: $0) } ?? ServeSettings()
-        let settings = try file.overridden(by: flags).resolved()
+        let settings: ResolvedServeSettings
+        do {
+            let file = try config.map { try ServeConfigFile.load(path: $0) } ?? ServeSettings()
+            settings = try file.overridden(by: flags).resolved()
+        } catch {
+            // EX_CONFIG (sysexits.h): the unit's RestartPreventExitStatus=78 keeps systemd from
+            // restarting a daemon whose configuration cannot work until someone fixes it. In the
+            // journal the line has error priority (`<3>`), like the daemon's own error logs.
+            let message = (error as? ValidationError)?.message ?? "\(error)"
+            let journal = JournalLogHandler.isJournal(fileDescriptor: STDERR_FILENO, environment: ProcessInfo.processInfo.environment)
+            FileHandle.standardError.write(Data("\(journal ? "<3>" : "")Error: \(message)\n".utf8))
+            throw ExitCode(Self.configurationError)
+        }
         let level = settings.logLevel
         LoggingSystem.bootstrap { label in
             var handler = JournalLogHandler.standardError(label: label)

@@ -101,4 +101,18 @@ import Testing
             try ServeConfigFile.load(path: path)
         }
     }
+
+    /// A configuration that cannot work exits 78 (EX_CONFIG), which the unit's
+    /// RestartPreventExitStatus=78 turns into "failed" instead of a restart loop.
+    @Test func theDaemonExitsWithConfigurationErrorStatus() async throws {
+        let work = try TemporaryDirectory("sumd-bad-config")
+        let file = work.path("sumd.toml")
+        try "inbox = \"/srv/in\"\nworkers = \"two\"\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let badValue = try await runSumd(["serve", "--config", file], timeout: 30)
+        #expect(badValue.status == 78)
+        #expect(badValue.standardError.contains("\(file):2:"), "\(badValue.standardError)")
+        let missing = try await runSumd(["serve", "--inbox", work.path("in")], timeout: 30)
+        #expect(missing.status == 78)
+        #expect(missing.standardError.contains("Missing"), "\(missing.standardError)")
+    }
 }

@@ -27,7 +27,7 @@ struct SystemdUnitTests {
         let text = try SystemdUnit().text
         for setting in ["Type=notify", "NotifyAccess=main", "WatchdogSec=30s", "Restart=on-failure",
                         "ExecReload=/bin/sh -c 'kill -HUP $MAINPID'", "ExecStart=/usr/local/bin/sumd serve --config /etc/sumd/sumd.toml",
-                        "User=sumd", "StateDirectory=sumd", "SystemCallFilter=setpriority"] {
+                        "User=sumd", "StateDirectory=sumd", "SystemCallFilter=setpriority", "RestartPreventExitStatus=78"] {
             #expect(text.split(separator: "\n").contains { $0 == setting }, "missing \(setting)")
         }
     }
