@@ -3,9 +3,9 @@
 /// Each kernel set (`KernelsAVX512`, `KernelsAVX2`, `KernelsPortable`) is the same source
 /// (`Sources/Kernels`) compiled for its CPU, with register tiles shaped for its registers; its
 /// `Kernels` type conforms to this protocol. The engine picks one at start (`KernelSelection`) and
-/// calls through it once per layer and image, never per element (the tables hold no state, so
-/// their metatypes are shared across threads). All pointers are raw buffers the
-/// caller owns; no kernel allocates.
+/// calls through it once per layer and image, never per element. The tables hold no state, so
+/// their metatypes are shared across threads. All pointers are raw buffers the caller owns; no
+/// kernel allocates.
 public protocol KernelSet: SendableMetatype {
     static var name: KernelSetName { get }
 

@@ -161,4 +161,27 @@ struct ConvolutionPlan: Sendable {
                                        scratch: scratch)
         }
     }
+
+    /// One image's convolution + bias + ReLU + `pool` (which `fusesPool` accepted), written pooled:
+    /// Winograd pools each 2×2 output tile as it comes out; the other kernels pool their raw output
+    /// and add the bias and ReLU to the pooled values (both commute with the max).
+    func forwardPooled(
+        _ kernels: any KernelSet.Type, pool: PoolGeometry, parameters: UnsafePointer<Float>, packed: UnsafePointer<Float>?,
+        input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, raw: UnsafeMutablePointer<Float>,
+        output: UnsafeMutablePointer<Float>
+    ) {
+        let g = geometry, bias = parameters + g.bias
+        switch forward {
+        case let .winograd(layout):
+            kernels.winogradConvolutionPool(g, layout: layout, packedWeights: packed!, bias: bias, input: input, scratch: scratch,
+                                            products: raw, output: output)
+        case let .blocked(layout):
+            kernels.blockedConvolution(g, layout: layout, packedWeights: packed!, input: input, padded: scratch, output: raw)
+            kernels.maxPoolBiasRelu(pool, bias: bias, input: raw, rowStride: layout.rowStride, planeStride: layout.planeStride,
+                                    output: output)
+        case .im2col:
+            kernels.convolutionForward(g, epilogue: .none, parameters: parameters, input: input, output: raw, scratch: scratch)
+            kernels.maxPoolBiasRelu(pool, bias: bias, input: raw, rowStride: g.outWidth, planeStride: g.outPlane, output: output)
+        }
+    }
 }

@@ -8,9 +8,8 @@ enum InferenceStep: Sendable {
     case relu(count: Int)
     /// Convolution + bias (+ ReLU), dense output; packed weights at this offset.
     case convolution(ConvolutionPlan, relu: Bool, packedOffset: Int)
-    /// Convolution + bias + ReLU + max-pool. Winograd pools each 2×2 output tile as it comes out;
-    /// the other kernels pool their raw output and add the bias and ReLU on the pooled values
-    /// (both commute with the max), so the dense convolution is never written.
+    /// Convolution + bias + ReLU + max-pool in one pass (`ConvolutionPlan.forwardPooled`): the dense
+    /// convolution is never written.
     case convolutionPool(ConvolutionPlan, PoolGeometry, packedOffset: Int)
 
     /// The convolution plan of a convolution step.
@@ -74,19 +73,8 @@ enum InferenceStep: Sendable {
             plan.forward(kernels, parameters: parameters, packed: packed.map { $0 + offset }, relu: relu, input: input,
                          scratch: scratch, raw: raw, output: output)
         case let .convolutionPool(plan, pool, offset):
-            let g = plan.geometry, bias = parameters + g.bias
-            switch plan.forward {
-            case let .winograd(layout):
-                kernels.winogradConvolutionPool(g, layout: layout, packedWeights: packed! + offset, bias: bias, input: input,
-                                                scratch: scratch, products: raw, output: output)
-            case let .blocked(layout):
-                kernels.blockedConvolution(g, layout: layout, packedWeights: packed! + offset, input: input, padded: scratch, output: raw)
-                kernels.maxPoolBiasRelu(pool, bias: bias, input: raw, rowStride: layout.rowStride, planeStride: layout.planeStride,
-                                        output: output)
-            case .im2col:
-                kernels.convolutionForward(g, epilogue: .none, parameters: parameters, input: input, output: raw, scratch: scratch)
-                kernels.maxPoolBiasRelu(pool, bias: bias, input: raw, rowStride: g.outWidth, planeStride: g.outPlane, output: output)
-            }
+            plan.forwardPooled(kernels, pool: pool, parameters: parameters, packed: packed.map { $0 + offset }, input: input,
+                               scratch: scratch, raw: raw, output: output)
         }
     }
 }
