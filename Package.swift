@@ -92,13 +92,20 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .testTarget(name: "ArrayFormatsTests", dependencies: ["ArrayFormats"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "ArrayFormats", "KernelInterface"], resources: [.copy("Fixtures")]),
+        // Paths of the repository's files and of the optional reference data beside it, for every test target.
+        .target(name: "TestFixtures", path: "Tests/TestFixtures"),
+        .testTarget(name: "ArrayFormatsTests", dependencies: ["ArrayFormats", "TestFixtures"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ClassifierTests", dependencies: ["Classifier", "ArrayFormats", "KernelInterface", "TestFixtures"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "ArrayFormats"]),
         .testTarget(
             name: "SumdTests",
-            dependencies: ["sumd", "Inbox", "ArrayFormats", "Classifier", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "sumd", "Inbox", "ArrayFormats", "Classifier", "TestFixtures", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import TestFixtures
 import ArrayFormats
 import Foundation
 import Testing
@@ -95,9 +96,9 @@ struct SafetensorsTests {
     }
 
     @Test("the golden PyTorch seed model is accepted",
-          .enabled(if: FileManager.default.fileExists(atPath: "/work/shared/golden/seed-model/model.safetensors")))
+          .enabled(if: SharedData.goldenSeedModel != nil, "needs ../shared beside the repository"))
     func pytorchFile() throws {
-        let file = try SafetensorsFile(contentsOf: URL(fileURLWithPath: "/work/shared/golden/seed-model/model.safetensors"))
+        let file = try SafetensorsFile(contentsOf: try #require(SharedData.goldenSeedModel).appendingPathComponent("model.safetensors"))
         #expect(Set(file.tensorNames) == ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"])
         #expect(try file.shape(of: "conv1.weight") == [32, 1, 3, 3])
         #expect(try file.floats(named: "fc2.bias").count == 46)

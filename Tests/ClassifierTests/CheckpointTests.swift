@@ -1,3 +1,4 @@
+import TestFixtures
 import ArrayFormats
 import Classifier
 import Foundation
@@ -161,9 +162,9 @@ struct CheckpointTests {
     }
 
     @Test("the golden PyTorch seed model imports and round-trips",
-          .enabled(if: FileManager.default.fileExists(atPath: "/work/shared/golden/seed-model/model.safetensors")))
+          .enabled(if: SharedData.goldenSeedModel != nil, "needs ../shared beside the repository"))
     func goldenSeedModel() throws {
-        let url = URL(fileURLWithPath: "/work/shared/golden/seed-model/model.safetensors")
+        let url = try #require(SharedData.goldenSeedModel).appendingPathComponent("model.safetensors")
         let imported = try Checkpoint.importPyTorch(stateDict: url, architecture: Architecture.seed())
         #expect(imported.architecture.parameterCount == 2_031_918)
         try inTemporaryDirectory { directory in

@@ -2,9 +2,10 @@ import ArrayFormats
 import Classifier
 import Foundation
 import KernelInterface
+import TestFixtures
 import Testing
 
-/// Parity with PyTorch on the golden vectors (see /work/shared/golden/README.md): the small case's
+/// Parity with PyTorch on the golden vectors (`Fixtures/generate_golden.py` says what each tensor is): the small case's
 /// logits, loss, gradients and Adam steps, and the full-size seed model's logits when available.
 @Suite("Engine parity with PyTorch")
 struct EngineGoldenTests {
@@ -68,14 +69,14 @@ struct EngineGoldenTests {
         #expect(trainer.adamState.step == 3)
     }
 
-    @Test("full-size seed model logits match PyTorch", .enabled(if: EngineTestSupport.seedModelFolder != nil,
+    @Test("full-size seed model logits match PyTorch", .enabled(if: SharedData.goldenSeedModel != nil,
                                                                "needs ../shared/golden/seed-model beside the repository"))
     func seedModel() throws {
         for kernels in EngineTestSupport.kernelSets { try seedModel(kernels: kernels) }
     }
 
     private func seedModel(kernels: KernelSetName) throws {
-        let folder = try #require(EngineTestSupport.seedModelFolder)
+        let folder = try #require(SharedData.goldenSeedModel)
         let file = try SafetensorsFile(contentsOf: folder.appendingPathComponent("model.safetensors"))
         var tensors: [String: [Float]] = [:]
         for name in file.tensorNames { tensors[name] = try file.floats(named: name) }

@@ -61,7 +61,7 @@ enum EngineTestSupport {
         return (0..<count).map { _ in generator.nextIndex(below: classes) }
     }
 
-    /// The folder of small-case PyTorch float32 vectors copied from `/work/shared/golden/f32/npy`.
+    /// The folder of small-case PyTorch float32 vectors written by `Fixtures/generate_golden.py`.
     static var goldenFolder: URL {
         Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("golden-f32")
     }
@@ -69,13 +69,5 @@ enum EngineTestSupport {
     /// A golden tensor as floats.
     static func golden(_ name: String) throws -> [Float] {
         try NpyArray(contentsOf: goldenFolder.appendingPathComponent("\(name).npy")).floats()
-    }
-
-    /// The full-size seed model's golden folder (`../shared/golden/seed-model` beside the repository),
-    /// or nil when it is not on this machine.
-    static var seedModelFolder: URL? {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let folder = repository.deletingLastPathComponent().appendingPathComponent("shared/golden/seed-model")
-        return FileManager.default.fileExists(atPath: folder.appendingPathComponent("model.safetensors").path) ? folder : nil
     }
 }

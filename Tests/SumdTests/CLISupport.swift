@@ -69,12 +69,6 @@ let numpyAvailable: Bool = {
     return process.terminationStatus == 0
 }()
 
-/// The shared reference data beside the project (`../shared`), when present.
-let sharedDirectory: URL? = {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
-    return FileManager.default.fileExists(atPath: url.appendingPathComponent("golden/seed-model/model.safetensors").path) ? url : nil
-}()
 
 /// Parses a CSV without quoted fields into rows of fields (header included).
 func csvRows(_ path: String) throws -> [[String]] {

@@ -1,3 +1,4 @@
+import TestFixtures
 import Foundation
 import sumd
 import Testing
@@ -49,8 +50,7 @@ import Testing
 
     /// The commented default config that `make install` puts in /etc/sumd loads as the unit expects.
     @Test func theShippedDefaultConfigLoads() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("systemd/sumd.toml").path
+        let path = RepositoryFiles.url("systemd/sumd.toml").path
         let settings = try ServeConfigFile.load(path: path)
         #expect(settings.inbox == "/var/lib/sumd/inbox" && settings.outbox == "/var/lib/sumd/outbox")
         #expect(settings.checkpoint == "/var/lib/sumd/models/current.safetensors")

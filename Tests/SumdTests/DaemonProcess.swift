@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import TestFixtures
 import Glibc
 #endif
 import Foundation
@@ -11,9 +12,7 @@ final class DaemonProcess {
     let logURL: URL
 
     static var binary: URL {
-        if let path = ProcessInfo.processInfo.environment["SUMD_BIN"], !path.isEmpty { return URL(fileURLWithPath: path) }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/release/sumd")
+        RepositoryFiles.sumdBinary
     }
 
     static var binaryExists: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }

@@ -1,3 +1,4 @@
+import TestFixtures
 import Foundation
 import Testing
 
@@ -41,8 +42,7 @@ struct SystemdUnit {
     let directory: URL
 
     init() throws {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("systemd/sumd.service")
+        let source = RepositoryFiles.url("systemd/sumd.service")
         text = try String(contentsOf: source, encoding: .utf8)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("sumd-unit-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

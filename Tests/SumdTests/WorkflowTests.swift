@@ -1,3 +1,4 @@
+import TestFixtures
 import ArrayFormats
 import Classifier
 import Foundation
@@ -136,9 +137,9 @@ struct WorkflowTests {
     }
 
     /// A PyTorch state_dict (the golden full-size model) imported and served gives PyTorch's answers.
-    @Test(.enabled(if: sharedDirectory != nil, "needs ../shared/golden"))
+    @Test(.enabled(if: SharedData.goldenSeedModel != nil, "needs ../shared/golden"))
     func importedGoldenModelPredictsLikePyTorch() async throws {
-        let golden = sharedDirectory!.appendingPathComponent("golden/seed-model")
+        let golden = try #require(SharedData.goldenSeedModel)
         let directory = try TemporaryDirectory("import")
         var result = try await runSumd(["import", golden.appendingPathComponent("model.safetensors").path, "--input", "28x140",
                                   "--channels", "32,64", "--hidden", "128", "--classes", "46", "--out", directory.path("m.safetensors")])
