@@ -1,24 +1,3 @@
-/// One layer of a sequential network, described the way PyTorch names and shapes it.
-///
-/// Layers with parameters carry the `name` of their PyTorch module, so their tensors are
-/// `"\(name).weight"` and `"\(name).bias"`, as in a `state_dict`.
-public enum Layer: Sendable, Hashable {
-    /// `nn.Conv2d(inChannels, outChannels, kernel, stride=1, padding=padding)`, weight `[out, in, k, k]`.
-    case conv2d(name: String, inChannels: Int, outChannels: Int, kernel: Int, padding: Int)
-    /// `nn.ReLU()`.
-    case relu
-    /// `nn.MaxPool2d(kernel)`: window = stride = `kernel`, floor rounding.
-    case maxPool2d(kernel: Int)
-    /// `nn.Flatten()`: per sample, in (C, H, W) order.
-    case flatten
-    /// `nn.Linear(inFeatures, outFeatures)`, weight `[out, in]`.
-    case linear(name: String, inFeatures: Int, outFeatures: Int)
-    /// The digit-sum head (see `DigitSum`): takes `[11, H, W]` logits, one distribution over
-    /// {no digit, 0, …, 9} per location, and outputs `log P(sum = s)` for s in `0..<classes`,
-    /// the exact distribution of the sum of independent locations. No parameters.
-    case digitSum(classes: Int)
-}
-
 /// The shape of one sample between layers: `[C, H, W]` before flattening, `[features]` after.
 public enum SampleShape: Sendable, Hashable, CustomStringConvertible {
     case image(channels: Int, height: Int, width: Int)
@@ -111,33 +90,8 @@ public struct Architecture: Sendable, Hashable {
         var shape = SampleShape.image(channels: 1, height: inputHeight, width: inputWidth)
         var result: [SampleShape] = []
         for (index, layer) in layers.enumerated() {
-            let place = "layer \(index) (\(layer))"
-            switch (layer, shape) {
-            case let (.conv2d(_, cin, cout, k, p), .image(c, h, w)):
-                guard cin == c else { throw ArchitectureError("\(place) expects \(cin) input channels but receives \(c)") }
-                guard cout > 0, k > 0, k % 2 == 1, p >= 0 else { throw ArchitectureError("\(place) needs positive channels, an odd kernel and padding ≥ 0") }
-                let oh = h + 2 * p - k + 1, ow = w + 2 * p - k + 1
-                guard oh > 0, ow > 0 else { throw ArchitectureError("\(place) leaves no output on a \(h)×\(w) input") }
-                shape = .image(channels: cout, height: oh, width: ow)
-            case (.relu, _):
-                break
-            case let (.maxPool2d(k), .image(c, h, w)):
-                guard k > 0, h / k > 0, w / k > 0 else { throw ArchitectureError("\(place) leaves no output on a \(h)×\(w) input") }
-                shape = .image(channels: c, height: h / k, width: w / k)
-            case (.flatten, _):
-                shape = .vector(shape.count)
-            case let (.digitSum(classes), .image(c, _, _)):
-                guard c == DigitSum.symbols else {
-                    throw ArchitectureError("\(place) needs \(DigitSum.symbols) channels (no digit, 0…9) but receives \(c)")
-                }
-                guard classes >= 2 else { throw ArchitectureError("\(place) needs at least 2 classes") }
-                shape = .vector(classes)
-            case let (.linear(_, fin, fout), .vector(n)):
-                guard fin == n else { throw ArchitectureError("\(place) expects \(fin) input features but receives \(n)") }
-                guard fout > 0 else { throw ArchitectureError("\(place) needs a positive output size") }
-                shape = .vector(fout)
-            default:
-                throw ArchitectureError("\(place) cannot take a sample of shape \(shape)")
+            do { shape = try layer.kind.outputShape(shape) } catch let error as ArchitectureError {
+                throw ArchitectureError("layer \(index) (\(layer)) \(error.description)")
             }
             result.append(shape)
         }
@@ -149,37 +103,19 @@ public struct Architecture: Sendable, Hashable {
     public var classes: Int { (try? shapes().last?.count) ?? 0 }
 
     /// Every parameter tensor, in `state_dict` order.
-    public var parameters: [ParameterSpec] {
-        layers.flatMap { layer -> [ParameterSpec] in
-            switch layer {
-            case let .conv2d(name, cin, cout, k, _):
-                return [ParameterSpec(name: "\(name).weight", shape: [cout, cin, k, k], fanIn: cin * k * k),
-                        ParameterSpec(name: "\(name).bias", shape: [cout], fanIn: cin * k * k)]
-            case let .linear(name, fin, fout):
-                return [ParameterSpec(name: "\(name).weight", shape: [fout, fin], fanIn: fin),
-                        ParameterSpec(name: "\(name).bias", shape: [fout], fanIn: fin)]
-            case .relu, .maxPool2d, .flatten, .digitSum:
-                return []
-            }
-        }
-    }
+    public var parameters: [ParameterSpec] { layers.flatMap(\.kind.parameters) }
 
     /// Total number of trainable floats.
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
 
-    /// Multiply-adds × 2 for one sample's forward pass (the digit-sum head counts its convolution
-    /// of value distributions, at most 10 multiply-adds per location and class).
+    /// Multiply-adds × 2 for one sample's forward pass (see each layer kind's `forwardFLOPs`).
     public var forwardFLOPs: Int {
         guard let shapes = try? shapes() else { return 0 }
-        let inputs = [SampleShape.image(channels: 1, height: inputHeight, width: inputWidth)] + shapes
         var flops = 0
-        for (layer, (input, out)) in zip(layers, zip(inputs, shapes)) {
-            switch (layer, input, out) {
-            case let (.conv2d(_, cin, _, k, _), _, .image(c, h, w)): flops += 2 * c * h * w * cin * k * k
-            case let (.linear(_, fin, fout), _, _): flops += 2 * fin * fout
-            case let (.digitSum(classes), .image(_, h, w), _): flops += 2 * 10 * classes * h * w
-            default: break
-            }
+        var input = SampleShape.image(channels: 1, height: inputHeight, width: inputWidth)
+        for (layer, output) in zip(layers, shapes) {
+            flops += layer.kind.forwardFLOPs(input: input, output: output)
+            input = output
         }
         return flops
     }

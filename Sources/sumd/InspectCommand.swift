@@ -35,7 +35,7 @@ struct InspectCommand: ParsableCommand {
         ]
         let shapes = (try? architecture.shapes()) ?? []
         for (layer, shape) in zip(architecture.layers, shapes) {
-            lines.append("  \(describe(layer).padded(to: 52)) → \(shape)")
+            lines.append("  \(layer.description.padded(to: 52)) → \(shape)")
         }
         lines.append("tensors")
         for spec in architecture.parameters {
@@ -47,19 +47,6 @@ struct InspectCommand: ParsableCommand {
             lines += provenance.map { "  " + $0 }
         }
         return lines.joined(separator: "\n")
-    }
-
-    /// A layer the way PyTorch prints a module, e.g. `conv1: Conv2d(1, 32, kernel_size=3, padding=1)`;
-    /// the digit-sum head (sumd's own, no PyTorch module) as `DigitSum(classes=46)`.
-    static func describe(_ layer: Layer) -> String {
-        switch layer {
-        case let .conv2d(name, cin, cout, k, p): return "\(name): Conv2d(\(cin), \(cout), kernel_size=\(k), padding=\(p))"
-        case .relu: return "ReLU()"
-        case let .maxPool2d(k): return "MaxPool2d(kernel_size=\(k))"
-        case .flatten: return "Flatten()"
-        case let .linear(name, fin, fout): return "\(name): Linear(in_features=\(fin), out_features=\(fout))"
-        case let .digitSum(classes): return "DigitSum(classes=\(classes))"
-        }
     }
 }
 

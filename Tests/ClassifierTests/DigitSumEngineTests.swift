@@ -24,7 +24,7 @@ struct DigitSumEngineTests {
     }
 
     @Test func impossibleOrUnknownLayersFailClearly() throws {
-        #expect(throws: ArchitectureError("layer 1 (digitSum(classes: 10)) needs 11 channels (no digit, 0…9) but receives 10")) {
+        #expect(throws: ArchitectureError("layer 1 (DigitSum(classes=10)) needs 11 channels (no digit, 0…9) but receives 10")) {
             try Architecture(name: "x", inputHeight: 4, inputWidth: 4, layers: [
                 .conv2d(name: "c", inChannels: 1, outChannels: 10, kernel: 1, padding: 0), .digitSum(classes: 10),
             ])

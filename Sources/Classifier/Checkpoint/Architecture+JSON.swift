@@ -8,16 +8,7 @@ extension Architecture {
     /// Compact JSON with sorted keys (so the same architecture always gives the same bytes).
     public func json() -> String {
         let layers: [[String: Any]] = layers.map { layer in
-            switch layer {
-            case let .conv2d(name, cin, cout, k, p):
-                return ["type": "conv2d", "name": name, "in_channels": cin, "out_channels": cout, "kernel": k, "padding": p]
-            case .relu: return ["type": "relu"]
-            case let .maxPool2d(k): return ["type": "max_pool2d", "kernel": k]
-            case .flatten: return ["type": "flatten"]
-            case let .linear(name, fin, fout):
-                return ["type": "linear", "name": name, "in_features": fin, "out_features": fout]
-            case let .digitSum(classes): return ["type": "digit_sum", "classes": classes]
-            }
+            layer.kind.jsonFields.merging(["type": type(of: layer.kind).typeName]) { field, _ in field }
         }
         let object: [String: Any] = ["name": name, "input_height": inputHeight, "input_width": inputWidth, "layers": layers]
         // Only strings, integers, arrays and dictionaries: serialisation cannot fail.
@@ -31,38 +22,25 @@ extension Architecture {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
             throw fail("is not a JSON object")
         }
-        func integer(_ dictionary: [String: Any], _ key: String, _ place: String) throws -> Int {
-            guard let number = dictionary[key] as? NSNumber, let value = Int(exactly: number.doubleValue) else {
-                throw fail("\(place) needs an integer \"\(key)\"")
+        func integer(_ key: String) throws -> Int {
+            guard let number = object[key] as? NSNumber, let value = Int(exactly: number.doubleValue) else {
+                throw fail("the network needs an integer \"\(key)\"")
             }
             return value
         }
-        func string(_ dictionary: [String: Any], _ key: String, _ place: String) throws -> String {
-            guard let value = dictionary[key] as? String else { throw fail("\(place) needs a string \"\(key)\"") }
-            return value
-        }
+        guard let name = object["name"] as? String else { throw fail("the network needs a string \"name\"") }
         guard let layerObjects = object["layers"] as? [[String: Any]] else { throw fail("needs a list of layer objects \"layers\"") }
-        let layers = try layerObjects.enumerated().map { index, layer -> Layer in
-            let place = "layer \(index)"
-            switch try string(layer, "type", place) {
-            case "conv2d":
-                return .conv2d(name: try string(layer, "name", place), inChannels: try integer(layer, "in_channels", place),
-                               outChannels: try integer(layer, "out_channels", place), kernel: try integer(layer, "kernel", place),
-                               padding: try integer(layer, "padding", place))
-            case "relu": return .relu
-            case "max_pool2d": return .maxPool2d(kernel: try integer(layer, "kernel", place))
-            case "flatten": return .flatten
-            case "linear":
-                return .linear(name: try string(layer, "name", place), inFeatures: try integer(layer, "in_features", place),
-                               outFeatures: try integer(layer, "out_features", place))
-            case "digit_sum": return .digitSum(classes: try integer(layer, "classes", place))
-            case let other:
-                throw fail("\(place) has unknown type '\(other)' (this sumd knows conv2d, relu, max_pool2d, flatten, linear, digit_sum; a newer sumd may have written it)")
+        let layers = try layerObjects.enumerated().map { index, object -> Layer in
+            let json = LayerJSON(object: object, place: "layer \(index)", fail: fail)
+            let type = try json.string("type")
+            guard let reader = Layer.readers.first(where: { $0.type == type }) else {
+                let known = Layer.readers.map(\.type).joined(separator: ", ")
+                throw fail("\(json.place) has unknown type '\(type)' (this sumd knows \(known); a newer sumd may have written it)")
             }
+            return try reader.read(json)
         }
         do {
-            try self.init(name: try string(object, "name", "the network"), inputHeight: try integer(object, "input_height", "the network"),
-                          inputWidth: try integer(object, "input_width", "the network"), layers: layers)
+            try self.init(name: name, inputHeight: try integer("input_height"), inputWidth: try integer("input_width"), layers: layers)
         } catch let error as ArchitectureError {
             throw fail("describes an impossible network: \(error.description)")
         }

@@ -35,6 +35,7 @@ enum VectorStep: Sendable {
 
 /// An `Architecture` compiled for execution: per-image steps up to the first flatten, then
 /// batched vector steps, with each ReLU fused into the convolution or linear layer before it.
+/// Each layer kind appends its own steps (`Layers/`).
 ///
 /// In NCHW a flatten is free: the last image step's output rows are the feature vectors.
 struct NetworkPlan: Sendable {
@@ -49,52 +50,51 @@ struct NetworkPlan: Sendable {
     init(_ architecture: Architecture) throws {
         let shapes: [SampleShape]
         do { shapes = try architecture.shapes() } catch { throw EngineError("invalid architecture \(architecture.name): \(error)") }
+        var builder = Builder()
+        var input = SampleShape.image(channels: 1, height: architecture.inputHeight, width: architecture.inputWidth)
+        for (layer, output) in zip(architecture.layers, shapes) {
+            layer.kind.compile(into: &builder, input: input, output: output)
+            input = output
+        }
+        precondition(builder.parameterOffset == architecture.parameterCount, "parameter offsets disagree with Architecture.parameters")
         inputCount = architecture.inputHeight * architecture.inputWidth
-        imageSteps = []
-        vectorSteps = []
-        parameterCount = architecture.parameterCount
+        imageSteps = builder.imageSteps
+        vectorSteps = builder.vectorSteps
+        featureCount = imageSteps.last?.outCount ?? inputCount
         classes = shapes.last?.count ?? 0
-        var shape = SampleShape.image(channels: 1, height: architecture.inputHeight, width: architecture.inputWidth)
-        var offset = 0
+        parameterCount = architecture.parameterCount
+    }
+
+    /// What the layers append their steps to, in order (see `LayerKind.compile(into:input:output:)`).
+    struct Builder {
+        var imageSteps: [ImageStep] = []
+        var vectorSteps: [VectorStep] = []
+        /// Whether the samples are feature vectors yet: the steps after a flatten run on the batch.
         var flattened = false
-        for (layer, outShape) in zip(architecture.layers, shapes) {
-            switch (layer, shape, outShape) {
-            case let (.conv2d(_, cin, cout, k, p), .image(_, h, w), .image(_, oh, ow)):
-                let g = ConvolutionGeometry(inChannels: cin, outChannels: cout, kernel: k, padding: p, inHeight: h, inWidth: w,
-                                            outHeight: oh, outWidth: ow, weight: offset, bias: offset + cout * cin * k * k)
-                offset = g.bias + cout
-                imageSteps.append(.convolution(g, relu: false))
-            case let (.maxPool2d(k), .image(c, h, w), .image(_, oh, ow)):
-                imageSteps.append(.maxPool(PoolGeometry(channels: c, kernel: k, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow)))
-            case (.relu, _, _) where !flattened:
+        /// Where the next layer's parameters start in the arena.
+        private(set) var parameterOffset = 0
+
+        /// Reserves `count` floats of the arena (weight, then bias) for the next layer; returns where they start.
+        mutating func takeParameters(_ count: Int) -> Int {
+            defer { parameterOffset += count }
+            return parameterOffset
+        }
+
+        /// A ReLU of `count` floats per sample: fused into the convolution or linear step before it
+        /// when that has none yet, else a step of its own.
+        mutating func appendReLU(count: Int) {
+            if !flattened {
                 if case let .convolution(g, false)? = imageSteps.last {
                     imageSteps[imageSteps.count - 1] = .convolution(g, relu: true)
                 } else {
-                    imageSteps.append(.relu(count: shape.count))
+                    imageSteps.append(.relu(count: count))
                 }
-            case (.relu, _, _):
-                if case let .dense(g, false)? = vectorSteps.last {
-                    vectorSteps[vectorSteps.count - 1] = .dense(g, relu: true)
-                } else {
-                    vectorSteps.append(.relu(count: shape.count))
-                }
-            case (.flatten, _, _):
-                flattened = true
-            case let (.linear(_, fin, fout), _, _):
-                flattened = true
-                let g = DenseGeometry(inFeatures: fin, outFeatures: fout, weight: offset, bias: offset + fin * fout)
-                offset = g.bias + fout
-                vectorSteps.append(.dense(g, relu: false))
-            case let (.digitSum(classes), .image(_, h, w), _):
-                flattened = true
-                vectorSteps.append(.digitSum(DigitSumGeometry(locations: h * w, classes: classes)))
-            default:
-                throw EngineError("layer \(layer) cannot follow a sample of shape \(shape)")
+            } else if case let .dense(g, false)? = vectorSteps.last {
+                vectorSteps[vectorSteps.count - 1] = .dense(g, relu: true)
+            } else {
+                vectorSteps.append(.relu(count: count))
             }
-            shape = outShape
         }
-        featureCount = imageSteps.last?.outCount ?? inputCount
-        precondition(offset == parameterCount, "parameter offsets disagree with Architecture.parameters")
     }
 
     /// Doubles of scratch the largest digit-sum head needs for one image.

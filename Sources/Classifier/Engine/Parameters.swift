@@ -33,8 +33,8 @@ public struct Parameters: Sendable, Equatable {
     private mutating func setDigitSumPriors() {
         guard let shapes = try? architecture.shapes() else { return }
         for (index, layer) in architecture.layers.enumerated() where index > 0 {
-            guard case .digitSum = layer, case let .conv2d(name, _, _, _, _) = architecture.layers[index - 1],
-                  case let .image(_, h, w) = shapes[index - 1], let bias = range(of: "\(name).bias") else { continue }
+            guard case .digitSum = layer, case let .conv2d(convolution) = architecture.layers[index - 1],
+                  case let .image(_, h, w) = shapes[index - 1], let bias = range(of: "\(convolution.name).bias") else { continue }
             values[bias.lowerBound + DigitSum.noDigitChannel] = DigitSum.noDigitPriorBias(locations: h * w)
         }
     }

@@ -1,0 +1,38 @@
+import KernelInterface
+
+/// The digit-sum head (see `DigitSum`): takes `[11, H, W]` logits, one distribution over
+/// {no digit, 0, …, 9} per location, and outputs `log P(sum = s)` for s in `0..<classes`, the
+/// exact distribution of the sum of independent locations. No parameters.
+public struct DigitSumHead: Sendable, Hashable, CustomStringConvertible, LayerKind {
+    public var classes: Int
+
+    public init(classes: Int) { self.classes = classes }
+
+    static let typeName = "digit_sum"
+    init(json: LayerJSON) throws { self.init(classes: try json.integer("classes")) }
+    var jsonFields: [String: Any] { ["classes": classes] }
+    var layer: Layer { .digitSum(self) }
+    public var description: String { "DigitSum(classes=\(classes))" }
+
+    func outputShape(_ input: SampleShape) throws -> SampleShape {
+        let (c, _, _) = try input.image()
+        guard c == DigitSum.symbols else {
+            throw ArchitectureError("needs \(DigitSum.symbols) channels (no digit, 0…9) but receives \(c)")
+        }
+        guard classes >= 2 else { throw ArchitectureError("needs at least 2 classes") }
+        return .vector(classes)
+    }
+
+    /// Convolving value distributions: at most 10 multiply-adds per location and class.
+    func forwardFLOPs(input: SampleShape, output: SampleShape) -> Int {
+        guard case let .image(_, h, w) = input else { return 0 }
+        return 2 * 10 * classes * h * w
+    }
+
+    /// One step on the whole batch (`DigitSumKernels.swift`), in Double.
+    func compile(into plan: inout NetworkPlan.Builder, input: SampleShape, output: SampleShape) {
+        guard case let .image(_, h, w) = input else { return }
+        plan.flattened = true
+        plan.vectorSteps.append(.digitSum(DigitSumGeometry(locations: h * w, classes: classes)))
+    }
+}
