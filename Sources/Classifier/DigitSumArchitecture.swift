@@ -9,7 +9,7 @@ extension Architecture {
     /// 16 px apart (1×8 of them on 28×140) and each sees 78×78 px. Cells closer than a digit's
     /// width let one digit be read by two cells as parts of its value (6 as 5 + 1): with four
     /// blocks instead of three, 1-digit test images went from 92% to 94% right and 5-digit ones
-    /// from 61% to 66% (12 epochs of MNIST rows, see README).
+    /// from 61% to 66% (12 epochs of MNIST rows, see docs/usage.md).
     public static func digitSum(
         height: Int = 28, width: Int = 140, channels: [Int] = [32, 64, 64, 64], context: Int = 64,
         kernel: Int = 3, classes: Int = 46

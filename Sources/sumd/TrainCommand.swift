@@ -29,7 +29,7 @@ struct TrainCommand: ParsableCommand {
         9·⌈max/9⌉+1 (46 when the largest sum is 37…45).
 
         The same data, seed and --workers give a bit-identical model. A different worker count splits \
-        each minibatch differently, which changes float rounding (see README, "Reproducibility").
+        each minibatch differently, which changes float rounding (see docs/usage.md, "Reproducibility").
 
         Examples:
           sumd train --images train.npy --labels train_labels.npy --out model.safetensors
