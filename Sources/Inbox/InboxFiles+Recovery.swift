@@ -60,13 +60,13 @@ extension InboxFiles {
             }
             inputs.processedImages = processedImages
         }
-        guard let row = ReportRows.reportRow(at: reservations.reportPath(stem)), !inputs.isRelabel || ReportRows.isLabeled(row) else {
+        guard let report = ReportRecord.report(at: reservations.reportPath(stem)), !inputs.isRelabel || report.isLabeled else {
             return .run(inputs)
         }
         // Step 4 was done: finish 5–7 without writing any report twice.
         let summary = layout.outbox + "/summary.csv"
-        if !ReportRows.summary(at: summary, hasRowFor: stem, labeled: ReportRows.isLabeled(row)) {
-            try DurableFile.append(row, to: URL(fileURLWithPath: summary), header: BatchOutcome.reportHeader + "\n")
+        if !ReportRecord.ledger(at: summary).contains(where: { $0.batch == stem && $0.isLabeled == report.isLabeled }) {
+            try DurableFile.append(report.line, to: URL(fileURLWithPath: summary), header: BatchOutcome.reportHeader + "\n")
         }
         try complete(inputs, stem: stem)
         return .completed(inputs)

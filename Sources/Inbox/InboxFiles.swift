@@ -52,7 +52,7 @@ struct InboxFiles: Sendable {
             }
         }
         if let stem = reservations.latestReportedStem(of: batch),
-           let row = ReportRows.reportRow(at: reservations.reportPath(stem)), !ReportRows.isLabeled(row),
+           let report = ReportRecord.report(at: reservations.reportPath(stem)), !report.isLabeled,
            !FileMoves.exists(layout.processed + "/" + stem + InboxName.labelsSuffix),
            !FileMoves.exists(reservations.directory + "/" + stem) {
             for suffix in [".npy", ".npz"] where FileMoves.exists(layout.processed + "/" + stem + suffix) {

@@ -1,10 +1,10 @@
 import Foundation
 
-/// The CSV layouts of sumd's reports (documented in the README, "Outbox").
+/// The CSV layouts of sumd's reports (documented in docs/operations.md, "Outbox"); the report's
+/// columns are `ReportColumn`.
 extension BatchOutcome {
     /// Columns of `NAME.report.csv` and of the `summary.csv` ledger.
-    public static let reportHeader =
-        "batch,images,labeled,correct,accuracy,mean_confidence,checkpoint,model_sha256,started_at,finished_at,seconds,images_per_second"
+    public static var reportHeader: String { ReportColumn.header }
 
     /// `index,predicted_sum,confidence` (+ `true_sum,correct` when labelled), one row per image in input order.
     public var predictionsCSV: Data {
@@ -23,26 +23,31 @@ extension BatchOutcome {
         return Data(text.bytes)
     }
 
-    /// The one data row of the report (also the line appended to `summary.csv`), with a newline.
-    public var reportRow: String {
-        var text = CSVText()
-        text.appendField(batch); text.comma()
-        text.append(images); text.comma()
-        text.append(labels == nil ? 0 : images); text.comma()
-        if let correct { text.append(correct) }
-        text.comma()
-        if let accuracy { text.append(fraction: accuracy) }
-        text.comma()
-        text.append(fraction: meanConfidence); text.comma()
-        text.appendField(checkpoint); text.comma()
-        text.append(modelSHA256); text.comma()
-        text.append(Self.timestamp(startedAt)); text.comma()
-        text.append(Self.timestamp(finishedAt)); text.comma()
-        text.append(fraction: seconds, decimals: 3); text.comma()
-        text.append(fraction: imagesPerSecond, decimals: 1)
-        text.newline()
-        return String(decoding: text.bytes, as: UTF8.self)
+    /// The report's one row, by column.
+    public var reportRecord: ReportRecord {
+        func text(_ build: (inout CSVText) -> Void) -> String {
+            var text = CSVText()
+            build(&text)
+            return String(decoding: text.bytes, as: UTF8.self)
+        }
+        return ReportRecord([
+            .batch: batch,
+            .images: String(images),
+            .labeled: String(labels == nil ? 0 : images),
+            .correct: correct.map(String.init) ?? "",
+            .accuracy: accuracy.map { value in text { $0.append(fraction: value) } } ?? "",
+            .meanConfidence: text { $0.append(fraction: meanConfidence) },
+            .checkpoint: checkpoint,
+            .modelSHA256: modelSHA256,
+            .startedAt: Self.timestamp(startedAt),
+            .finishedAt: Self.timestamp(finishedAt),
+            .seconds: text { $0.append(fraction: seconds, decimals: 3) },
+            .imagesPerSecond: text { $0.append(fraction: imagesPerSecond, decimals: 1) },
+        ])
     }
+
+    /// The one data row of the report (also the line appended to `summary.csv`), with a newline.
+    public var reportRow: String { reportRecord.line }
 
     /// `NAME.report.csv`: header and one row.
     public var reportCSV: Data { Data((Self.reportHeader + "\n" + reportRow).utf8) }
