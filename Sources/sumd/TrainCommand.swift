@@ -78,6 +78,18 @@ struct TrainCommand: ParsableCommand {
         discussion: "Strokes bend and stretch like new handwriting while staying in place, so sums still hold for any layout; validation images are never distorted. 2 suits 28-px digits."))
     var elastic: Float = 0
 
+    @Option(help: "Learning-rate schedule: constant, or cosine (linear warm-up, then cosine decay to 0 by the last epoch; --lr is the peak).")
+    var schedule: LearningRateSchedule = .constant
+
+    @Option(help: "Epochs of linear learning-rate warm-up before the cosine decay (fractions allowed).")
+    var warmupEpochs = 0.0
+
+    @Option(help: "AdamW decoupled weight decay on the weights, not the biases (0: plain Adam).")
+    var weightDecay: Float = 0
+
+    @Option(help: "Label smoothing of the cross-entropy: this share of the target spread over all sums (0: off).")
+    var labelSmoothing: Float = 0
+
     @Option(help: "Worker threads (default: all cores).")
     var workers: Int?
 
@@ -92,6 +104,9 @@ struct TrainCommand: ParsableCommand {
         if let classes, classes < 2 { throw ValidationError("--classes must be at least 2.") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
         guard elastic >= 0, elastic.isFinite else { throw ValidationError("--elastic must be a non-negative number of pixels.") }
+        guard warmupEpochs >= 0, warmupEpochs < Double(epochs) else { throw ValidationError("--warmup-epochs must be at least 0 and below --epochs.") }
+        guard weightDecay >= 0, weightDecay * learningRate < 1 else { throw ValidationError("--weight-decay must be at least 0 and below 1/--lr.") }
+        guard labelSmoothing >= 0, labelSmoothing < 1 else { throw ValidationError("--label-smoothing must be at least 0 and below 1.") }
     }
 
     func parsedChannels() throws -> [Int] {
@@ -127,6 +142,10 @@ struct TrainCommand: ParsableCommand {
         options.seed = seed
         options.workers = workers ?? defaultWorkerCount
         options.elastic = elastic > 0 ? ElasticDistortion(magnitude: elastic) : nil
+        options.schedule = schedule
+        options.warmupEpochs = warmupEpochs
+        options.weightDecay = weightDecay
+        options.labelSmoothing = labelSmoothing
         let session = try TrainingSession(architecture: architecture, images: images, options: options, uint8Scale: Checkpoint.uint8Scale)
         printToStandardError("""
             data: \(images.count) images \(images.height)×\(images.width) from \(images.source), \(classCount) classes (sums 0…\(classCount - 1))
@@ -189,3 +208,5 @@ enum ArchitectureFamily: String, ExpressibleByArgument, CaseIterable {
     var defaultChannels: String { self == .seed ? "32,64" : "32,64,64,64" }
     var defaultHidden: Int { self == .seed ? 128 : 64 }
 }
+
+extension LearningRateSchedule: ExpressibleByArgument {}

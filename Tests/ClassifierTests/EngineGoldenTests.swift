@@ -39,34 +39,40 @@ struct EngineGoldenTests {
         Self.check("\(kernels) logits", logits, try EngineTestSupport.golden("logits"))
     }
 
-    @Test("loss and gradients match PyTorch", arguments: EngineTestSupport.kernelSets, [1, 2])
+    @Test("loss and gradients match PyTorch, with and without label smoothing", arguments: EngineTestSupport.kernelSets, [1, 2])
     func gradients(kernels: KernelSetName, workers: Int) throws {
         let (parameters, images, labels) = try Self.smallCase()
         let trainer = try Trainer(parameters: parameters, workers: workers, kernelSet: kernels)
-        let result = try images.withUnsafeBufferPointer { input in
-            try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: 4) }
-        }
-        Self.check("\(kernels) loss (\(workers) workers)", [result.loss], try EngineTestSupport.golden("loss"))
-        for (spec, range) in zip(parameters.specs, parameters.ranges) {
-            Self.check("\(kernels) grad.\(spec.name) (\(workers) workers)", Array(trainer.gradients[range]), try EngineTestSupport.golden("grad.\(spec.name)"))
+        for (smoothing, prefix) in [(Float(0), ""), (0.1, "smooth.")] {
+            trainer.labelSmoothing = smoothing
+            let result = try images.withUnsafeBufferPointer { input in
+                try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: 4) }
+            }
+            Self.check("\(kernels) \(prefix)loss (\(workers) workers)", [result.loss], try EngineTestSupport.golden("\(prefix)loss"))
+            for (spec, range) in zip(parameters.specs, parameters.ranges) {
+                Self.check("\(kernels) \(prefix)grad.\(spec.name) (\(workers) workers)", Array(trainer.gradients[range]),
+                           try EngineTestSupport.golden("\(prefix)grad.\(spec.name)"))
+            }
         }
     }
 
-    @Test("parameters after 1 and 3 Adam steps match PyTorch", arguments: EngineTestSupport.kernelSets)
+    @Test("parameters after 1 and 3 Adam and AdamW steps match PyTorch", arguments: EngineTestSupport.kernelSets)
     func adamSteps(kernels: KernelSetName) throws {
         let (parameters, images, labels) = try Self.smallCase()
-        let trainer = try Trainer(parameters: parameters, workers: 2, kernelSet: kernels)
-        for step in 1...3 {
-            try images.withUnsafeBufferPointer { input in
-                try labels.withUnsafeBufferPointer { _ = try trainer.step(images: input, labels: $0, count: 4) }
+        for (optimizer, adam) in [("adam", AdamConfiguration()), ("adamw", AdamConfiguration(weightDecay: 0.5))] {
+            let trainer = try Trainer(parameters: parameters, adam: adam, workers: 2, kernelSet: kernels)
+            for step in 1...3 {
+                try images.withUnsafeBufferPointer { input in
+                    try labels.withUnsafeBufferPointer { _ = try trainer.step(images: input, labels: $0, count: 4) }
+                }
+                guard step != 2 else { continue }
+                for spec in parameters.specs {
+                    Self.check("\(kernels) \(optimizer)\(step).\(spec.name)", trainer.parameters.tensor(named: spec.name)!,
+                               try EngineTestSupport.golden("\(optimizer)\(step).\(spec.name)"))
+                }
             }
-            guard step != 2 else { continue }
-            for spec in parameters.specs {
-                Self.check("\(kernels) adam\(step).\(spec.name)", trainer.parameters.tensor(named: spec.name)!,
-                           try EngineTestSupport.golden("adam\(step).\(spec.name)"))
-            }
+            #expect(trainer.adamState.step == 3)
         }
-        #expect(trainer.adamState.step == 3)
     }
 
     @Test("full-size seed model logits match PyTorch", .enabled(if: SharedData.goldenSeedModel != nil,

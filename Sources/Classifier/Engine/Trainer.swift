@@ -27,6 +27,8 @@ public final class Trainer {
     /// d(batch-mean loss)/d(parameters) of the last `computeGradients`/`step`, in arena order.
     public private(set) var gradients: [Float]
     public var adam: AdamConfiguration
+    /// Label smoothing ε of the loss: the target puts ε spread evenly over every class (0: off).
+    public var labelSmoothing: Float = 0
     /// Adam's step count and moments (a copy; pass it back to `init` to resume).
     public var adamState: AdamState { AdamState(step: adamStep, m: adamM, v: adamV) }
     public let workers: Int
@@ -39,6 +41,8 @@ public final class Trainer {
     private var adamM: [Float]
     private var adamV: [Float]
     private var workspaces: [TrainingWorkspace] = []
+    /// The arena ranges of weight tensors (rank ≥ 2), which AdamW's decay applies to; biases are not decayed.
+    private let weightRanges: [Range<Int>]
 
     /// A trainer starting from `parameters`, with fresh Adam moments unless `adamState` is given
     /// (e.g. when resuming from a checkpoint), on the given kernel set or the process's when nil.
@@ -60,6 +64,7 @@ public final class Trainer {
         adamV = state.v
         self.workers = workers
         gradients = [Float](repeating: 0, count: count)
+        weightRanges = zip(parameters.specs, parameters.ranges).filter { $0.0.shape.count >= 2 }.map(\.1)
     }
 
     /// One training step on a minibatch: gradients of the mean loss, then one Adam update.
@@ -82,7 +87,7 @@ public final class Trainer {
         let active = min(workers, count)
         prepareWorkspaces(active: active, shard: (count + active - 1) / active)
         let workspaces = workspaces
-        let scale = 1 / Float(count), inputCount = plan.inputCount
+        let scale = 1 / Float(count), inputCount = plan.inputCount, smoothing = labelSmoothing
         let outcomes = SharedPointer(UnsafeMutablePointer<(lossSum: Double, correct: Int)>.allocate(capacity: active))
         defer { outcomes.base.deallocate() }
         parameters.values.withUnsafeBufferPointer { arena in
@@ -92,7 +97,7 @@ public final class Trainer {
                 let shard = (worker * count / active)..<((worker + 1) * count / active)
                 let outcome = workspaces[worker].run(
                     parameters: weights.base, images: input.base + shard.lowerBound * inputCount,
-                    labels: targets.base + shard.lowerBound, rows: shard.count, scale: scale)
+                    labels: targets.base + shard.lowerBound, rows: shard.count, scale: scale, smoothing: smoothing)
                 (outcomes.base + worker).initialize(to: outcome)
             }
         }
@@ -124,6 +129,15 @@ public final class Trainer {
             stepSize: Float(Double(adam.learningRate) / (1 - pow(Double(adam.beta1), t))),
             correction2: Float((1 - pow(Double(adam.beta2), t)).squareRoot()),
             beta1: adam.beta1, beta2: adam.beta2, epsilon: adam.epsilon)
+        if adam.weightDecay > 0 {
+            // AdamW (Loshchilov & Hutter): decay decoupled from the gradient, p ← p·(1 − lr·λ), before the step.
+            let keep = 1 - adam.learningRate * adam.weightDecay
+            parameters.values.withUnsafeMutableBufferPointer { p in
+                for range in weightRanges {
+                    for index in range { p[index] *= keep }
+                }
+            }
+        }
         parameters.values.withUnsafeMutableBufferPointer { p in
             gradients.withUnsafeBufferPointer { g in
                 adamM.withUnsafeMutableBufferPointer { m in

@@ -65,9 +65,11 @@ final class TrainingWorkspace: @unchecked Sendable {
     }
 
     /// Forward and backward over `rows` images, `capacity` at a time: overwrites `gradients` with
-    /// the gradient of `scale × Σ loss` over these images, and returns their summed loss and correct count.
+    /// the gradient of `scale × Σ loss` over these images (cross-entropy with label `smoothing`),
+    /// and returns their summed loss and correct count.
     func run(
-        parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, scale: Float
+        parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, scale: Float,
+        smoothing: Float
     ) -> (lossSum: Double, correct: Int) {
         zeroGradientsExceptDenseWeights()
         for case let (plan, forward, inputGradient)? in convolutions {
@@ -77,7 +79,7 @@ final class TrainingWorkspace: @unchecked Sendable {
         var lossSum = 0.0, correct = 0
         for start in stride(from: 0, to: rows, by: capacity) {
             let part = accumulate(parameters: parameters, images: images + start * plan.inputCount, labels: labels + start,
-                                  rows: min(capacity, rows - start), scale: scale, first: start == 0)
+                                  rows: min(capacity, rows - start), scale: scale, smoothing: smoothing, first: start == 0)
             lossSum += part.lossSum
             correct += part.correct
         }
@@ -100,14 +102,14 @@ final class TrainingWorkspace: @unchecked Sendable {
     /// (the first micro-batch of a run writes the linear layers' weight gradients instead).
     private func accumulate(
         parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, scale: Float,
-        first: Bool
+        smoothing: Float, first: Bool
     ) -> (lossSum: Double, correct: Int) {
         forwardImages(parameters: parameters, images: images, rows: rows)
         let features = plan.imageSteps.isEmpty ? images : UnsafePointer(imageActivations.last!.base)
         forwardVectors(parameters: parameters, features: features, rows: rows)
         let logits = vectorActivations.last!.base
         let result = softmaxCrossEntropy(logits: logits, labels: labels, rows: rows, classes: plan.classes,
-                                         scale: scale, gradient: vectorGradients[0].base)
+                                         scale: scale, smoothing: smoothing, gradient: vectorGradients[0].base)
         let featureGradient = backwardVectors(parameters: parameters, features: features, rows: rows, first: first)
         backwardImages(parameters: parameters, images: images, featureGradient: featureGradient, rows: rows)
         return result

@@ -9,6 +9,14 @@ public struct TrainingOptions: Sendable, Hashable {
     public var workers = defaultWorkerCount
     /// Distorts each training image afresh every epoch (validation images never); nil: off.
     public var elastic: ElasticDistortion?
+    /// How the learning rate moves from minibatch to minibatch; `learningRate` is its peak.
+    public var schedule = LearningRateSchedule.constant
+    /// Epochs of linear warm-up before the cosine decay (fractions allowed).
+    public var warmupEpochs = 0.0
+    /// AdamW's decoupled weight decay λ (0: plain Adam).
+    public var weightDecay: Float = 0
+    /// Label smoothing ε of the cross-entropy (0: off).
+    public var labelSmoothing: Float = 0
 
     public init() {}
 }

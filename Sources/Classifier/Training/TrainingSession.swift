@@ -33,7 +33,9 @@ public final class TrainingSession {
         self.split = split
         guard !split.training.isEmpty else { throw DataError(images.source, "no images left for training after the validation split") }
         trainer = try Trainer(parameters: Parameters(architecture: architecture, seed: options.seed),
-                              adam: AdamConfiguration(learningRate: options.learningRate), workers: options.workers)
+                              adam: AdamConfiguration(learningRate: options.learningRate, weightDecay: options.weightDecay),
+                              workers: options.workers)
+        trainer.labelSmoothing = options.labelSmoothing
         let pixels = images.height * images.width
         var validationImages = [Float](repeating: 0, count: split.validation.count * pixels)
         try validationImages.withUnsafeMutableBufferPointer { buffer in
@@ -65,6 +67,8 @@ public final class TrainingSession {
         var batch = [Float](repeating: 0, count: batchSize * pixels)
         var batchLabels = [Int](repeating: 0, count: batchSize)
         let batches = (order.count + batchSize - 1) / batchSize
+        let totalSteps = batches * options.epochs
+        let warmupSteps = Int((options.warmupEpochs * Double(batches)).rounded())
         var lossSum = 0.0, correct = 0, seen = 0
         for batchIndex in 0..<batches {
             let members = order[(batchIndex * batchSize)..<min(order.count, (batchIndex + 1) * batchSize)]
@@ -78,6 +82,8 @@ public final class TrainingSession {
                                   generator: &distortionGenerator)
                 }
             }
+            trainer.adam.learningRate = options.schedule.rate(peak: options.learningRate, step: (epoch - 1) * batches + batchIndex,
+                                                              totalSteps: totalSteps, warmupSteps: warmupSteps)
             let result = try batch.withUnsafeBufferPointer { imageBuffer in
                 try batchLabels.withUnsafeBufferPointer { labelBuffer in
                     try trainer.step(images: imageBuffer, labels: labelBuffer, count: members.count)

@@ -5,7 +5,10 @@ A small seed network (conv3x3-ReLU-maxpool2, twice, then Linear-ReLU-Linear) on 
 float32 with PyTorch's default initialisation under fixed seeds. For each tensor it writes one
 .npy file: the parameters (`conv1.weight` ...), `input` [4, 1, 8, 12], `labels`, `logits`, the
 batch-mean cross-entropy `loss`, the gradients `grad.<name>`, and the parameters after 1 and 3
-Adam steps (`adam1.<name>`, `adam3.<name>`; lr 1e-3, betas (0.9, 0.999), eps 1e-8).
+Adam steps (`adam1.<name>`, `adam3.<name>`; lr 1e-3, betas (0.9, 0.999), eps 1e-8). From the same
+start: the loss and gradients with label smoothing 0.1 (`smooth.loss`, `smooth.grad.<name>`), and
+the parameters after 1 and 3 AdamW steps with weight decay 0.5 on the weights, none on the biases
+(`adamw1.<name>`, `adamw3.<name>`).
 
 Deterministic: on the same CPU and torch build it rewrites every file byte for byte; elsewhere
 float32 results may differ in the last bits, well inside the tests' tolerances.
@@ -26,6 +29,8 @@ SHAPE = dict(in_h=8, in_w=12, c1=2, c2=3, hidden=5, classes=7, batch=4)
 WEIGHT_SEED = 1234
 DATA_SEED = 4321
 LR, BETAS, EPS = 1e-3, (0.9, 0.999), 1e-8
+SMOOTHING = 0.1
+WEIGHT_DECAY = 0.5
 
 
 class Net(nn.Module):
@@ -76,6 +81,7 @@ def golden_tensors():
     for k, p in model.named_parameters():
         out["grad." + k] = p.grad.detach().clone()
 
+    start = {k: v.detach().clone() for k, v in model.state_dict().items()}
     adam = torch.optim.Adam(model.parameters(), lr=LR, betas=BETAS, eps=EPS, foreach=False)
     for step in range(1, 4):
         adam.zero_grad()
@@ -84,6 +90,27 @@ def golden_tensors():
         if step in (1, 3):
             for k, p in model.named_parameters():
                 out[f"adam{step}.{k}"] = p.detach().clone()
+
+    model.load_state_dict(start)
+    model.zero_grad()
+    smoothed = F.cross_entropy(model(x), y, label_smoothing=SMOOTHING)
+    smoothed.backward()
+    out["smooth.loss"] = smoothed.detach().reshape(1).clone()
+    for k, p in model.named_parameters():
+        out["smooth.grad." + k] = p.grad.detach().clone()
+
+    model.load_state_dict(start)
+    weights = [p for k, p in model.named_parameters() if k.endswith("weight")]
+    biases = [p for k, p in model.named_parameters() if k.endswith("bias")]
+    adamw = torch.optim.AdamW([{"params": weights, "weight_decay": WEIGHT_DECAY}, {"params": biases, "weight_decay": 0.0}],
+                              lr=LR, betas=BETAS, eps=EPS, foreach=False)
+    for step in range(1, 4):
+        adamw.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+        adamw.step()
+        if step in (1, 3):
+            for k, p in model.named_parameters():
+                out[f"adamw{step}.{k}"] = p.detach().clone()
     return out
 
 

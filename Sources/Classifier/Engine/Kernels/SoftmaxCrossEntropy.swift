@@ -2,13 +2,16 @@ import Foundation
 
 /// Softmax cross-entropy over rows of logits, and the argmax/confidence used for predictions.
 
-/// For each of `rows` samples: adds `−log softmax(logits)[label]` to the returned loss sum, counts
-/// the samples whose argmax is the label, and writes `scale · (softmax − onehot)` into `gradient`.
-/// With `scale = 1/batch` the gradient is that of the batch-mean loss.
+/// For each of `rows` samples: adds the cross-entropy `−Σ target · log softmax(logits)` to the
+/// returned loss sum, counts the samples whose argmax is the label, and writes
+/// `scale · (softmax − target)` into `gradient`. The target is the label's one-hot vector, or with
+/// `smoothing` ε (label smoothing) `(1 − ε) · onehot + ε / classes`, as in PyTorch's
+/// `cross_entropy(label_smoothing=ε)`. With `scale = 1/batch` the gradient is that of the batch-mean loss.
 func softmaxCrossEntropy(
     logits: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, classes: Int,
-    scale: Float, gradient: UnsafeMutablePointer<Float>
+    scale: Float, smoothing: Float = 0, gradient: UnsafeMutablePointer<Float>
 ) -> (lossSum: Double, correct: Int) {
+    let spread = smoothing / Float(classes)
     var lossSum = 0.0, correct = 0
     for r in 0..<rows {
         let z = logits + r * classes, d = gradient + r * classes
@@ -21,10 +24,15 @@ func softmaxCrossEntropy(
             d[j] = e
             sum += e
         }
-        lossSum += Double(logf(sum) + top - z[label])
+        let logSum = logf(sum) + top
+        var loss = (1 - smoothing) * (logSum - z[label])
+        if smoothing > 0 {
+            for j in 0..<classes { loss += spread * (logSum - z[j]) }
+        }
+        lossSum += Double(loss)
         let inverse = scale / sum
-        for j in 0..<classes { d[j] *= inverse }
-        d[label] -= scale
+        for j in 0..<classes { d[j] = d[j] * inverse - scale * spread }
+        d[label] -= scale * (1 - smoothing)
     }
     return (lossSum, correct)
 }
