@@ -21,11 +21,11 @@ public struct SumDatasetGenerator: Sendable {
 
     /// Generates every image, in parallel over the available cores.
     public func generate() -> SumDataset {
-        let n = config.count, slots = config.slots
+        let n = config.count, places = config.places
         let pixels = config.height * config.width
         var images = [UInt8](repeating: 0, count: n * pixels)
         var labels = [Int64](repeating: 0, count: n)
-        var slotDigits = [Int8](repeating: -1, count: n * slots)
+        var slotDigits = [Int8](repeating: -1, count: n * places)
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let chunks = min(n, workers * 4)
         images.withUnsafeMutableBufferPointer { imagesBuffer in
@@ -69,15 +69,20 @@ private struct Worker {
     }
 
     mutating func compose(image index: Int, into output: Output) {
-        let side = SumDatasetConfig.side, width = config.width, slots = config.slots, jitter = config.jitter
-        let canvas = output.images + index * side * width
+        let side = SumDatasetConfig.side, width = config.width, height = config.height, slots = config.slots, jitter = config.jitter
+        let canvas = output.images + index * height * width
         var rng = SynthRandom(seed: config.seed, stream: UInt64(index))
         let k = rng.int(in: config.minDigits...config.maxDigits)
-        for i in 0..<slots { order[i] = i }
-        for i in 0..<k { order.swapAt(i, i + rng.below(slots - i)) }
+        // Squares: every position first; rows: slots first, each digit's shift after its drawing
+        // (the order the row layout has always drawn in, so a seed keeps giving the same rows).
+        let scattered = config.square.map { Self.scatter(k, side: $0, rng: &rng) }
+        if scattered == nil {
+            for i in 0..<slots { order[i] = i }
+            for i in 0..<k { order.swapAt(i, i + rng.below(slots - i)) }
+        }
         var sum: Int64 = 0
         for i in 0..<k {
-            let slot = order[i]
+            let place = scattered == nil ? order[i] : i
             let digit: Int
             if let pool {
                 let choice = rng.below(pool.count)
@@ -89,19 +94,44 @@ private struct Worker {
                 digit = rng.below(10)
                 patch.withUnsafeMutableBufferPointer { renderer.render(digit, rng: &rng, into: $0.baseAddress!) }
             }
-            let dy = rng.int(in: -jitter...jitter), dx = rng.int(in: -jitter...jitter)
-            patch.withUnsafeBufferPointer { pasteMax($0.baseAddress!, into: canvas, width: width, top: dy, left: slot * side + dx) }
-            output.slotDigits[index * slots + slot] = Int8(digit)
+            let position = scattered?[i] ?? (top: rng.int(in: -jitter...jitter), left: order[i] * side + rng.int(in: -jitter...jitter))
+            patch.withUnsafeBufferPointer {
+                pasteMax($0.baseAddress!, into: canvas, height: height, width: width, top: position.top, left: position.left)
+            }
+            output.slotDigits[index * config.places + place] = Int8(digit)
             sum += Int64(digit)
         }
         output.labels[index] = sum
     }
+
+    /// Top-left corners of `count` digit boxes inside a `side`-px square whose centres are at least
+    /// `SumDatasetConfig.minimumSpacing` apart on some axis: each drawn uniformly until it fits,
+    /// starting over if a digit finds no room in 64 draws.
+    static func scatter(_ count: Int, side: Int, rng: inout SynthRandom) -> [(top: Int, left: Int)] {
+        let room = side - SumDatasetConfig.side, spacing = SumDatasetConfig.minimumSpacing
+        while true {
+            var placed: [(top: Int, left: Int)] = []
+            placing: for _ in 0..<count {
+                for _ in 0..<64 {
+                    let candidate = (top: rng.int(in: 0...room), left: rng.int(in: 0...room))
+                    if placed.allSatisfy({ max(abs($0.top - candidate.top), abs($0.left - candidate.left)) >= spacing }) {
+                        placed.append(candidate)
+                        continue placing
+                    }
+                }
+                break
+            }
+            if placed.count == count { return placed }
+        }
+    }
 }
 
-/// Pastes a 28×28 patch at (`top`, `left`) of a 28-row canvas with pixel-wise max, cropping at the borders.
-private func pasteMax(_ patch: UnsafePointer<UInt8>, into canvas: UnsafeMutablePointer<UInt8>, width: Int, top: Int, left: Int) {
+/// Pastes a 28×28 patch at (`top`, `left`) of a canvas with pixel-wise max, cropping at the borders.
+private func pasteMax(
+    _ patch: UnsafePointer<UInt8>, into canvas: UnsafeMutablePointer<UInt8>, height: Int, width: Int, top: Int, left: Int
+) {
     let side = SumDatasetConfig.side
-    let y0 = max(top, 0), y1 = min(top + side, side)
+    let y0 = max(top, 0), y1 = min(top + side, height)
     let x0 = max(left, 0), x1 = min(left + side, width)
     guard y0 < y1, x0 < x1 else { return }
     for y in y0..<y1 {

@@ -2,15 +2,20 @@ import ArgumentParser
 import Foundation
 import Synth
 
-/// `sumd synth`: writes a synthetic "sum of digits" dataset in the row layout as two `.npy` files.
+/// `sumd synth`: writes a synthetic "sum of digits" dataset (rows, or digits anywhere in squares) as two `.npy` files.
 struct SynthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth",
-        abstract: "Write a synthetic digit-sum dataset: DIR/images.npy (uint8 N×28×(28·slots)) and DIR/labels.npy (int64 sums).",
+        abstract: "Write a synthetic digit-sum dataset: DIR/images.npy (uint8 N×28×(28·slots), or N×S×S with --square S) and DIR/labels.npy (int64 sums).",
         discussion: """
         Each image holds k digits (k uniform in --min-digits...--max-digits) in distinct random 28-px \
         slots, each shifted by up to --jitter px, pasted with pixel-wise max; empty slots are black. \
         Its label is the sum of its digits. The same arguments (and pool files) give byte-identical files.
+
+        With --square SIDE the images are SIDE×SIDE and the digits lie anywhere in them, each at a \
+        random place at least 20 px (centre to centre, on some axis) from the others, so no two \
+        overlap; --slots and --jitter then play no part. The "any layout" benchmark is \
+        --square 64 --min-digits 2 --max-digits 4.
 
         Without a pool the digits are drawn from strokes as varied handwriting. With --digits and \
         --digit-labels (e.g. MNIST: uint8 (M, 28, 28) and labels 0...9) real digits are drawn uniformly \
@@ -21,6 +26,7 @@ struct SynthCommand: ParsableCommand {
           sumd synth --out data/train --n 20000 --seed 1
           sumd synth --out data/test --n 2000 --seed 2 --digits mnist/digits.npy \\
                      --digit-labels mnist/labels.npy --pool-start 4000 --pool-end 5000
+          sumd synth --out data/squares --n 30000 --seed 1 --square 64 --min-digits 2 --max-digits 4
         """
     )
 
@@ -45,6 +51,9 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Largest shift of a digit from its slot, in pixels, on each axis.")
     var jitter: Int = 2
 
+    @Option(help: "Square images of this side with the digits anywhere in them, instead of rows (e.g. 64).")
+    var square: Int?
+
     @Option(help: "Pool of single digits: uint8 .npy of shape (M, 28, 28). Needs --digit-labels.")
     var digits: String?
 
@@ -58,7 +67,7 @@ struct SynthCommand: ParsableCommand {
     var poolEnd: Int?
 
     private var config: SumDatasetConfig {
-        SumDatasetConfig(count: count, minDigits: minDigits, maxDigits: maxDigits, slots: slots, jitter: jitter, seed: seed)
+        SumDatasetConfig(count: count, minDigits: minDigits, maxDigits: maxDigits, slots: slots, jitter: jitter, seed: seed, square: square)
     }
 
     func validate() throws {
