@@ -34,6 +34,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
@@ -73,6 +74,7 @@ let package = Package(
             name: "Inbox",
             dependencies: [
                 "Classifier", "ArrayFormats", "Watcher", "KernelInterface",
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -101,6 +103,11 @@ let package = Package(
         ),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"]),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "ArrayFormats"]),
+        // The daemon's decisions (InboxStateMachine) fed inputs on a fake clock, and its input merge.
+        .testTarget(
+            name: "InboxTests",
+            dependencies: ["Inbox", "Watcher", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         .testTarget(
             name: "SumdTests",
             dependencies: [

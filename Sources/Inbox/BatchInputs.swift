@@ -2,7 +2,7 @@
 ///
 /// A new batch claims `NAME.npy` or `NAME.npz` (and `NAME.labels.npy` if it is there); relabelling
 /// claims only the labels and reads the images already in `processed/S.npy`.
-struct BatchInputs: Sendable {
+struct BatchInputs: Sendable, Equatable {
     /// `NAME`, as producers named the batch.
     var name: String
     /// The claim token of every file of this batch.

@@ -1,6 +1,7 @@
 import Watcher
 
-/// Everything the daemon's loop reacts to, merged into one stream so that one task owns all state.
+/// Everything the daemon's loop reacts to, merged into one sequence (`DaemonInputs`) so that one task
+/// owns all state.
 enum DaemonInput: Sendable {
     /// Something happened in the inbox.
     case event(DirectoryEvent)

@@ -9,6 +9,11 @@ struct EntryStatus: Sendable {
     /// Seconds since the last modification.
     let age: Double
 
+    init(irregularity: String? = nil, age: Double) {
+        self.irregularity = irregularity
+        self.age = age
+    }
+
     init(_ status: stat) {
         irregularity = FileMoves.isRegular(status) ? nil : FileMoves.describeKind(status)
         age = FileMoves.age(of: status)

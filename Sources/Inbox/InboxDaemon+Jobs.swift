@@ -2,57 +2,10 @@ import Classifier
 import Foundation
 import Logging
 
+/// The machine's job actions: preparing a job, its slices, its reports, failing or giving it back.
 extension InboxDaemon {
-    /// Takes turns until one yields a slice for the (free) compute thread.
-    func nextSlice() async -> (job: Int, slice: SliceRequest)? {
-        while running == nil, !isShuttingDown, !turns.isEmpty {
-            let turn = turns.removeFirst()
-            queued.remove(turn)
-            let job: Int?
-            switch turn {
-            case let .batch(name): job = await startBatch(name)
-            case let .relabel(name): job = await startRelabel(name)
-            case let .job(id): job = id
-            }
-            if let job, let state = jobs[job] {
-                running = job
-                return (job, state.nextSlice(size: sliceSize))
-            }
-        }
-        return nil
-    }
-
-    /// Claims a settled batch (with its labels if they are already here) and prepares a job.
-    private func startBatch(_ name: String) async -> Int? {
-        guard case let kind = InboxName(name), kind.isBatch, let batch = kind.base else { return nil }
-        let labels = batch + InboxName.labelsSuffix
-        let withLabels = waitingLabels[labels] != nil
-        unsettled[name] = nil
-        guard let inputs = await perform("claim \(name)", { [files] in
-            try files.claimBatch(name, batch: batch, withLabels: withLabels)
-        }) ?? nil else { return nil }
-        if inputs.labels != nil { waitingLabels[labels] = nil }
-        return await prepare(inputs)
-    }
-
-    /// Claims late labels for the earlier batch they belong to, if that is still the plan.
-    private func startRelabel(_ name: String) async -> Int? {
-        guard case let .labels(batch) = InboxName(name), let since = waitingLabels[name] else { return nil }
-        let waited = clock.now - since
-        let grace = configuration.labelsGrace
-        let inputs = await perform("claim \(name)", { [files] () -> BatchInputs? in
-            guard case let .relabel(stem, images) = try files.plan(labels: name, batch: batch, waited: waited, grace: grace) else {
-                return nil
-            }
-            return try files.claimRelabel(name, batch: batch, stem: stem, images: images)
-        }) ?? nil
-        guard let inputs else { return nil }
-        waitingLabels[name] = nil
-        return await prepare(inputs)
-    }
-
     /// Reserves the output stem, maps and checks the inputs; a bad batch goes to failed/ here.
-    func prepare(_ inputs: BatchInputs) async -> Int? {
+    func prepare(_ inputs: BatchInputs, as id: InboxStateMachine.JobID) async -> InboxStateMachine.Input {
         let model = model
         let prepared = await perform("prepare \(inputs.displayName)") { [files] () -> Result<(BatchInputs, ImageSet), InboxError> in
             var inputs = inputs
@@ -63,66 +16,49 @@ extension InboxDaemon {
             }
         }
         switch prepared {
-        case let .success((inputs, images))?:
-            let id = nextJobID
-            nextJobID += 1
-            jobs[id] = BatchJob(inputs: inputs, images: images, model: model, startedAt: Date())
+        case let .success((ready, images))?:
+            jobs[id] = BatchJob(inputs: ready, images: images, model: model, startedAt: Date())
             logger.debug("batch started", metadata: [
-                "batch.file": "\(inputs.displayName)", "batch.stem": "\(inputs.stem ?? "")", "batch.images": "\(images.count)",
+                "batch.file": "\(ready.displayName)", "batch.stem": "\(ready.stem ?? "")", "batch.images": "\(images.count)",
                 "batch.labeled": "\(images.labels != nil)",
             ])
-            return id
+            return .prepared(id, inputs, .ready(ready, images: images.count))
         case let .failure(error)?:
             logger.warning("bad batch moved to failed", metadata: ["batch.file": "\(inputs.displayName)", "error": "\(error)"])
             telemetry.failed(.badBatch)
             await writeMetrics()
-            return nil
+            return .prepared(id, inputs, .rejected)
         case nil:
-            await giveBack(inputs)
-            return nil
+            return .prepared(id, inputs, .failed)
         }
     }
 
-    /// Records a slice's predictions; finishes, fails or re-queues its job.
-    func sliceFinished(_ id: Int, _ result: Result<SliceOutput, any Error>) async {
-        running = nil
-        guard var job = jobs.removeValue(forKey: id) else { return }
+    /// Queues the job's next slice for the caller to run on the compute thread.
+    func runSlice(_ id: InboxStateMachine.JobID, size: Int) {
+        guard let job = jobs[id] else { return }
+        launch = (id, job.nextSlice(size: size))
+    }
+
+    /// Keeps a slice's predictions with its job; what the machine needs to know about the slice.
+    func record(_ result: Result<SliceOutput, any Error>, of id: InboxStateMachine.JobID) -> InboxStateMachine.SliceResult {
         switch result {
         case let .success(output):
-            job.append(output)
-            let seconds = Double(output.elapsed.components.seconds) + Double(output.elapsed.components.attoseconds) / 1e18
-            if seconds > 0 {
-                let rate = Double(output.predicted.count) / seconds
-                sliceSize = min(8192, max(64, Int(rate * sliceTarget)))
-            }
-            if job.isComplete {
-                await finish(job)
-            } else {
-                jobs[id] = job
-                enqueue(.job(id))
-            }
+            jobs[id]?.append(output)
+            return .predicted(images: output.predicted.count, elapsed: output.elapsed)
         case let .failure(error):
-            let reason = files.presentable("\(error)", for: job.inputs)
-            await perform("move \(job.inputs.displayName) to failed") { [files, inputs = job.inputs] in
-                try files.fail(inputs, reason: reason)
-            }
-            logger.warning("bad batch moved to failed", metadata: ["batch.file": "\(job.inputs.displayName)", "error": "\(reason)"])
-            telemetry.failed(.badBatch)
-            await writeMetrics()
+            guard let job = jobs[id] else { return .failed("\(error)") }
+            return .failed(files.presentable("\(error)", for: job.inputs))
         }
     }
 
     /// Writes the reports, the summary row, and moves the inputs to processed/; one log line.
-    private func finish(_ job: BatchJob) async {
+    func finish(_ id: InboxStateMachine.JobID) async -> InboxStateMachine.Input {
+        guard let job = jobs.removeValue(forKey: id) else { return .finished(id, succeeded: false) }
         let outcome = job.outcome(finishedAt: Date())
         let written: Void? = await perform("write the reports of \(job.inputs.displayName)") { [files, inputs = job.inputs] in
             try files.finish(inputs, outcome: outcome)
         }
-        guard written != nil else {
-            // Disk full or similar: give the batch back so it is tried again later.
-            await giveBack(job.inputs)
-            return
-        }
+        guard written != nil else { return .finished(id, succeeded: false) }
         var metadata: Logger.Metadata = [
             "batch.file": "\(job.inputs.displayName)", "batch.stem": "\(outcome.batch)", "batch.images": "\(outcome.images)",
             "batch.seconds": "\(String(format: "%.3f", outcome.seconds))",
@@ -131,7 +67,33 @@ extension InboxDaemon {
         ]
         if let accuracy = outcome.accuracy { metadata["batch.accuracy"] = "\(String(format: "%.4f", accuracy))" }
         logger.info(job.inputs.isRelabel ? "batch relabelled" : "batch done", metadata: metadata)
-        telemetry.batchDone(outcome, backlog: turns.count)
+        telemetry.batchDone(outcome, backlog: machine.backlog)
         await writeMetrics()
+        return .finished(id, succeeded: true)
+    }
+
+    /// Moves a batch found bad during a slice to failed/ with `reason`.
+    func fail(_ id: InboxStateMachine.JobID, reason: String) async {
+        guard let job = jobs.removeValue(forKey: id) else { return }
+        await perform("move \(job.inputs.displayName) to failed") { [files, inputs = job.inputs] in
+            try files.fail(inputs, reason: reason)
+        }
+        logger.warning("bad batch moved to failed", metadata: ["batch.file": "\(job.inputs.displayName)", "error": "\(reason)"])
+        telemetry.failed(.badBatch)
+        await writeMetrics()
+    }
+
+    /// Returns claimed inputs to the inbox after a daemon-side failure.
+    func giveBack(_ inputs: BatchInputs) async {
+        await perform("give back \(inputs.displayName)") { [files] in try files.release(inputs) }
+    }
+
+    /// Shutdown: returns an unfinished job's inputs to the inbox.
+    func abandon(_ id: InboxStateMachine.JobID) async {
+        guard let job = jobs.removeValue(forKey: id) else { return }
+        await giveBack(job.inputs)
+        logger.notice("batch given back to the inbox", metadata: [
+            "batch.file": "\(job.inputs.displayName)", "batch.images_done": "\(job.done)", "batch.images": "\(job.images.count)",
+        ])
     }
 }

@@ -2,63 +2,30 @@ import Classifier
 import Foundation
 import Logging
 
-/// The daemon's state and its reactions to `DaemonInput`s: which inbox entries are settled, which
-/// batches wait for their turn, which jobs are half done.
+/// Runs `InboxStateMachine`: feeds it the daemon's inputs and performs the actions it returns,
+/// blocking file work on `io`; slices are handed to the caller, which runs them on the compute
+/// thread and sends the result back as an input, so events keep being handled while a slice runs.
 ///
-/// One task owns it and feeds it inputs one at a time; blocking file work runs on `io` and
-/// prediction on the compute thread (the caller runs the `SliceRequest`s `handle` returns), so
-/// events keep being handled while a slice runs. Jobs take turns slice by slice (round-robin),
-/// so a huge batch never starves small ones.
+/// Every decision is the machine's; this class holds what the machine does not: the model, the
+/// mapped images and predictions of each job (`BatchJob`), telemetry and logging.
 final class InboxDaemon {
-    /// A unit of work waiting for the compute thread.
-    enum Turn: Hashable {
-        /// A settled `NAME.npy`/`NAME.npz` still in the inbox.
-        case batch(String)
-        /// Settled `NAME.labels.npy` that belong to an already reported batch.
-        case relabel(String)
-        /// The next slice of a started job.
-        case job(Int)
-    }
-
     let configuration: ServeConfiguration
     let files: InboxFiles
     let io: BlockingQueue
     let logger: Logger
-    let clock = ContinuousClock()
+    private let clock = ContinuousClock()
+    private let startedAt: ContinuousClock.Instant
+    var machine: InboxStateMachine
     var model: ServingModel
-
-    var turns: [Turn] = []
-    var queued: Set<Turn> = []
-    /// How a regular file not yet known to be completely written is waited for.
-    enum Settling {
-        /// Seen by a scan: complete once unmodified for `settleAge`.
-        case quiet
-        /// Created in place (`IN_CREATE` of a fresh file): complete when closed after writing;
-        /// failing that (a writer that never closes), once unmodified for `inPlaceSettleAge`.
-        case writing
-    }
-
-    /// Regular files seen but not known to be completely written.
-    var unsettled: [String: Settling] = [:]
-    /// Settled labels waiting for their batch, with when they settled.
-    var waitingLabels: [String: ContinuousClock.Instant] = [:]
-    /// Inputs given back after a daemon-side failure (say, a full disk), not taken again before the time.
-    var retryAfter: [String: ContinuousClock.Instant] = [:]
-    static let retryDelay = Duration.seconds(10)
-    var jobs: [Int: BatchJob] = [:]
-    var nextJobID = 0
-    /// The job whose slice is on the compute thread.
-    var running: Int?
-    var isShuttingDown = false
+    /// The jobs the machine started, by its job ids.
+    var jobs: [InboxStateMachine.JobID: BatchJob] = [:]
+    /// A slice the machine asked for, handed to the caller when the current input is handled.
+    var launch: (job: InboxStateMachine.JobID, slice: SliceRequest)?
+    var telemetry: DaemonTelemetry
     /// Set once every job is finished or given back; the loop then ends.
     private(set) var isFinished = false
     /// Why the daemon stopped on its own, if it did.
     var failure: InboxError?
-    /// Images per slice, adapted so that a slice takes about `sliceTarget` (a bounded wait on SIGTERM).
-    var sliceSize = 256
-    let sliceTarget = 0.5
-    var lastAdoption: ContinuousClock.Instant
-    var telemetry: DaemonTelemetry
 
     init(configuration: ServeConfiguration, files: InboxFiles, model: ServingModel, io: BlockingQueue, logger: Logger) {
         self.configuration = configuration
@@ -66,65 +33,96 @@ final class InboxDaemon {
         self.model = model
         self.io = io
         self.logger = logger
-        lastAdoption = clock.now
+        startedAt = clock.now
+        machine = InboxStateMachine(labelsGrace: configuration.labelsGrace)
         telemetry = DaemonTelemetry(metricsURL: configuration.metricsFile, model: model, logger: logger)
     }
 
     /// Resumes claims of dead daemons, queues the backlog and announces readiness.
-    func start() async -> (job: Int, slice: SliceRequest)? {
-        await adoptDeadClaims()
-        await perform("remove stale reservations") { [files] in try files.removeStaleReservations() }
-        await rescan()
+    func start() async -> (job: InboxStateMachine.JobID, slice: SliceRequest)? {
+        await feed(.start)
+    }
+
+    /// Reacts to one input; returns a slice to run when the compute thread is free and work waits.
+    func handle(_ input: DaemonInput) async -> (job: InboxStateMachine.JobID, slice: SliceRequest)? {
+        switch input {
+        case let .event(event):
+            log(event)
+            guard let input = InboxStateMachine.Input(event) else { return nil }
+            return await feed(input)
+        case let .watcherFailed(message): return await feed(.watcherFailed(message))
+        case .tick: return await feed(.tick)
+        case .reload: return await feed(.reloadRequested)
+        case .shutdown: return await feed(.shutdownRequested)
+        case let .sliceFinished(id, result): return await feed(.sliceFinished(id, record(result, of: id)))
+        }
+    }
+
+    /// The loop was cancelled before every job was given back: give them back now.
+    func abandonAll() async {
+        _ = await feed(.cancelled)
+    }
+
+    /// Hands `input` to the machine and performs its actions in order; an action's result is fed
+    /// back (and its own actions performed) before the next action.
+    private func feed(_ input: InboxStateMachine.Input) async -> (job: InboxStateMachine.JobID, slice: SliceRequest)? {
+        await process(input)
+        defer { launch = nil }
+        return launch
+    }
+
+    private func process(_ input: InboxStateMachine.Input) async {
+        for action in machine.handle(input, now: clock.now - startedAt) {
+            if let result = await perform(action) { await process(result) }
+        }
+    }
+
+    /// Performs one action; returns the input that reports its result, if it has one.
+    private func perform(_ action: InboxStateMachine.Action) async -> InboxStateMachine.Input? {
+        switch action {
+        case let .look(name, event): return await look(at: name, after: event)
+        case .scan: return await scan()
+        case let .reject(name, reason, kind): await reject(name, reason: reason, as: kind)
+        case let .examineLabels(name, batch): return await examineLabels(name, batch: batch)
+        case let .claimBatch(name, batch, withLabels): return await claimBatch(name, batch: batch, withLabels: withLabels)
+        case let .claimRelabel(name, batch): return await claimRelabel(name, batch: batch)
+        case let .prepare(inputs, id): return await prepare(inputs, as: id)
+        case let .runSlice(id, size): runSlice(id, size: size)
+        case let .finish(id): return await finish(id)
+        case let .fail(id, reason): await fail(id, reason: reason)
+        case let .giveBack(inputs): await giveBack(inputs)
+        case let .abandon(id): await abandon(id)
+        case .adoptDeadClaims: return await adoptDeadClaims()
+        case .removeStaleReservations:
+            await perform("remove stale reservations") { [files] in try files.removeStaleReservations() }
+        case let .announceReady(backlog): await announceReady(backlog: backlog)
+        case let .heartbeat(busy, backlog): telemetry.heartbeat(busy: busy, backlog: backlog)
+        case .reloadCheckpoint: await reload()
+        case let .announceStopping(unfinished):
+            logger.notice("shutting down", metadata: ["jobs.unfinished": "\(unfinished)"])
+            telemetry.stopping()
+        case let .stopOnFailure(message):
+            logger.critical("cannot watch the inbox any more; stopping", metadata: ["error": "\(message)"])
+            failure = InboxError("\(configuration.inbox.path): watching failed: \(message)")
+        case .exit:
+            telemetry.stopped()
+            await writeMetrics()
+            isFinished = true
+        }
+        return nil
+    }
+
+    private func announceReady(backlog: Int) async {
         await writeMetrics()
         telemetry.ready(metadata: [
             "inbox": "\(configuration.inbox.path)", "outbox": "\(configuration.outbox.path)",
             "model.checkpoint": "\(model.checkpointPath)", "model.sha256": "\(model.sha256)",
-            "kernels": "\(model.kernelSet)", "backlog": "\(turns.count)",
+            "kernels": "\(model.kernelSet)", "backlog": "\(backlog)",
         ])
-        return await nextSlice()
-    }
-
-    /// Reacts to one input; returns a slice to run when the compute thread is free and work waits.
-    func handle(_ input: DaemonInput) async -> (job: Int, slice: SliceRequest)? {
-        switch input {
-        case let .event(event): await observe(event)
-        case let .watcherFailed(message):
-            logger.critical("cannot watch the inbox any more; stopping", metadata: ["error": "\(message)"])
-            failure = InboxError("\(configuration.inbox.path): watching failed: \(message)")
-            isShuttingDown = true
-        case .tick: await tick()
-        case .reload: await reload()
-        case .shutdown:
-            if !isShuttingDown {
-                logger.notice("shutting down", metadata: ["jobs.unfinished": "\(jobs.count)"])
-                telemetry.stopping()
-            }
-            isShuttingDown = true
-        case let .sliceFinished(job, result): await sliceFinished(job, result)
-        }
-        if isShuttingDown {
-            if running == nil { await abandonAll() }
-            return nil
-        }
-        return await nextSlice()
-    }
-
-    /// Gives every unfinished job back to the inbox; the loop ends after this.
-    func abandonAll() async {
-        for (_, job) in jobs.sorted(by: { $0.key < $1.key }) {
-            await perform("give back \(job.inputs.displayName)") { [files, inputs = job.inputs] in try files.release(inputs) }
-            logger.notice("batch given back to the inbox", metadata: [
-                "batch.file": "\(job.inputs.displayName)", "batch.images_done": "\(job.done)", "batch.images": "\(job.images.count)",
-            ])
-        }
-        jobs = [:]
-        telemetry.stopped()
-        await writeMetrics()
-        isFinished = true
     }
 
     /// SIGHUP: loads the checkpoint again; a bad one is logged and the old model keeps serving.
-    func reload() async {
+    private func reload() async {
         telemetry.reloading()
         defer { telemetry.serving(model) }
         let configuration = configuration
@@ -140,17 +138,6 @@ final class InboxDaemon {
                 "model.checkpoint": "\(configuration.checkpoint.path)", "model.sha256": "\(model.sha256)", "error": "\(error)",
             ])
         }
-    }
-
-    /// Gives a batch back to the inbox after a daemon-side failure, to be tried again after `retryDelay`.
-    func giveBack(_ inputs: BatchInputs) async {
-        await perform("give back \(inputs.displayName)") { [files] in try files.release(inputs) }
-        for file in inputs.claimed { retryAfter[file.original] = clock.now + Self.retryDelay }
-    }
-
-    func enqueue(_ turn: Turn, first: Bool = false) {
-        guard queued.insert(turn).inserted else { return }
-        if first { turns.insert(turn, at: 0) } else { turns.append(turn) }
     }
 
     /// Replaces the metrics file (when `--metrics-file` is set) with the current figures.

@@ -31,24 +31,24 @@ struct InboxFiles: Sendable {
         try claims.claim(name, inbox: layout.inbox, token: ClaimedFile.newToken())
     }
 
-    /// What late labels `NAME.labels.npy` should do now.
-    enum LabelsPlan: Equatable {
-        /// Keep waiting: the batch is still in the inbox or being processed, or the grace is not over.
-        case wait
+    /// Where settled labels `NAME.labels.npy` stand (the state machine decides what that means).
+    enum LabelsSituation: Equatable, Sendable {
         /// Gone from the inbox (another daemon took them).
         case gone
-        /// Relabel the earlier unlabelled batch with stem `S`, whose images are at `images`.
+        /// Their batch is in the inbox or claimed by a daemon: they go with it.
+        case batchPending
+        /// The batch's latest report `S` is unlabelled and its images are at `images`: relabel it.
         case relabel(stem: String, images: String)
-        /// No batch arrived within the grace period.
-        case orphan
+        /// No batch, pending or reported, that they could belong to.
+        case noBatch
     }
 
-    /// Decides about settled labels `name` of batch `batch` that have waited `waited` so far.
-    func plan(labels name: String, batch: String, waited: Duration, grace: Duration) throws -> LabelsPlan {
+    /// Looks at labels `name` of batch `batch`: their batch pending, a report to relabel, or neither.
+    func labelsSituation(labels name: String, batch: String) throws -> LabelsSituation {
         guard FileMoves.exists(layout.inbox + "/" + name) else { return .gone }
         for suffix in [".npy", ".npz"] {
             if try FileMoves.exists(layout.inbox + "/" + batch + suffix) || claims.isClaimedAnywhere(batch + suffix) {
-                return .wait
+                return .batchPending
             }
         }
         if let stem = reservations.latestReportedStem(of: batch),
@@ -59,7 +59,7 @@ struct InboxFiles: Sendable {
                 return .relabel(stem: stem, images: layout.processed + "/" + stem + suffix)
             }
         }
-        return waited >= grace ? .orphan : .wait
+        return .noBatch
     }
 
     /// Claims labels `name` to relabel `stem`; nil if the labels are gone or another daemon is on it.

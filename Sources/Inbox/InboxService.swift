@@ -1,3 +1,4 @@
+import AsyncAlgorithms
 import Classifier
 import Logging
 import ServiceLifecycle
@@ -40,35 +41,28 @@ public struct InboxService: Service {
         let watcher = try await DirectoryWatcher(watching: FilePath(layout.inbox))
         // Trapped before "ready", so a SIGHUP right after it is not the default (terminating) action.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        let (inputs, sink) = AsyncStream.makeStream(of: DaemonInput.self)
         let daemon = InboxDaemon(configuration: configuration, files: InboxFiles(layout: layout, claims: claims),
                                  model: model, io: io, logger: logger)
+        // Slice results wait for the loop to take them (at most one slice runs); a shutdown request
+        // is kept until the loop takes it (one is enough).
+        let results = AsyncChannel<DaemonInput>()
+        let (stops, stop) = AsyncStream.makeStream(of: DaemonInput.self, bufferingPolicy: .bufferingNewest(1))
+        let inputs = DaemonInputs.merged(
+            events: WatcherInputs(watcher.events),
+            ticks: AsyncTimerSequence.repeating(every: .seconds(1), clock: .continuous).map { _ in DaemonInput.tick },
+            signals: hangups.map { _ in DaemonInput.reload },
+            results: results, stops: stops
+        )
 
         await withDiscardingTaskGroup { group in
-            group.addTask {
-                do {
-                    for try await event in watcher.events { sink.yield(.event(event)) }
-                } catch {
-                    sink.yield(.watcherFailed("\(error)"))
-                }
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(1))
-                    sink.yield(.tick)
-                }
-            }
-            group.addTask {
-                for await _ in hangups { sink.yield(.reload) }
-            }
-            /// Runs a slice on the compute thread and reports back through the input stream.
+            /// Runs a slice on the compute thread and reports back through `results`.
             func launch(_ work: (job: Int, slice: SliceRequest)?) {
                 guard let (job, slice) = work else { return }
                 group.addTask {
                     do {
-                        sink.yield(.sliceFinished(job: job, .success(try await compute.run { try slice.run() })))
+                        await results.send(.sliceFinished(job: job, .success(try await compute.run { try slice.run() })))
                     } catch {
-                        sink.yield(.sliceFinished(job: job, .failure(error)))
+                        await results.send(.sliceFinished(job: job, .failure(error)))
                     }
                 }
             }
@@ -81,13 +75,13 @@ public struct InboxService: Service {
                 // Cancelled before every job was given back (the shutdown took too long): give them back now.
                 if !daemon.isFinished { await daemon.abandonAll() }
             } onGracefulShutdown: {
-                sink.yield(.shutdown)
+                stop.yield(.shutdown)
             }
-            group.cancelAll()
+            // Ending the loop dropped the merged inputs, which cancelled the watcher's consumer.
+            results.finish()
         }
-        // Not waiting for the watcher's thread (it polls once a second): cancelling its consumer
-        // above asked it to stop, and the process is about to end.
-        sink.finish()
+        // Not waiting for the watcher's thread (it polls once a second): the process is about to end.
+        stop.finish()
         if let failure = daemon.failure { throw failure }
         logger.notice("stopped")
     }

@@ -51,6 +51,13 @@ final class DaemonProcess {
         log.split(separator: "\n").filter { $0.contains(text) }
     }
 
+    /// When the daemon logged the first line containing `text`, by the timestamp that starts the line.
+    func logTime(of text: String) -> Date? {
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return logLines(containing: text).first.flatMap { $0.split(separator: " ").first }.flatMap { format.date(from: String($0)) }
+    }
+
     /// Waits until the log has `count` lines containing `text`.
     func waitForLog(_ text: String, count: Int = 1, timeout: Double = 20) async throws {
         let found = try await eventually(timeout: timeout) { self.logLines(containing: text).count >= count }

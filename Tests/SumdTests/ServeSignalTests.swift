@@ -26,7 +26,13 @@ struct ServeSignalTests {
         let status = try await daemon.waitForExit(timeout: 10)
         let took = ContinuousClock.now - stopping
         #expect(status == 0, "exit status after SIGTERM; log:\n\(daemon.log)")
-        #expect(took < .seconds(3), "took \(took) to stop")
+        // The bound is the daemon's: from the signal to its last line, by its log's clock. When this
+        // test process is busy with the other tests running beside it (2 shared cores), it has seen
+        // the exit seconds after the daemon's last line, with the daemon before and after issue 15.
+        let signalled = try #require(daemon.logTime(of: "shutting down"))
+        let stopped = try #require(daemon.logTime(of: "Service lifecycle ended"))
+        #expect(stopped.timeIntervalSince(signalled) < 3, "took \(stopped.timeIntervalSince(signalled)) s to stop")
+        #expect(took < .seconds(10), "exit seen \(took) after SIGTERM")
         #expect(daemon.logLines(containing: "batch done").isEmpty, "the batch finished before SIGTERM: make it larger")
         #expect(try Data(contentsOf: sandbox.inbox.appendingPathComponent("big.npy")) == data, "given back untouched")
         #expect(try sandbox.report("big") == nil && sandbox.summary().isEmpty)
