@@ -52,6 +52,21 @@ struct ReportPageTests {
         print("chromium: \(loaded.1)/\(loaded.2) images decoded; screenshot \(sizes[0]) bytes, blank page \(sizes[1]) bytes")
     }
 
+    /// Without labels the page shows the least confident images, beside the input (there is no
+    /// report CSV); predictions sent to standard output leave no files at all.
+    @Test func anUnlabelledBatchShowsTheLeastConfidentImages() async throws {
+        let work = try await Self.predictedBatch()
+        var result = try await runSumd(["predict", "--checkpoint", work.path("model.safetensors"), "--images", work.path("data/images.npy")])
+        try #require(result.status == 0, "\(result.standardError)")
+        let html = try String(contentsOfFile: work.path("data/images.report.html"), encoding: .utf8)
+        #expect(html.contains("<h2>Least confident images</h2><p>48 of 300, the least confident first"))
+        #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == Thumbnail.limit)
+        try FileManager.default.removeItem(atPath: work.path("data/images.report.html"))
+        result = try await runSumd(["predict", "--checkpoint", work.path("model.safetensors"), "--images", work.path("data/images.npy"), "--out", "-"])
+        #expect(result.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: work.path("data/images.report.html")))
+    }
+
     /// `sumd synth` 300 images (28×140, sums 0…45), an untrained checkpoint for them, and
     /// `sumd predict --labels … --report r.report.csv`.
     private static func predictedBatch() async throws -> TemporaryDirectory {
