@@ -5,7 +5,7 @@ SWIFT        ?= swift
 CONFIG       ?= release
 BUILD_FLAGS  := -c $(CONFIG)
 BIN          := .build/$(CONFIG)/sumd
-APT_PACKAGES := pkg-config libinotifytools0-dev libssl-dev zlib1g-dev python3-numpy systemd qemu-user
+APT_PACKAGES := pkg-config libinotifytools0-dev libssl-dev zlib1g-dev python3-numpy systemd qemu-user chromium
 PREFIX       ?= /usr/local
 
 .PHONY: all deps build test demo bench clean
@@ -50,16 +50,23 @@ python-test: build
 .PHONY: install uninstall systemd-check systemd-test
 
 ## install: release build with the Swift runtime linked in (runs outside /opt/swift), installed as the
-## systemd service sumd (see scripts/systemd-install; PREFIX=/usr/local, DESTDIR= for a staging root).
-## The build has its own directory (.build-static): static and shared builds do not share objects.
+## systemd service sumd (see scripts/systemd-install; PREFIX=/usr/local, DESTDIR= for a staging root),
+## with bash/zsh/fish completions and the man page (scripts/cli-install). The static build has its own
+## directory (.build-static): static and shared builds do not share objects. The man page comes from
+## swift-argument-parser's generate-manual plugin, which builds the package first: a debug build, so
+## it leaves the release objects `make test` uses alone (a plugin build there left them untestable).
 STATIC_SCRATCH ?= .build-static
+MANUAL         := .build/plugins/GenerateManual/outputs/sumd/sumd.1
 install: deps
 	$(SWIFT) build -c release --product sumd --static-swift-stdlib --scratch-path $(STATIC_SCRATCH)
+	$(SWIFT) package plugin generate-manual --configuration debug
 	PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) ./scripts/systemd-install install $(STATIC_SCRATCH)/release/sumd
+	PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) ./scripts/cli-install install $(STATIC_SCRATCH)/release/sumd $(MANUAL)
 
 ## uninstall: remove what install put (keeps an edited /etc/sumd/sumd.toml, /var/lib/sumd and the user sumd).
 uninstall:
 	PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) ./scripts/systemd-install uninstall
+	PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) ./scripts/cli-install uninstall
 
 ## systemd-check: systemd-analyze verify (no output allowed) and security (exposure ≤ 1.0) on the unit.
 systemd-check: deps

@@ -11,7 +11,9 @@ struct PredictCommand: ParsableCommand {
         discussion: """
         Writes the predictions CSV (index,predicted_sum,confidence; plus true_sum,correct when labels \
         are given), one row per image in input order, and with labels an accuracy report — the same \
-        files, byte layout and code as `sumd serve` writes for a batch.
+        files, byte layout and code as `sumd serve` writes for a batch. A page to look at, \
+        <stem>.report.html (charts, and thumbnails of the mistakes or, without labels, of the least \
+        confident images), goes beside them.
 
         Images: uint8 (scaled by the checkpoint's input scale, 1/255) or float (used as is), shaped \
         (N, H, W), (N, 1, H, W) or (H, W), with H×W equal to the checkpoint's input size.
@@ -32,7 +34,7 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Predictions CSV to write (default: <images stem>.predictions.csv beside the input; '-' for stdout).")
     var out: String?
 
-    @Option(help: "Accuracy report CSV to write when labels are given; also writes .classes.csv and .confusion.csv beside it (default: <images stem>.report.csv).")
+    @Option(help: "Accuracy report CSV to write when labels are given; also writes .classes.csv, .confusion.csv and the page to look at, .report.html, beside it (default: <images stem>.report.csv).")
     var report: String?
 
     @OptionGroup var compute: ComputeOptions
@@ -44,10 +46,11 @@ struct PredictCommand: ParsableCommand {
 
         let started = Date()
         let (predicted, confidence) = try model.predict(images, range: 0..<images.count)
-        let outcome = BatchOutcome(
+        var outcome = BatchOutcome(
             batch: input.batchName, predicted: predicted, confidence: confidence, labels: images.labels,
             classes: model.classes, checkpoint: model.checkpointPath, modelSHA256: model.sha256,
             startedAt: started, finishedAt: Date())
+        outcome.attachThumbnails(from: images)
 
         let predictionsPath = out ?? input.sibling(suffix: ".predictions.csv")
         if predictionsPath == "-" {
@@ -56,13 +59,21 @@ struct PredictCommand: ParsableCommand {
             try DurableFile.write(outcome.predictionsCSV, to: URL(fileURLWithPath: predictionsPath))
         }
         var written = predictionsPath == "-" ? [] : [predictionsPath]
-        if outcome.labels != nil {
-            let reportURL = URL(fileURLWithPath: report ?? input.sibling(suffix: ".report.csv"))
+        // The page goes beside the report CSV (x.report.csv → x.report.html), before it, as the
+        // daemon writes them; unlabelled (no report CSV) at the same place, unless the predictions
+        // went to standard output.
+        let reportURL = URL(fileURLWithPath: report ?? input.sibling(suffix: ".report.csv"))
+        let pageURL = reportURL.deletingPathExtension().appendingPathExtension("html")
+        if let classes = outcome.classesCSV, let confusion = outcome.confusionCSV {
             let stem = reportURL.deletingPathExtension().path.replacingSuffix(".report", with: "")
-            try DurableFile.write(outcome.classesCSV!, to: URL(fileURLWithPath: stem + ".classes.csv"))
-            try DurableFile.write(outcome.confusionCSV!, to: URL(fileURLWithPath: stem + ".confusion.csv"))
+            try DurableFile.write(classes, to: URL(fileURLWithPath: stem + ".classes.csv"))
+            try DurableFile.write(confusion, to: URL(fileURLWithPath: stem + ".confusion.csv"))
+            try DurableFile.write(outcome.reportHTML, to: pageURL)
             try DurableFile.write(outcome.reportCSV, to: reportURL)
-            written += [reportURL.path, stem + ".classes.csv", stem + ".confusion.csv"]
+            written += [reportURL.path, pageURL.path, stem + ".classes.csv", stem + ".confusion.csv"]
+        } else if predictionsPath != "-" {
+            try DurableFile.write(outcome.reportHTML, to: pageURL)
+            written.append(pageURL.path)
         }
         var summary = "\(outcome.images) images · \(String(format: "%.0f", outcome.imagesPerSecond)) images/s"
         if let accuracy = outcome.accuracy, let correct = outcome.correct {

@@ -17,9 +17,10 @@ struct ServeCommand: AsyncParsableCommand {
         under a temporary name (NAME.npy.part, NAME.tmp or a hidden name) and rename it into the inbox: \
         names starting with '.' or ending in .tmp/.part are ignored until renamed.
 
-        For every batch the outbox gets NAME.predictions.csv (index,predicted_sum,confidence[,true_sum,correct]) \
-        and NAME.report.csv (written last), with labels also NAME.classes.csv and NAME.confusion.csv, \
-        and one row in summary.csv. A later batch with the same NAME gets NAME~2, NAME~3, … and never \
+        For every batch the outbox gets NAME.predictions.csv (index,predicted_sum,confidence[,true_sum,correct]), \
+        NAME.report.html (a page with charts and thumbnails of the mistakes) and NAME.report.csv \
+        (written last), with labels also NAME.classes.csv and NAME.confusion.csv, and one row in \
+        summary.csv. A later batch with the same NAME gets NAME~2, NAME~3, … and never \
         overwrites earlier reports. Labels that arrive after their batch was reported re-run it: its \
         reports are rewritten with accuracy and summary.csv gets a labelled row. Inputs then move to \
         the processed directory; bad inputs (not .npy/.npz, damaged, wrong dtype or image size, no \
@@ -34,7 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
         Signals: SIGTERM/SIGINT stop taking files, give the batch in flight back to the inbox (under \
         its own name) and exit 0 within about a second; SIGHUP reloads the checkpoint (a bad one is \
         logged and the old one keeps serving). Logs go to standard error; "ready" is logged once the \
-        checkpoint is loaded, the inbox watched and the backlog queued.
+        checkpoint is loaded, the inbox watched and the backlog queued. Settings that cannot work \
+        (including a missing checkpoint file) exit with status 78; every start-up failure is logged at \
+        error priority in the journal.
 
         Example:
           sumd serve --inbox /srv/sumd/inbox --outbox /srv/sumd/outbox \\
@@ -86,13 +89,12 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             let file = try config.map { try ServeConfigFile.load(path: $0) } ?? ServeSettings()
             settings = try file.overridden(by: flags).resolved()
+            try Self.checkReadable(checkpoint: settings.checkpoint)
         } catch {
             // EX_CONFIG (sysexits.h): the unit's RestartPreventExitStatus=78 keeps systemd from
             // restarting a daemon whose configuration cannot work until someone fixes it. In the
             // journal the line has error priority (`<3>`), like the daemon's own error logs.
-            let message = (error as? ValidationError)?.message ?? "\(error)"
-            let journal = JournalLogHandler.isJournal(fileDescriptor: STDERR_FILENO, environment: ProcessInfo.processInfo.environment)
-            FileHandle.standardError.write(Data("\(journal ? "<3>" : "")Error: \(message)\n".utf8))
+            ErrorOutput.write("Error: " + ((error as? ValidationError)?.message ?? "\(error)"))
             throw ExitCode(Self.configurationError)
         }
         let level = settings.logLevel
@@ -114,6 +116,23 @@ struct ServeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // A slice takes about half a second; past this, shutdown escalates to cancellation.
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
-        try await ServiceGroup(configuration: groupConfiguration).run()
+        do {
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        } catch {
+            // ServiceGroup logs a failed service at debug level only. This is the line that says why
+            // the daemon did not start (a checkpoint that does not load, an inbox that cannot be
+            // created, no inotify) or stopped, at error priority in the journal.
+            logger.error("stopped on an error", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+
+    /// A checkpoint that is missing or unreadable is a setting to fix (often: the service was
+    /// enabled before the model was put in place), so it counts as a configuration error; a file
+    /// that is there but does not load is the daemon's to report.
+    static func checkReadable(checkpoint path: String) throws {
+        guard access(path, R_OK) != 0 else { return }
+        let reason = String(cString: strerror(errno))
+        throw ValidationError("cannot read the checkpoint \(path): \(reason); put the model there or name another with checkpoint = \"…\" in the config file or --checkpoint.")
     }
 }

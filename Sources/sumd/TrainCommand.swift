@@ -167,7 +167,7 @@ struct TrainCommand: ParsableCommand {
             fflush(nil)  // one line per epoch, also when stdout is a file or a pipe
             if isBest {
                 let provenance = CheckpointProvenance(
-                    createdAt: Date(), sumdVersion: Sumd.configuration.version, dataSHA256: dataHashes,
+                    createdAt: Date(), sumdVersion: VersionText.release, dataSHA256: dataHashes,
                     images: images.count, trainImages: session.split.training.count,
                     validationImages: session.split.validation.count, seed: seed, epochs: epochs, bestEpoch: epoch,
                     validationAccuracy: record.validationAccuracy, batchSize: batchSize, learningRate: Double(learningRate),

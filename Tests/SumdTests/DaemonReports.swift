@@ -4,7 +4,7 @@ import Testing
 /// Checks one batch's outbox files against what the test fed in: row counts, columns, true sums,
 /// the correct flags, accuracy, and that classes/confusion agree with the predictions.
 extension DaemonSandbox {
-    /// Verifies `S.predictions.csv`, `S.report.csv` (and, with labels, `S.classes.csv`,
+    /// Verifies `S.predictions.csv`, `S.report.csv`, `S.report.html` (and, with labels, `S.classes.csv`,
     /// `S.confusion.csv`); returns the predicted sums.
     @discardableResult
     func checkReports(stem: String, images: Int, labels: [Int64]?, sha256: String? = nil,
@@ -31,6 +31,13 @@ extension DaemonSandbox {
         #expect(report["batch"] == stem && report["images"] == "\(images)", sourceLocation: sourceLocation)
         #expect(report["labeled"] == (labels == nil ? "0" : "\(images)"), sourceLocation: sourceLocation)
         if let sha256 { #expect(report["model_sha256"] == sha256, sourceLocation: sourceLocation) }
+        let page = try String(contentsOf: outbox.appendingPathComponent(stem + ".report.html"), encoding: .utf8)
+        #expect(page.contains("<h1>sumd report: \(stem)</h1>"), sourceLocation: sourceLocation)
+        // Random weights on random pixels: there are mistakes (labelled) or least confident images to show.
+        #expect(page.contains("<img src=\"data:image/png;base64,"), "\(stem).report.html has no thumbnail", sourceLocation: sourceLocation)
+        if let accuracy = report["accuracy"], !accuracy.isEmpty {
+            #expect(page.contains("<strong>\(accuracy)</strong>"), "\(stem).report.html lacks accuracy \(accuracy)", sourceLocation: sourceLocation)
+        }
         guard let labels else {
             #expect(report["correct"] == "" && report["accuracy"] == "", sourceLocation: sourceLocation)
             #expect(!exists(outbox, stem + ".confusion.csv"), sourceLocation: sourceLocation)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The outcome of running one batch of images through a checkpoint: what every CSV report shows.
+/// The outcome of running one batch of images through a checkpoint: what every report shows.
 ///
 /// `sumd predict` and `sumd serve` both build one of these and write it with `BatchReportFiles`,
 /// so a batch gives identical files either way.
@@ -20,6 +20,8 @@ public struct BatchOutcome: Sendable {
     public var modelSHA256: String
     public var startedAt: Date
     public var finishedAt: Date
+    /// The images `S.report.html` shows (mistakes, or the least confident), set by `attachThumbnails(from:)`.
+    public var thumbnails: [Thumbnail] = []
 
     public init(batch: String, predicted: [Int], confidence: [Float], labels: [Int]?, classes: Int,
                 checkpoint: String, modelSHA256: String, startedAt: Date, finishedAt: Date) {
