@@ -75,13 +75,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Prometheus metrics written here after every batch.", valueName: "path"))
     var metricsFile: String?
 
+    @Option(help: ArgumentHelp("A JSON status (host, state, batches, …) rewritten every few seconds, for `sumd health`.", valueName: "path"))
+    var statusFile: String?
+
     /// The exit status of a configuration that cannot work: `EX_CONFIG` from sysexits.h.
     static let configurationError: Int32 = 78
 
     func run() async throws {
         let flags = ServeSettings(inbox: inbox, outbox: outbox, checkpoint: checkpoint, processed: processed, failed: failed,
                                   workers: workers, chunkSize: chunkSize, labelsGrace: labelsGrace, logLevel: logLevel,
-                                  metricsFile: metricsFile)
+                                  metricsFile: metricsFile, statusFile: statusFile)
         let settings: ResolvedServeSettings
         do {
             let file = try config.map { try ServeConfigFile.load(path: $0) } ?? ServeSettings()
@@ -114,6 +117,8 @@ struct ServeCommand: AsyncParsableCommand {
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         // A slice takes about half a second; past this, shutdown escalates to cancellation.
         groupConfiguration.maximumGracefulShutdownDuration = .seconds(10)
-        try await ServiceGroup(configuration: groupConfiguration).run()
+        try await StatusFileLocation.$current.withValue(settings.statusFile.map { URL(fileURLWithPath: $0) }) {
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        }
     }
 }
