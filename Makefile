@@ -24,7 +24,7 @@ build: deps
 ## inotify, daemon integration, the binary under qemu's emulated CPUs). A test process that dies can
 ## leave children holding swift test's pipes, so the run is bounded: it fails after TEST_TIMEOUT.
 TEST_TIMEOUT ?= 40m
-test: deps systemd-check
+test: deps systemd-check deploy-check
 	$(SWIFT) build $(BUILD_FLAGS) --product sumd
 	SUMD_BIN=$(CURDIR)/$(BIN) timeout --kill-after=30s $(TEST_TIMEOUT) $(SWIFT) test $(BUILD_FLAGS) \
 		|| { status=$$?; [ $$status -ne 124 ] || echo "make test: no end after $(TEST_TIMEOUT); stopped" >&2; exit $$status; }
@@ -77,3 +77,11 @@ systemd-check: deps
 systemd-test: deps
 	$(SWIFT) build -c release --product sumd --static-swift-stdlib --scratch-path $(STATIC_SCRATCH)
 	./scripts/systemd-test $(STATIC_SCRATCH)/release/sumd
+
+.PHONY: deploy-check
+
+## deploy-check: the Kubernetes manifests in deploy/ offline: kustomize renders them, a client-side dry-run
+## apply and kubernetes-validate (from PyPI into .build/deploy-venv) accept them, the Containerfile's paths
+## match the ConfigMap's, and the static build's libraries (if built) are in the image (scripts/deploy-check).
+deploy-check:
+	./scripts/deploy-check $(STATIC_SCRATCH)/release/sumd

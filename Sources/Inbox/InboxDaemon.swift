@@ -35,7 +35,8 @@ final class InboxDaemon {
         self.logger = logger
         startedAt = clock.now
         machine = InboxStateMachine(labelsGrace: configuration.labelsGrace)
-        telemetry = DaemonTelemetry(metricsURL: configuration.metricsFile, model: model, logger: logger)
+        telemetry = DaemonTelemetry(metricsURL: configuration.metricsFile, statusURL: configuration.statusFile, model: model,
+                                    logger: logger)
     }
 
     /// Resumes claims of dead daemons, queues the backlog and announces readiness.

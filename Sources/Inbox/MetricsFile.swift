@@ -31,6 +31,9 @@ public struct MetricsFile: Sendable, Equatable {
     public var checkpoint: String
     /// The kernel set the engine runs (`avx512`, `avx2` or `portable`).
     public var kernels: String
+    /// Which daemon wrote the file (`sumd_host_info{host="HOST@INSTANCE",hostname="HOST"} 1`), so
+    /// that files collected from several hosts can be told apart; nil leaves the family out.
+    public var host: HostIdentity?
 
     /// Starts with zero counts; every reason in `failureReasons` is written as 0 from the start, so
     /// that `rate()` and `increase()` see its first failure.
@@ -64,6 +67,10 @@ public struct MetricsFile: Sendable, Equatable {
         text.sample("sumd_start_time_seconds", startTime.timeIntervalSince1970)
         text.family("sumd_model_info", "gauge", help: "The checkpoint being served, its SHA-256 and the kernel set running it.")
         text.sample("sumd_model_info", 1, labels: ["sha256": modelSHA256, "checkpoint": checkpoint, "kernels": kernels])
+        if let host {
+            text.family("sumd_host_info", "gauge", help: "The daemon writing these metrics: host name and instance id.")
+            text.sample("sumd_host_info", 1, labels: ["host": host.description, "hostname": host.hostname])
+        }
         text.family("sumd_batches_total", "counter", help: "Batches reported (re-runs with late labels included).")
         text.sample("sumd_batches_total", Double(batches))
         text.family("sumd_images_total", "counter", help: "Images predicted.")

@@ -18,10 +18,13 @@ public struct ServeConfiguration: Sendable {
     public var labelsGrace: Duration
     /// Where Prometheus metrics are written after every batch (textfile collector format), if anywhere.
     public var metricsFile: URL?
+    /// Where the daemon's status (for `sumd health` probes) is written from its heartbeat, if anywhere.
+    public var statusFile: URL?
 
     /// `processed` and `failed` default to siblings of the inbox (`dirname(inbox)/processed`, `…/failed`).
     public init(inbox: URL, outbox: URL, checkpoint: URL, processed: URL? = nil, failed: URL? = nil,
-                workers: Int, chunkSize: Int, labelsGrace: Duration = .seconds(60), metricsFile: URL? = nil) {
+                workers: Int, chunkSize: Int, labelsGrace: Duration = .seconds(60), metricsFile: URL? = nil,
+                statusFile: URL? = nil) {
         let inbox = inbox.standardizedFileURL
         self.inbox = inbox
         self.outbox = outbox.standardizedFileURL
@@ -32,5 +35,6 @@ public struct ServeConfiguration: Sendable {
         self.chunkSize = chunkSize
         self.labelsGrace = labelsGrace
         self.metricsFile = metricsFile?.standardizedFileURL
+        self.statusFile = statusFile?.standardizedFileURL
     }
 }

@@ -78,13 +78,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Prometheus metrics written here after every batch.", valueName: "path"))
     var metricsFile: String?
 
+    @Option(help: ArgumentHelp("A JSON status (host, state, batches, …) rewritten every few seconds, for `sumd health`.", valueName: "path"))
+    var statusFile: String?
+
     /// The exit status of a configuration that cannot work: `EX_CONFIG` from sysexits.h.
     static let configurationError: Int32 = 78
 
     func run() async throws {
         let flags = ServeSettings(inbox: inbox, outbox: outbox, checkpoint: checkpoint, processed: processed, failed: failed,
                                   workers: workers, chunkSize: chunkSize, labelsGrace: labelsGrace, logLevel: logLevel,
-                                  metricsFile: metricsFile)
+                                  metricsFile: metricsFile, statusFile: statusFile)
         let settings: ResolvedServeSettings
         do {
             let file = try config.map { try ServeConfigFile.load(path: $0) } ?? ServeSettings()
@@ -110,7 +113,8 @@ struct ServeCommand: AsyncParsableCommand {
             processed: settings.processed.map { URL(fileURLWithPath: $0) }, failed: settings.failed.map { URL(fileURLWithPath: $0) },
             workers: settings.workers ?? ProcessInfo.processInfo.activeProcessorCount, chunkSize: settings.chunkSize,
             labelsGrace: .milliseconds(Int64((settings.labelsGrace * 1000).rounded())),
-            metricsFile: settings.metricsFile.map { URL(fileURLWithPath: $0) })
+            metricsFile: settings.metricsFile.map { URL(fileURLWithPath: $0) },
+            statusFile: settings.statusFile.map { URL(fileURLWithPath: $0) })
         var groupConfiguration = ServiceGroupConfiguration(
             services: [InboxService(configuration: configuration, logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -14,10 +14,11 @@ public struct ServeSettings: Equatable, Sendable {
     public var labelsGrace: Double?
     public var logLevel: String?
     public var metricsFile: String?
+    public var statusFile: String?
 
     public init(inbox: String? = nil, outbox: String? = nil, checkpoint: String? = nil, processed: String? = nil,
                 failed: String? = nil, workers: Int? = nil, chunkSize: Int? = nil, labelsGrace: Double? = nil,
-                logLevel: String? = nil, metricsFile: String? = nil) {
+                logLevel: String? = nil, metricsFile: String? = nil, statusFile: String? = nil) {
         self.inbox = inbox
         self.outbox = outbox
         self.checkpoint = checkpoint
@@ -28,6 +29,7 @@ public struct ServeSettings: Equatable, Sendable {
         self.labelsGrace = labelsGrace
         self.logLevel = logLevel
         self.metricsFile = metricsFile
+        self.statusFile = statusFile
     }
 
     /// These settings with every one that `flags` has replaced by the flag's value.
@@ -36,7 +38,7 @@ public struct ServeSettings: Equatable, Sendable {
                       processed: flags.processed ?? processed, failed: flags.failed ?? failed,
                       workers: flags.workers ?? workers, chunkSize: flags.chunkSize ?? chunkSize,
                       labelsGrace: flags.labelsGrace ?? labelsGrace, logLevel: flags.logLevel ?? logLevel,
-                      metricsFile: flags.metricsFile ?? metricsFile)
+                      metricsFile: flags.metricsFile ?? metricsFile, statusFile: flags.statusFile ?? statusFile)
     }
 
     /// The settings `sumd serve` runs with, defaults filled in: 32 images per chunk, 60 s of grace
@@ -57,7 +59,7 @@ public struct ServeSettings: Equatable, Sendable {
         if let labelsGrace, !(labelsGrace >= 0 && labelsGrace.isFinite) { throw ValidationError("--labels-grace must be a number of seconds ≥ 0.") }
         return ResolvedServeSettings(inbox: inbox!, outbox: outbox!, checkpoint: checkpoint!, processed: processed, failed: failed,
                                      workers: workers, chunkSize: chunkSize ?? 32, labelsGrace: labelsGrace ?? 60,
-                                     logLevel: level, metricsFile: metricsFile)
+                                     logLevel: level, metricsFile: metricsFile, statusFile: statusFile)
     }
 }
 
@@ -76,4 +78,6 @@ public struct ResolvedServeSettings: Equatable, Sendable {
     public var logLevel: Logger.Level
     /// Nil: no metrics file.
     public var metricsFile: String?
+    /// Nil: no status file (`DaemonStatus`).
+    public var statusFile: String?
 }

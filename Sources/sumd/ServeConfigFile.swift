@@ -22,7 +22,7 @@ public struct ServeConfigFileError: Error, Equatable, CustomStringConvertible {
 /// booleans, `#` comments, and optionally the keys under a `[serve]` table header.
 ///
 /// Every `sumd serve` flag has a key (`inbox`, `outbox`, `checkpoint`, `processed`, `failed`,
-/// `workers`, `chunk_size`, `labels_grace`, `log_level`, `metrics_file`). An unknown key, a value
+/// `workers`, `chunk_size`, `labels_grace`, `log_level`, `metrics_file`, `status_file`). An unknown key, a value
 /// of the wrong type or range, a repeated key or a line that is not TOML stops the daemon at start,
 /// naming the file and line. Relative paths are taken from the file's directory.
 public enum ServeConfigFile {
@@ -90,6 +90,7 @@ public enum ServeConfigFile {
     private enum Field: String, CaseIterable {
         case inbox, outbox, checkpoint, processed, failed, workers
         case chunkSize = "chunk_size", labelsGrace = "labels_grace", logLevel = "log_level", metricsFile = "metrics_file"
+        case statusFile = "status_file"
 
         func store(_ value: ConfigValue, in settings: inout ServeSettings, relativeTo directory: URL) throws {
             switch self {
@@ -99,6 +100,7 @@ public enum ServeConfigFile {
             case .processed: settings.processed = try path(value, directory)
             case .failed: settings.failed = try path(value, directory)
             case .metricsFile: settings.metricsFile = try path(value, directory)
+            case .statusFile: settings.statusFile = try path(value, directory)
             case .workers: settings.workers = try count(value)
             case .chunkSize: settings.chunkSize = try count(value)
             case .labelsGrace:
