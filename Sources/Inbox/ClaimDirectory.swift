@@ -2,45 +2,65 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 
-/// This process's claims: `inbox/.claims/<pid>-<random>/`, kept alive by an exclusive `flock` on
-/// `inbox/.claims/<pid>-<random>.lock` held for the life of the process.
+/// This daemon's claims: `inbox/.claims/OWNER/`, kept alive by the lease `inbox/.claims/OWNER.lease`,
+/// where OWNER is the daemon's `HOST@INSTANCE`.
 ///
-/// Taking a batch is a `rename` into this directory, so two daemons on one inbox never both get it
-/// (the loser sees ENOENT). When a daemon dies its lock is released by the kernel, and another
-/// daemon (or the next start) adopts its claims.
+/// Taking a batch is a `rename` into this directory, so two daemons never both get it (the loser
+/// sees ENOENT), on one host or on several sharing the filesystem. The owner renews its lease from
+/// its loop; a lease that stops changing for the claim timeout (or whose process is gone, when it
+/// ran on this machine) is dead: another daemon removes it, which fences the owner (its next
+/// renewal fails), and adopts the claims. Leases work where `flock` does not (NFS and other shared
+/// filesystems, daemons that are all PID 1 in their containers). See docs/daemon-design.md.
 final class ClaimDirectory: Sendable {
     /// `inbox/.claims`.
     let root: String
-    /// This process's claim directory.
+    /// This daemon's claim directory.
     let path: String
-    private let lockPath: String
-    private let lockDescriptor: Int32
+    private let leasePath: String
+    private let owner: String
+    private let claimTimeout: Duration
+    private let started = ContinuousClock.now
+    private let observer = Mutex(LeaseObserver())
 
-    /// Creates and locks a new claim directory under `inbox/.claims`.
-    init(inbox: String) throws {
+    /// Creates the lease, then the claim directory, under `inbox/.claims`.
+    init(inbox: String, owner: String, claimTimeout: Duration) throws {
         root = inbox + "/.claims"
         try FileMoves.makeDirectory(root)
-        let id = "\(getpid())-\(String(UInt32.random(in: .min ... .max), radix: 16))"
-        path = root + "/" + id
-        lockPath = path + ".lock"
-        // The lock exists before the directory, so a directory without a lock belongs to nobody.
-        lockDescriptor = open(lockPath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard lockDescriptor >= 0 else { throw InboxError.system("create lock file", lockPath) }
-        guard flock(lockDescriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let error = InboxError.system("flock", lockPath)
-            close(lockDescriptor)
-            throw error
-        }
+        self.owner = owner
+        self.claimTimeout = claimTimeout
+        path = root + "/" + owner
+        leasePath = path + ".lease"
+        // The lease exists before the directory, so a directory without a lease belongs to nobody.
+        try Self.write(LeaseContent.now(owner: owner), to: leasePath, flags: O_CREAT | O_EXCL)
         guard mkdir(path, 0o755) == 0 else {
             let error = InboxError.system("mkdir", path)
-            unlink(lockPath)
-            close(lockDescriptor)
+            unlink(leasePath)
             throw error
         }
     }
 
-    /// Takes `inbox/<name>` for the batch with `token`; false if it is gone (another daemon took it).
+    /// Shows other daemons that this one is alive. Throws `ClaimsFenced` when the lease is
+    /// gone: another daemon judged this one dead and adopted its claims.
+    func renewLease() throws {
+        try Self.write(LeaseContent.now(owner: owner), to: leasePath, flags: 0)
+    }
+
+    /// Whether this daemon still holds `file`: its lease stands and the file is still in its claim
+    /// directory.
+    func holds(_ file: ClaimedFile) -> Bool {
+        FileMoves.exists(leasePath) && FileMoves.exists(file.path)
+    }
+
+    /// Throws `ClaimsFenced` unless this daemon still holds every one of `files`: checked before a
+    /// batch's outputs are written, so a daemon that was paused while its claims were adopted
+    /// writes nothing for them.
+    func ensureHolds(_ files: [ClaimedFile]) throws {
+        guard files.allSatisfy(holds) else { throw ClaimsFenced(lease: leasePath) }
+    }
+
+    /// Takes `inbox/<name>` for the batch with `token`; nil if it is gone (another daemon took it).
     func claim(_ name: String, inbox: String, token: String) throws -> ClaimedFile? {
         let claimed = ClaimedFile(token: token, original: name, directory: path)
         return try FileMoves.renameIfPresent(inbox + "/" + name, to: claimed.path) ? claimed : nil
@@ -52,36 +72,40 @@ final class ClaimDirectory: Sendable {
         try FileMoves.moveNoReplace(file.path, to: inbox + "/" + file.original)
     }
 
-    /// Moves the claims of dead daemons (whose lock can be taken) into this directory and removes
-    /// their directories; returns the files adopted.
+    /// Removes the leases of dead daemons, then moves the claims of every directory without a
+    /// lease into this one and removes those directories; returns the files adopted.
     func adoptDeadClaims() throws -> [ClaimedFile] {
-        let myName = (path as NSString).lastPathComponent
+        let now = ContinuousClock.now - started
+        let myLease = owner + ".lease"
+        var leases = Set<String>()
+        for name in try FileMoves.names(in: root) where name.hasSuffix(".lease") && name != myLease {
+            leases.insert(name)
+            guard let text = try? String(contentsOfFile: root + "/" + name, encoding: .utf8) else { continue }
+            let goneHere = LeaseContent(parsing: text)?.ownerIsGoneHere == true
+            let stale = observer.withLock { $0.isStale(name, content: text, now: now, timeout: claimTimeout) }
+            if goneHere || stale { try FileMoves.removeIfPresent(root + "/" + name) }
+        }
+        observer.withLock { $0.forget(allBut: leases) }
         var adopted: [ClaimedFile] = []
-        for name in try FileMoves.names(in: root) where name != myName && name != myName + ".lock" {
-            let isLock = name.hasSuffix(".lock")
-            let directory = root + "/" + (isLock ? String(name.dropLast(5)) : name)
-            var descriptor: Int32 = -1
-            if isLock {
-                descriptor = open(root + "/" + name, O_RDWR | O_CLOEXEC)
-                guard descriptor >= 0 else { continue }  // Removed meanwhile by its owner or an adopter.
-                guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { close(descriptor); continue }  // Alive.
-            } else if FileMoves.exists(directory + ".lock") || !FileMoves.exists(directory) {
-                continue  // Its lock file is handled on its own.
+        for name in try FileMoves.names(in: root) where name != owner && !name.hasSuffix(".lease") {
+            let directory = root + "/" + name
+            guard !FileMoves.exists(directory + ".lease"), let status = try FileMoves.status(directory) else { continue }
+            guard status.st_mode & S_IFMT == S_IFDIR else {
+                try FileMoves.removeIfPresent(directory)  // A lock file of a daemon from before leases.
+                continue
             }
-            defer { if descriptor >= 0 { close(descriptor) } }
-            for name in try FileMoves.names(in: directory) {
-                guard let claim = ClaimedFile(claimName: name, in: path) else { continue }
-                if try FileMoves.renameIfPresent(directory + "/" + name, to: claim.path) { adopted.append(claim) }
+            for claimName in try FileMoves.names(in: directory) {
+                guard let claim = ClaimedFile(claimName: claimName, in: path) else { continue }
+                if try FileMoves.renameIfPresent(directory + "/" + claimName, to: claim.path) { adopted.append(claim) }
             }
-            if rmdir(directory) != 0 && errno != ENOENT { throw InboxError.system("rmdir", directory) }
-            if isLock { try FileMoves.removeIfPresent(root + "/" + name) }
+            if rmdir(directory) != 0 && errno != ENOENT && errno != ENOTEMPTY { throw InboxError.system("rmdir", directory) }
         }
         return adopted
     }
 
     /// Every claim of every daemon (this one included).
     func allClaims() throws -> [ClaimedFile] {
-        try FileMoves.names(in: root).filter { !$0.hasSuffix(".lock") }.flatMap { directory in
+        try FileMoves.names(in: root).filter { !$0.hasSuffix(".lease") }.flatMap { directory in
             try FileMoves.names(in: root + "/" + directory).compactMap { ClaimedFile(claimName: $0, in: root + "/" + directory) }
         }
     }
@@ -91,11 +115,35 @@ final class ClaimDirectory: Sendable {
         try allClaims().contains { $0.original == name }
     }
 
-    /// Removes the claim directory (if empty: leftovers stay for the next daemon to adopt) and the lock.
+    /// Removes the claim directory (if empty: leftovers stay for the next daemon to adopt) and the lease.
     func dispose() {
         if rmdir(path) == 0 {
-            unlink(lockPath)
+            unlink(leasePath)
         }
-        close(lockDescriptor)
+    }
+
+    /// Writes a lease file whole: with `O_CREAT | O_EXCL` a new one, with no flags an existing one
+    /// (a removed lease is never re-created: that is how a daemon learns it was fenced).
+    private static func write(_ content: LeaseContent, to path: String, flags: Int32) throws {
+        let descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | flags, 0o644)
+        guard descriptor >= 0 else {
+            if errno == ENOENT && flags == 0 { throw ClaimsFenced(lease: path) }
+            throw InboxError.system(flags == 0 ? "renew lease" : "create lease", path)
+        }
+        defer { close(descriptor) }
+        let bytes = Array(content.text.utf8)
+        guard bytes.withUnsafeBytes({ Glibc.write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else {
+            throw InboxError.system("write lease", path)
+        }
+    }
+}
+
+/// This daemon's lease was removed by another daemon that judged it dead (it was paused, or cut
+/// off from the filesystem, for longer than the claim timeout) and took its claims. The daemon
+/// must write nothing more for them: it exits, and its supervisor starts it afresh.
+struct ClaimsFenced: Error, CustomStringConvertible {
+    let lease: String
+    var description: String {
+        "\(lease): this daemon's lease is gone: another daemon adopted its claims after it was silent for longer than the claim timeout"
     }
 }

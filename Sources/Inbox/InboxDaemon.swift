@@ -34,7 +34,8 @@ final class InboxDaemon {
         self.io = io
         self.logger = logger
         startedAt = clock.now
-        machine = InboxStateMachine(labelsGrace: configuration.labelsGrace)
+        machine = InboxStateMachine(labelsGrace: configuration.labelsGrace, rescanInterval: configuration.rescanInterval,
+                                    claimTimeout: configuration.claimTimeout)
         telemetry = DaemonTelemetry(metricsURL: configuration.metricsFile, statusURL: configuration.statusFile, model: model,
                                     logger: logger)
     }
@@ -97,7 +98,9 @@ final class InboxDaemon {
         case .removeStaleReservations:
             await perform("remove stale reservations") { [files] in try files.removeStaleReservations() }
         case let .announceReady(backlog): await announceReady(backlog: backlog)
-        case let .heartbeat(busy, backlog): telemetry.heartbeat(busy: busy, backlog: backlog)
+        case let .heartbeat(busy, backlog):
+            telemetry.heartbeat(busy: busy, backlog: backlog)
+            await perform("renew the claims lease") { [files] in try files.claims.renewLease() }
         case .reloadCheckpoint: await reload()
         case let .announceStopping(unfinished):
             logger.notice("shutting down", metadata: ["jobs.unfinished": "\(unfinished)"])
@@ -153,9 +156,22 @@ final class InboxDaemon {
     func perform<Result: Sendable>(_ what: String, _ work: @escaping @Sendable () throws -> Result) async -> Result? {
         do {
             return try await io.run(work)
+        } catch let fenced as ClaimsFenced {
+            stepBack(fenced)
         } catch {
             logger.error("file operation failed", metadata: ["operation": "\(what)", "error": "\(error)"])
             return nil
         }
     }
+
+    /// Another daemon took this one's claims (it was paused or cut off for longer than the claim
+    /// timeout): it must write nothing more for them, so the process ends here, at once, without
+    /// giving anything back. Its supervisor (systemd, Kubernetes) starts it afresh.
+    private func stepBack(_ fenced: ClaimsFenced) -> Never {
+        logger.critical("claims adopted by another daemon; exiting without writing", metadata: ["error": "\(fenced)"])
+        exit(Self.fencedExitStatus)
+    }
+
+    /// EX_TEMPFAIL: a restart is the cure.
+    static let fencedExitStatus: Int32 = 75
 }

@@ -117,6 +117,7 @@ struct InboxFiles: Sendable {
     /// Steps 4–7: reports (report last), the summary row, inputs to processed/, reservation removed.
     func finish(_ inputs: BatchInputs, outcome: BatchOutcome) throws {
         guard let stem = inputs.stem else { throw InboxError("\(inputs.displayName): finished without an output stem") }
+        try claims.ensureHolds(inputs.claimed)
         try BatchReportFiles.write(outcome, to: URL(fileURLWithPath: layout.outbox), stem: stem)
         try BatchReportFiles.appendSummary(outcome, to: URL(fileURLWithPath: layout.outbox))
         try complete(inputs, stem: stem)
@@ -132,6 +133,7 @@ struct InboxFiles: Sendable {
     /// any reservation; returns the paths written.
     @discardableResult
     func fail(_ inputs: BatchInputs, reason: String) throws -> [String] {
+        try claims.ensureHolds(inputs.claimed)
         let moved = try failFiles(inputs.claimed, base: inputs.name, reason: reason)
         if let stem = inputs.stem { try reservations.release(stem) }
         return moved

@@ -36,7 +36,14 @@ public struct InboxService: Service {
         }
         let layout = InboxLayout(configuration)
         try await io.run { try layout.prepare() }
-        let claims = try await io.run { try ClaimDirectory(inbox: layout.inbox) }
+        if configuration.rescanInterval == nil, let kind = SharedFilesystem.type(of: layout.inbox) {
+            logger.warning("the inbox is on a shared filesystem, where inotify does not see files other hosts write; set rescan_interval (--rescan-interval), e.g. 5 s", metadata: [
+                "inbox": "\(layout.inbox)", "filesystem": "\(kind)",
+            ])
+        }
+        let claims = try await io.run {
+            try ClaimDirectory(inbox: layout.inbox, owner: HostIdentity.current.description, claimTimeout: configuration.claimTimeout)
+        }
         defer { claims.dispose() }
         let watcher = try await DirectoryWatcher(watching: FilePath(layout.inbox))
         // Trapped before "ready", so a SIGHUP right after it is not the default (terminating) action.

@@ -18,13 +18,18 @@ public struct ServeConfiguration: Sendable {
     public var labelsGrace: Duration
     /// Where Prometheus metrics are written after every batch (textfile collector format), if anywhere.
     public var metricsFile: URL?
+    /// How long another daemon's claims lease may stay unchanged before its claims are adopted.
+    public var claimTimeout: Duration
+    /// How often the inbox is listed besides inotify; needed on shared filesystems, where inotify
+    /// does not see other hosts' files. nil: only at start and after lost events.
+    public var rescanInterval: Duration?
     /// Where the daemon's status (for `sumd health` probes) is written from its heartbeat, if anywhere.
     public var statusFile: URL?
 
     /// `processed` and `failed` default to siblings of the inbox (`dirname(inbox)/processed`, `…/failed`).
     public init(inbox: URL, outbox: URL, checkpoint: URL, processed: URL? = nil, failed: URL? = nil,
                 workers: Int, chunkSize: Int, labelsGrace: Duration = .seconds(60), metricsFile: URL? = nil,
-                statusFile: URL? = nil) {
+                statusFile: URL? = nil, claimTimeout: Duration = .seconds(30), rescanInterval: Duration? = nil) {
         let inbox = inbox.standardizedFileURL
         self.inbox = inbox
         self.outbox = outbox.standardizedFileURL
@@ -35,6 +40,8 @@ public struct ServeConfiguration: Sendable {
         self.chunkSize = chunkSize
         self.labelsGrace = labelsGrace
         self.metricsFile = metricsFile?.standardizedFileURL
+        self.claimTimeout = claimTimeout
+        self.rescanInterval = rescanInterval
         self.statusFile = statusFile?.standardizedFileURL
     }
 }

@@ -81,13 +81,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A JSON status (host, state, batches, …) rewritten every few seconds, for `sumd health`.", valueName: "path"))
     var statusFile: String?
 
+    @Option(help: ArgumentHelp("Another daemon's claims are adopted once its lease has not changed for this long (default 30; several hosts: longer than any pause you expect).", valueName: "seconds"))
+    var claimTimeout: Double?
+
+    @Option(help: ArgumentHelp("List the inbox this often besides inotify; needed on NFS and other shared filesystems, where inotify misses other hosts' files (default: off).", valueName: "seconds"))
+    var rescanInterval: Double?
+
     /// The exit status of a configuration that cannot work: `EX_CONFIG` from sysexits.h.
     static let configurationError: Int32 = 78
 
     func run() async throws {
         let flags = ServeSettings(inbox: inbox, outbox: outbox, checkpoint: checkpoint, processed: processed, failed: failed,
                                   workers: workers, chunkSize: chunkSize, labelsGrace: labelsGrace, logLevel: logLevel,
-                                  metricsFile: metricsFile, statusFile: statusFile)
+                                  metricsFile: metricsFile, statusFile: statusFile, claimTimeout: claimTimeout,
+                                  rescanInterval: rescanInterval)
         let settings: ResolvedServeSettings
         do {
             let file = try config.map { try ServeConfigFile.load(path: $0) } ?? ServeSettings()
@@ -114,7 +121,9 @@ struct ServeCommand: AsyncParsableCommand {
             workers: settings.workers ?? ProcessInfo.processInfo.activeProcessorCount, chunkSize: settings.chunkSize,
             labelsGrace: .milliseconds(Int64((settings.labelsGrace * 1000).rounded())),
             metricsFile: settings.metricsFile.map { URL(fileURLWithPath: $0) },
-            statusFile: settings.statusFile.map { URL(fileURLWithPath: $0) })
+            statusFile: settings.statusFile.map { URL(fileURLWithPath: $0) },
+            claimTimeout: .milliseconds(Int64((settings.claimTimeout * 1000).rounded())),
+            rescanInterval: settings.rescanInterval.map { .milliseconds(Int64(($0 * 1000).rounded())) })
         var groupConfiguration = ServiceGroupConfiguration(
             services: [InboxService(configuration: configuration, logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -90,7 +90,21 @@ public enum ServeConfigFile {
     private enum Field: String, CaseIterable {
         case inbox, outbox, checkpoint, processed, failed, workers
         case chunkSize = "chunk_size", labelsGrace = "labels_grace", logLevel = "log_level", metricsFile = "metrics_file"
-        case statusFile = "status_file"
+        case statusFile = "status_file", claimTimeout = "claim_timeout", rescanInterval = "rescan_interval"
+
+        /// A number of seconds, at least `least`.
+        private func seconds(_ value: ConfigValue, least: Double) throws -> Double {
+            let seconds: Double
+            switch value {
+            case let .integer(number): seconds = Double(number)
+            case let .float(number): seconds = number
+            default: throw wrongType(value, "a number of seconds")
+            }
+            guard seconds.isFinite, seconds >= least else {
+                throw ConfigProblem("\(rawValue) must be a number of seconds ≥ \(least.formatted()), not \(seconds)")
+            }
+            return seconds
+        }
 
         func store(_ value: ConfigValue, in settings: inout ServeSettings, relativeTo directory: URL) throws {
             switch self {
@@ -103,15 +117,11 @@ public enum ServeConfigFile {
             case .statusFile: settings.statusFile = try path(value, directory)
             case .workers: settings.workers = try count(value)
             case .chunkSize: settings.chunkSize = try count(value)
-            case .labelsGrace:
-                let seconds: Double
-                switch value {
-                case let .integer(number): seconds = Double(number)
-                case let .float(number): seconds = number
-                default: throw wrongType(value, "a number of seconds")
-                }
-                guard seconds.isFinite, seconds >= 0 else { throw ConfigProblem("\(rawValue) must be a number of seconds ≥ 0, not \(seconds)") }
-                settings.labelsGrace = seconds
+            case .labelsGrace: settings.labelsGrace = try seconds(value, least: 0)
+            case .claimTimeout: settings.claimTimeout = try seconds(value, least: ServeSettings.shortestClaimTimeout)
+            case .rescanInterval:
+                settings.rescanInterval = try seconds(value, least: 0)
+                guard settings.rescanInterval! > 0 else { throw ConfigProblem("\(rawValue) must be a number of seconds > 0") }
             case .logLevel:
                 guard case let .string(level) = value else { throw wrongType(value, "a string") }
                 guard Logger.Level(rawValue: level) != nil else {

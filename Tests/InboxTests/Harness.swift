@@ -13,8 +13,9 @@ struct Harness {
     var now = Duration.zero
 
     /// A machine past start-up (nothing to adopt, an empty inbox), unless `started` is false.
-    init(labelsGrace: Duration = .seconds(60), started: Bool = true) {
-        machine = InboxStateMachine(labelsGrace: labelsGrace)
+    init(labelsGrace: Duration = .seconds(60), rescanInterval: Duration? = nil, claimTimeout: Duration = .seconds(30),
+         started: Bool = true) {
+        machine = InboxStateMachine(labelsGrace: labelsGrace, rescanInterval: rescanInterval, claimTimeout: claimTimeout)
         if started {
             feed(.start)
             feed(.scanned([]))

@@ -19,10 +19,13 @@ import Testing
             labels_grace = 2.5
             log_level = "debug"
             metrics_file = "/srv/sumd.prom"
+            claim_timeout = 45
+            rescan_interval = 2.5
             """, path: "/etc/sumd/sumd.toml")
         #expect(settings == ServeSettings(
             inbox: "/srv/in", outbox: "/srv/out", checkpoint: "/etc/sumd/models/m.safetensors", processed: "/srv/done",
-            failed: "/srv/failé", workers: 2, chunkSize: 1024, labelsGrace: 2.5, logLevel: "debug", metricsFile: "/srv/sumd.prom"))
+            failed: "/srv/failé", workers: 2, chunkSize: 1024, labelsGrace: 2.5, logLevel: "debug", metricsFile: "/srv/sumd.prom",
+            claimTimeout: 45, rescanInterval: 2.5))
     }
 
     @Test func takesWholeSecondsForTheGraceAndLeavesUnsetKeysNil() throws {
@@ -37,7 +40,9 @@ import Testing
         let resolved = try merged.resolved()
         #expect(resolved.inbox == "/b/in" && resolved.workers == 1 && resolved.logLevel == .debug)
         #expect(resolved.chunkSize == 32 && resolved.labelsGrace == 60 && resolved.processed == nil && resolved.metricsFile == nil)
-        for bad in [ServeSettings(workers: 0), ServeSettings(chunkSize: -1), ServeSettings(labelsGrace: .infinity), ServeSettings(logLevel: "loud")] {
+        #expect(resolved.claimTimeout == 30 && resolved.rescanInterval == nil)
+        for bad in [ServeSettings(workers: 0), ServeSettings(chunkSize: -1), ServeSettings(labelsGrace: .infinity), ServeSettings(logLevel: "loud"),
+                    ServeSettings(claimTimeout: 2), ServeSettings(rescanInterval: 0)] {
             #expect(throws: (any Error).self) { try bad.overridden(by: ServeSettings(inbox: "/i", outbox: "/o", checkpoint: "/m")).resolved() }
         }
         #expect(throws: (any Error).self) { try ServeSettings(inbox: "/a").resolved() }
@@ -80,6 +85,8 @@ import Testing
         ("workers = 007", 1, "workers: '007': integers have no leading zeros"),
         ("labels_grace = -1", 1, "labels_grace must be a number of seconds ≥ 0, not -1.0"),
         ("labels_grace = nan", 1, "labels_grace must be a number of seconds ≥ 0, not nan"),
+        ("claim_timeout = 1", 1, "claim_timeout must be a number of seconds ≥ 3, not 1.0"),
+        ("rescan_interval = 0", 1, "rescan_interval must be a number of seconds > 0"),
         ("log_level = \"loud\"", 1, "log_level must be one of \"trace\""),
         ("checkpoint = \"\"", 1, "checkpoint must not be empty"),
     ])

@@ -62,6 +62,24 @@ struct ServeRecoveryTests {
                 "dead daemons' claims adopted and removed")
     }
 
+    @Test("a daemon paused past the claim timeout finds its claims adopted and exits without writing")
+    func pausedDaemonIsFenced() async throws {
+        let sandbox = try DaemonSandbox(channels: [32, 64], hidden: 32)
+        let paused = try await sandbox.startDaemon(["--claim-timeout", "3"])
+        let labels = try sandbox.dropBatch("slow", images: 12_000, labeled: true)
+        try await paused.waitForLog("batch started")
+        paused.send(SIGSTOP)
+        // The other daemon sees the lease unchanged for 3 s, removes it and resumes the batch.
+        let adopter = try await sandbox.startDaemon(["--claim-timeout", "3"])
+        try await adopter.waitForLog("batch done", timeout: 90)
+        paused.send(SIGCONT)
+        #expect(try await paused.waitForExit() == 75, "EX_TEMPFAIL: restart me; log:\n\(paused.log)")
+        #expect(paused.logLines(containing: "claims adopted by another daemon; exiting without writing").count == 1)
+        #expect(paused.logLines(containing: "batch done").isEmpty)
+        try await adopter.stop()
+        try await Self.expectExactlyOnce(sandbox, ["slow"], labels: ["slow": labels])
+    }
+
     @Test("two daemons on one inbox never process a batch twice")
     func twoDaemons() async throws {
         let sandbox = try DaemonSandbox()

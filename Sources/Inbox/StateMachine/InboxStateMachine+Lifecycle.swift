@@ -1,14 +1,15 @@
 /// Start-up with crash recovery, the 1 s tick, and shutdown (docs/daemon-design.md, "Claiming",
 /// "Order of durable steps" and "Work").
 extension InboxStateMachine {
-    /// How often claims of dead daemons are looked for.
-    static let adoptionInterval = Duration.seconds(10)
+    /// Claims of dead daemons are looked for at least this often.
+    static let longestAdoptionInterval = Duration.seconds(10)
 
     /// Dead daemons' claims are resumed first, then stale reservations go, then the backlog is
     /// listed; "ready" follows the listing (`scanned`).
     mutating func start(now: Duration) -> [Action] {
         guard phase == .starting else { return [] }
         lastAdoption = now
+        lastScan = now
         return [.adoptDeadClaims, .removeStaleReservations, .scan]
     }
 
@@ -21,16 +22,21 @@ extension InboxStateMachine {
         }
     }
 
-    /// The watchdog, files waiting for quiet, labels waiting for their batch or their grace, and
-    /// every `adoptionInterval` the claims of daemons that died meanwhile.
+    /// The watchdog, files waiting for quiet, labels waiting for their batch or their grace, every
+    /// `adoptionInterval` the claims of daemons that died meanwhile, and every `rescanInterval`
+    /// a listing of the inbox.
     mutating func tick(now: Duration) -> [Action] {
         guard isTakingFiles else { return [] }
         var actions: [Action] = [.heartbeat(busy: compute != .idle || !jobs.isEmpty, backlog: backlog)]
         actions += unsettled.keys.sorted().map { .look($0, after: nil) }
         actions += waitingLabels.keys.sorted().flatMap(considerLabels)
-        if now - lastAdoption >= Self.adoptionInterval {
+        if now - lastAdoption >= adoptionInterval {
             lastAdoption = now
             actions.append(.adoptDeadClaims)
+        }
+        if let rescanInterval, now - lastScan >= rescanInterval {
+            lastScan = now
+            actions.append(.scan)
         }
         return actions
     }

@@ -48,6 +48,12 @@ struct InboxStateMachine {
 
     /// How long labels wait for their batch before they go to failed/ (`--labels-grace`).
     let labelsGrace: Duration
+    /// How often the inbox is listed besides inotify (`--rescan-interval`; nil: only at start and
+    /// after lost events). Files written by other hosts of a shared filesystem are seen only so.
+    let rescanInterval: Duration?
+    /// How often dead daemons' claims are looked for: often enough that a lease silent for
+    /// `--claim-timeout` is noticed soon after.
+    let adoptionInterval: Duration
 
     var phase = Phase.starting
     var compute = Compute.idle
@@ -63,11 +69,14 @@ struct InboxStateMachine {
     var nextJobID: JobID = 0
     /// Images in the next slice: about `sliceTarget` of work at the measured rate.
     var sliceSize = InboxStateMachine.firstSliceSize
-    /// When dead daemons' claims were last looked for.
+    /// When dead daemons' claims were last looked for, and the inbox last listed.
     var lastAdoption = Duration.zero
+    var lastScan = Duration.zero
 
-    init(labelsGrace: Duration) {
+    init(labelsGrace: Duration, rescanInterval: Duration? = nil, claimTimeout: Duration = .seconds(30)) {
         self.labelsGrace = labelsGrace
+        self.rescanInterval = rescanInterval
+        adoptionInterval = min(Self.longestAdoptionInterval, claimTimeout / 3)
     }
 
     /// Batches waiting for their turn (for the status line and metrics).
