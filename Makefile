@@ -8,7 +8,7 @@ BIN          := .build/$(CONFIG)/sumd
 APT_PACKAGES := pkg-config libinotifytools0-dev libssl-dev zlib1g-dev python3-numpy systemd qemu-user chromium
 PREFIX       ?= /usr/local
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench clean format lint
 
 all: build
 
@@ -24,10 +24,18 @@ build: deps
 ## inotify, daemon integration, the binary under qemu's emulated CPUs). A test process that dies can
 ## leave children holding swift test's pipes, so the run is bounded: it fails after TEST_TIMEOUT.
 TEST_TIMEOUT ?= 40m
-test: deps systemd-check deploy-check
+test: deps lint systemd-check deploy-check
 	$(SWIFT) build $(BUILD_FLAGS) --product sumd
 	SUMD_BIN=$(CURDIR)/$(BIN) timeout --kill-after=30s $(TEST_TIMEOUT) $(SWIFT) test $(BUILD_FLAGS) \
 		|| { status=$$?; [ $$status -ne 124 ] || echo "make test: no end after $(TEST_TIMEOUT); stopped" >&2; exit $$status; }
+
+## format: rewrites the Swift sources in the committed style (.swift-format; the toolchain's swift-format).
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Package.swift Sources Tests
+
+## lint: fails on any difference from that style (part of make test, so CI checks it).
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
 
 ## demo: the main job end to end on built-in defaults.
 demo: build

@@ -8,7 +8,7 @@ import PackageDescription
 func kernelSet(_ name: String, targetCPU: String?, defines: [String] = []) -> Target {
     var settings: [SwiftSetting] = defines.map { .define($0) } + noMathErrno
     #if arch(x86_64)
-    if let targetCPU { settings.append(.unsafeFlags(["-target-cpu", targetCPU])) }
+        if let targetCPU { settings.append(.unsafeFlags(["-target-cpu", targetCPU])) }
     #endif
     return .target(name: name, dependencies: ["KernelInterface"], swiftSettings: settings)
 }
@@ -20,9 +20,9 @@ let noMathErrno: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-fno-math-errno"])]
 /// The portable set multiplies and adds separately where the baseline has no FMA instruction
 /// (x86-64); AArch64's baseline has one.
 #if arch(x86_64)
-let portableDefines = ["KERNELS_SEPARATE_MULTIPLY_ADD"]
+    let portableDefines = ["KERNELS_SEPARATE_MULTIPLY_ADD"]
 #else
-let portableDefines: [String] = []
+    let portableDefines: [String] = []
 #endif
 
 let package = Package(

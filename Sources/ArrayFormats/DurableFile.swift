@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Writes files so that a reader never sees a partial file under its final name, and the file
 /// survives a crash once the call returns: temporary name in the same directory, `fsync`,
@@ -99,7 +100,8 @@ public enum DurableFile {
 
     /// `.NAME.PID.RANDOM.tmp` beside `url`: hidden, and traceable to its writer for clean-up.
     private static func temporaryName(for url: URL) -> URL {
-        url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        url.deletingLastPathComponent().appendingPathComponent(
+            ".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
     }
 
     private static func failure(_ call: String, _ url: URL) -> ArrayFormatError {

@@ -99,7 +99,8 @@ extension NpyArray {
         precondition(elements.lowerBound >= 0 && elements.upperBound <= count, "\(source): elements \(elements) outside 0..<\(count)")
         precondition(out.count >= elements.count, "\(source): output buffer holds \(out.count) floats, \(elements.count) needed")
         guard !elements.isEmpty, let destination = out.baseAddress else { return }
-        let n = elements.count, start = elements.lowerBound
+        let n = elements.count
+        let start = elements.lowerBound
         withElementBytes { raw in
             guard let base = raw.baseAddress else { return }
             if isStoredInCOrder, dtype == .uint8 {

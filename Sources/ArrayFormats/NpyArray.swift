@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A NumPy `.npy` array, memory-mapped: opening a multi-gigabyte file costs no memory until the
@@ -73,7 +74,8 @@ public struct NpyArray: Sendable {
             guard let base = raw.baseAddress else { return }
             let start = Int(bitPattern: base) + dataOffset + elements.lowerBound * dtype.itemSize
             let end = Int(bitPattern: base) + dataOffset + elements.upperBound * dtype.itemSize
-            let alignedStart = (start + page - 1) / page * page, alignedEnd = end / page * page
+            let alignedStart = (start + page - 1) / page * page
+            let alignedEnd = end / page * page
             guard alignedEnd > alignedStart, let pointer = UnsafeMutableRawPointer(bitPattern: alignedStart) else { return }
             _ = madvise(pointer, alignedEnd - alignedStart, MADV_DONTNEED)
         }

@@ -45,7 +45,10 @@ public enum NpyDType: String, Sendable, Hashable, CaseIterable, CustomStringConv
         }
         let code = String(descr.dropFirst())
         if code == "O" || code.hasPrefix("O") {
-            throw ArrayFormatError(source, "holds an object array (dtype '\(descr)'), which NumPy stores as a pickle; sumd never unpickles, save a numeric array instead")
+            throw ArrayFormatError(
+                source,
+                "holds an object array (dtype '\(descr)'), which NumPy stores as a pickle; sumd never unpickles, save a numeric array instead"
+            )
         }
         guard let dtype = NpyDType.allCases.first(where: { $0.code == code }) else {
             throw ArrayFormatError(source, "unsupported dtype '\(descr)': sumd reads bool, int8–64, uint8–64 and float16/32/64")

@@ -42,11 +42,16 @@ struct NpyHeader {
         for i in 0..<lengthSize { headerLength |= Int(bytes[8 + i]) << (8 * i) }
         dataOffset = 8 + lengthSize + headerLength
         guard dataOffset <= bytes.count else {
-            throw ArrayFormatError(source, "truncated: the header claims \(headerLength.grouped) bytes but the file has only \((bytes.count - 8 - lengthSize).grouped) after the preamble")
+            throw ArrayFormatError(
+                source,
+                "truncated: the header claims \(headerLength.grouped) bytes but the file has only \((bytes.count - 8 - lengthSize).grouped) after the preamble"
+            )
         }
         let headerBytes = UnsafeRawBufferPointer(rebasing: bytes[(8 + lengthSize)..<dataOffset])
         guard headerBytes.last == 0x0A else {
-            throw ArrayFormatError(source, "malformed header: it does not end with a newline, so the data offset (byte \(dataOffset)) is not where the header says")
+            throw ArrayFormatError(
+                source,
+                "malformed header: it does not end with a newline, so the data offset (byte \(dataOffset)) is not where the header says")
         }
         let text: String
         if version.major >= 3 {
@@ -61,38 +66,42 @@ struct NpyHeader {
         do {
             literal = try PythonLiteral.parse(text)
         } catch {
-            throw ArrayFormatError(source, "malformed header: \(error.message) in \(text.trimmingCharacters(in: .whitespacesAndNewlines).debugDescription)")
+            throw ArrayFormatError(
+                source, "malformed header: \(error.message) in \(text.trimmingCharacters(in: .whitespacesAndNewlines).debugDescription)")
         }
-        guard case let .dict(entries) = literal else {
+        guard case .dict(let entries) = literal else {
             throw ArrayFormatError(source, "malformed header: it is not a dict literal")
         }
         let keys = Set(entries.map(\.0))
         let expected: Set = ["descr", "fortran_order", "shape"]
         guard keys == expected else {
-            let missing = expected.subtracting(keys).sorted(), extra = keys.subtracting(expected).sorted()
-            let parts = (missing.isEmpty ? [] : ["missing key(s) \(missing.joined(separator: ", "))"])
+            let missing = expected.subtracting(keys).sorted()
+            let extra = keys.subtracting(expected).sorted()
+            let parts =
+                (missing.isEmpty ? [] : ["missing key(s) \(missing.joined(separator: ", "))"])
                 + (extra.isEmpty ? [] : ["unexpected key(s) \(extra.joined(separator: ", "))"])
-            throw ArrayFormatError(source, "malformed header: \(parts.joined(separator: " and ")); expected exactly descr, fortran_order and shape")
+            throw ArrayFormatError(
+                source, "malformed header: \(parts.joined(separator: " and ")); expected exactly descr, fortran_order and shape")
         }
         let values = Dictionary(uniqueKeysWithValues: entries)
 
         switch values["descr"] {
-        case let .string(descr)?:
+        case .string(let descr)?:
             (dtype, isBigEndian) = try NpyDType.parse(descr: descr, source: source)
         case .list?:
             throw ArrayFormatError(source, "holds a structured dtype (record fields); sumd reads plain numeric arrays only")
         default:
             throw ArrayFormatError(source, "malformed header: 'descr' is not a string")
         }
-        guard case let .boolean(fortran)? = values["fortran_order"] else {
+        guard case .boolean(let fortran)? = values["fortran_order"] else {
             throw ArrayFormatError(source, "malformed header: 'fortran_order' is not True or False")
         }
         isFortranOrder = fortran
-        guard case let .tuple(dimensions)? = values["shape"] else {
+        guard case .tuple(let dimensions)? = values["shape"] else {
             throw ArrayFormatError(source, "malformed header: 'shape' is not a tuple")
         }
         shape = try dimensions.map { dimension in
-            guard case let .integer(n) = dimension, n >= 0 else {
+            guard case .integer(let n) = dimension, n >= 0 else {
                 throw ArrayFormatError(source, "malformed header: 'shape' must be a tuple of non-negative integers")
             }
             return n
@@ -112,7 +121,9 @@ struct NpyHeader {
             throw ArrayFormatError(source, "truncated: header says \(what) but only \(available.grouped) bytes follow")
         }
         if available > byteCount {
-            throw ArrayFormatError(source, "size mismatch: header says \(what) but \(available.grouped) bytes follow (\((available - byteCount).grouped) extra)")
+            throw ArrayFormatError(
+                source,
+                "size mismatch: header says \(what) but \(available.grouped) bytes follow (\((available - byteCount).grouped) extra)")
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if _endian(big)
-#error("NpyWriter and SafetensorsWriter copy elements in host byte order and label them little-endian")
+    #error("NpyWriter and SafetensorsWriter copy elements in host byte order and label them little-endian")
 #endif
 
 /// An element type `NpyWriter` can store: its little-endian NumPy `descr`.

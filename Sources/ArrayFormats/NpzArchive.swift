@@ -44,13 +44,15 @@ public struct NpzArchive: Sendable {
     public func array(named name: String) throws -> NpyArray {
         let key = name.hasSuffix(".npy") ? String(name.dropLast(4)) : name
         guard let member = members[key] else {
-            throw ArrayFormatError(source, "has no array named '\(key)'; it holds \(names.isEmpty ? "none" : names.joined(separator: ", "))")
+            throw ArrayFormatError(
+                source, "has no array named '\(key)'; it holds \(names.isEmpty ? "none" : names.joined(separator: ", "))")
         }
         let memberSource = "\(source)[\(key)]"
         switch member.method {
         case 0:
             guard member.compressedSize == member.uncompressedSize else {
-                throw ArrayFormatError(memberSource, "stored member sizes disagree (\(member.compressedSize) vs \(member.uncompressedSize) bytes)")
+                throw ArrayFormatError(
+                    memberSource, "stored member sizes disagree (\(member.compressedSize) vs \(member.uncompressedSize) bytes)")
             }
             let range = member.dataOffset..<(member.dataOffset + member.compressedSize)
             // Mapped `Data` slices share the mapping; rebasing the indices keeps it zero-copy.
@@ -71,7 +73,8 @@ public struct NpzArchive: Sendable {
             var data = Data(capacity: member.uncompressedSize)
             _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
             guard data.count == member.uncompressedSize else {
-                throw ArrayFormatError(memberSource, "inflated to \(data.count.grouped) bytes, the directory says \(member.uncompressedSize.grouped)")
+                throw ArrayFormatError(
+                    memberSource, "inflated to \(data.count.grouped) bytes, the directory says \(member.uncompressedSize.grouped)")
             }
             return data
         } catch let error as ArrayFormatError {

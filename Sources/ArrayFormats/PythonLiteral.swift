@@ -122,7 +122,10 @@ private struct Parser {
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated tuple or list") }
-            if bytes[index] == close { index += 1; return (items, sawComma) }
+            if bytes[index] == close {
+                index += 1
+                return (items, sawComma)
+            }
             items.append(try value())
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated tuple or list") }
@@ -141,8 +144,11 @@ private struct Parser {
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated dict") }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .dict(entries) }
-            guard case let .string(key) = try value() else { throw error("dict keys must be strings") }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .dict(entries)
+            }
+            guard case .string(let key) = try value() else { throw error("dict keys must be strings") }
             guard !entries.contains(where: { $0.0 == key }) else { throw error("duplicate key '\(key)'") }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a dict key") }

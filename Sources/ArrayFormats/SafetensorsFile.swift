@@ -50,7 +50,8 @@ public struct SafetensorsFile: Sendable {
         }
         let length = Int(headerLength)
         guard 8 + length <= data.count else {
-            throw ArrayFormatError(source, "truncated: header length says \(length.grouped) bytes but only \((data.count - 8).grouped) follow")
+            throw ArrayFormatError(
+                source, "truncated: header length says \(length.grouped) bytes but only \((data.count - 8).grouped) follow")
         }
         dataStart = 8 + length
         let header = data.subdata(in: 8..<dataStart)
@@ -87,15 +88,22 @@ public struct SafetensorsFile: Sendable {
         var tensors = try object.filter { $0.key != "__metadata__" }.map { name, value in
             try Self.tensorInfo(name: name, value: value, source: source)
         }
-        tensors.sort { ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound, $0.name) < ($1.dataOffsets.lowerBound, $1.dataOffsets.upperBound, $1.name) }
+        tensors.sort {
+            ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound, $0.name) < (
+                $1.dataOffsets.lowerBound, $1.dataOffsets.upperBound, $1.name
+            )
+        }
         var end = 0
         for tensor in tensors {
             let offsets = "[\(tensor.dataOffsets.lowerBound), \(tensor.dataOffsets.upperBound)]"
             if tensor.dataOffsets.lowerBound > end {
-                throw ArrayFormatError(source, "tensor '\(tensor.name)' starts at byte \(tensor.dataOffsets.lowerBound) of the data, leaving a gap after byte \(end)")
+                throw ArrayFormatError(
+                    source,
+                    "tensor '\(tensor.name)' starts at byte \(tensor.dataOffsets.lowerBound) of the data, leaving a gap after byte \(end)")
             }
             if tensor.dataOffsets.lowerBound < end {
-                throw ArrayFormatError(source, "tensor '\(tensor.name)' data_offsets \(offsets) overlap the previous tensor, which ends at byte \(end)")
+                throw ArrayFormatError(
+                    source, "tensor '\(tensor.name)' data_offsets \(offsets) overlap the previous tensor, which ends at byte \(end)")
             }
             end = tensor.dataOffsets.upperBound
         }
@@ -112,7 +120,8 @@ public struct SafetensorsFile: Sendable {
             throw ArrayFormatError(source, "entry for tensor '\(name)' is not a JSON object")
         }
         guard let dtypeName = entry["dtype"] as? String, let shapeValues = entry["shape"] as? [Any],
-              let offsetValues = entry["data_offsets"] as? [Any] else {
+            let offsetValues = entry["data_offsets"] as? [Any]
+        else {
             throw ArrayFormatError(source, "tensor '\(name)' needs \"dtype\" (string), \"shape\" and \"data_offsets\" (arrays)")
         }
         guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
@@ -128,11 +137,14 @@ public struct SafetensorsFile: Sendable {
         guard let offsets = nonNegativeIntegers(offsetValues), offsets.count == 2, offsets[0] <= offsets[1] else {
             throw ArrayFormatError(source, "tensor '\(name)' data_offsets is not a pair [begin, end] with begin ≤ end")
         }
-        guard let count = elementCount(of: shape), case let (bytes, false) = count.multipliedReportingOverflow(by: dtype.itemSize) else {
+        guard let count = elementCount(of: shape), case (let bytes, false) = count.multipliedReportingOverflow(by: dtype.itemSize) else {
             throw ArrayFormatError(source, "tensor '\(name)' shape \(describeShape(shape)) is too large")
         }
         guard bytes == offsets[1] - offsets[0] else {
-            throw ArrayFormatError(source, "tensor '\(name)' is \(describeShape(shape)) \(dtype.rawValue) (\(bytes.grouped) bytes) but its data_offsets [\(offsets[0]), \(offsets[1])] span \((offsets[1] - offsets[0]).grouped) bytes")
+            throw ArrayFormatError(
+                source,
+                "tensor '\(name)' is \(describeShape(shape)) \(dtype.rawValue) (\(bytes.grouped) bytes) but its data_offsets [\(offsets[0]), \(offsets[1])] span \((offsets[1] - offsets[0]).grouped) bytes"
+            )
         }
         return SafetensorsTensorInfo(name: name, dtype: dtype, shape: shape, dataOffsets: offsets[0]..<offsets[1])
     }
@@ -159,11 +171,15 @@ public struct SafetensorsFile: Sendable {
         let load: (UnsafeRawPointer, Int) -> Float
         switch tensor.dtype {
         case .float32: load = { Float(bitPattern: UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: $1 &* 4, as: UInt32.self))) }
-        case .float64: load = { Float(Double(bitPattern: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: $1 &* 8, as: UInt64.self)))) }
-        case .float16: load = { Float(Float16(bitPattern: UInt16(littleEndian: $0.loadUnaligned(fromByteOffset: $1 &* 2, as: UInt16.self)))) }
-        case .bfloat16: load = { Float(bitPattern: UInt32(UInt16(littleEndian: $0.loadUnaligned(fromByteOffset: $1 &* 2, as: UInt16.self))) << 16) }
+        case .float64:
+            load = { Float(Double(bitPattern: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: $1 &* 8, as: UInt64.self)))) }
+        case .float16:
+            load = { Float(Float16(bitPattern: UInt16(littleEndian: $0.loadUnaligned(fromByteOffset: $1 &* 2, as: UInt16.self)))) }
+        case .bfloat16:
+            load = { Float(bitPattern: UInt32(UInt16(littleEndian: $0.loadUnaligned(fromByteOffset: $1 &* 2, as: UInt16.self))) << 16) }
         default:
-            throw ArrayFormatError(source, "tensor '\(name)' is \(tensor.dtype.rawValue); sumd reads F32, F64, F16 and BF16 tensors as floats")
+            throw ArrayFormatError(
+                source, "tensor '\(name)' is \(tensor.dtype.rawValue); sumd reads F32, F64, F16 and BF16 tensors as floats")
         }
         return storage.withUnsafeBytes { raw in
             let base = raw.baseAddress! + dataStart + tensor.dataOffsets.lowerBound

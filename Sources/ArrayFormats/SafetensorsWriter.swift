@@ -18,7 +18,9 @@ public struct SafetensorsWriter: Sendable {
             throw ArrayFormatError("safetensors writer", "tensor name '\(name)' is reserved or already used")
         }
         guard let count = elementCount(of: shape), count == values.count else {
-            throw ArrayFormatError("safetensors writer", "tensor '\(name)' has \(values.count.grouped) values, not the \(describeShape(shape)) its shape needs")
+            throw ArrayFormatError(
+                "safetensors writer", "tensor '\(name)' has \(values.count.grouped) values, not the \(describeShape(shape)) its shape needs"
+            )
         }
         entries.append((name, shape, values))
     }

@@ -36,7 +36,8 @@ struct ZipDirectory {
         let lowest = max(0, bytes.count - 22 - 65_535)
         while end >= lowest, u32(end) != 0x0605_4B50 { end -= 1 }
         guard end >= lowest else { throw fail("no end-of-central-directory record") }
-        var entryCount = u16(end + 10), directoryOffset = u32(end + 16)
+        var entryCount = u16(end + 10)
+        var directoryOffset = u32(end + 16)
         if entryCount == 0xFFFF || directoryOffset == 0xFFFF_FFFF {
             let locator = end - 20
             guard inBounds(locator, 20), u32(locator) == 0x0706_4B50 else { throw fail("zip64 locator missing") }
@@ -49,16 +50,23 @@ struct ZipDirectory {
         var members: [Member] = []
         var cursor = directoryOffset
         for _ in 0..<entryCount {
-            guard inBounds(cursor, 46), u32(cursor) == 0x0201_4B50 else { throw fail("central directory entry \(members.count) is damaged") }
-            let nameLength = u16(cursor + 28), extraLength = u16(cursor + 30), commentLength = u16(cursor + 32)
+            guard inBounds(cursor, 46), u32(cursor) == 0x0201_4B50 else {
+                throw fail("central directory entry \(members.count) is damaged")
+            }
+            let nameLength = u16(cursor + 28)
+            let extraLength = u16(cursor + 30)
+            let commentLength = u16(cursor + 32)
             guard inBounds(cursor + 46, nameLength + extraLength + commentLength) else { throw fail("central directory is truncated") }
             let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(cursor + 46)..<(cursor + 46 + nameLength)]), as: UTF8.self)
-            var uncompressed = u32(cursor + 24), compressed = u32(cursor + 20), localHeader = u32(cursor + 42)
+            var uncompressed = u32(cursor + 24)
+            var compressed = u32(cursor + 20)
+            var localHeader = u32(cursor + 42)
             // Zip64 extra field: the 64-bit values of whichever fields hold 0xFFFFFFFF, in this order.
             var extra = cursor + 46 + nameLength
             let extraEnd = extra + extraLength
             while extra + 4 <= extraEnd {
-                let id = u16(extra), size = u16(extra + 2)
+                let id = u16(extra)
+                let size = u16(extra + 2)
                 if id == 0x0001 {
                     var field = extra + 4
                     func widen(_ value: inout Int) throws {
@@ -76,8 +84,10 @@ struct ZipDirectory {
             guard inBounds(localHeader, 30), u32(localHeader) == 0x0403_4B50 else { throw fail("local header of '\(name)' is missing") }
             let dataOffset = localHeader + 30 + u16(localHeader + 26) + u16(localHeader + 28)
             guard inBounds(dataOffset, compressed) else { throw fail("member '\(name)' runs past the end of the file") }
-            members.append(Member(name: name, method: UInt16(u16(cursor + 10)), compressedSize: compressed,
-                                  uncompressedSize: uncompressed, dataOffset: dataOffset))
+            members.append(
+                Member(
+                    name: name, method: UInt16(u16(cursor + 10)), compressedSize: compressed,
+                    uncompressedSize: uncompressed, dataOffset: dataOffset))
             cursor += 46 + nameLength + extraLength + commentLength
         }
         self.members = members

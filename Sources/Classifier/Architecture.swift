@@ -6,15 +6,15 @@ public enum SampleShape: Sendable, Hashable, CustomStringConvertible {
     /// Number of floats per sample.
     public var count: Int {
         switch self {
-        case let .image(c, h, w): return c * h * w
-        case let .vector(n): return n
+        case .image(let c, let h, let w): return c * h * w
+        case .vector(let n): return n
         }
     }
 
     public var description: String {
         switch self {
-        case let .image(c, h, w): return "\(c)×\(h)×\(w)"
-        case let .vector(n): return "\(n)"
+        case .image(let c, let h, let w): return "\(c)×\(h)×\(w)"
+        case .vector(let n): return "\(n)"
         }
     }
 }
@@ -65,28 +65,38 @@ public struct Architecture: Sendable, Hashable {
         kernel: Int = 3, classes: Int = 46
     ) throws -> Architecture {
         guard kernel > 0, kernel % 2 == 1 else { throw ArchitectureError("kernel size must be odd and positive, got \(kernel)") }
-        guard !channels.isEmpty, channels.allSatisfy({ $0 > 0 }) else { throw ArchitectureError("channels must be positive, got \(channels)") }
+        guard !channels.isEmpty, channels.allSatisfy({ $0 > 0 }) else {
+            throw ArchitectureError("channels must be positive, got \(channels)")
+        }
         guard hidden > 0 else { throw ArchitectureError("hidden width must be positive, got \(hidden)") }
         guard classes >= 2 else { throw ArchitectureError("need at least 2 classes, got \(classes)") }
         var layers: [Layer] = []
         var inChannels = 1
-        var h = height, w = width
+        var h = height
+        var w = width
         for (index, outChannels) in channels.enumerated() {
-            layers += [.conv2d(name: "conv\(index + 1)", inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: kernel / 2),
-                       .relu, .maxPool2d(kernel: 2)]
+            layers += [
+                .conv2d(name: "conv\(index + 1)", inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: kernel / 2),
+                .relu, .maxPool2d(kernel: 2),
+            ]
             inChannels = outChannels
-            h /= 2; w /= 2
+            h /= 2
+            w /= 2
         }
-        layers += [.flatten,
-                   .linear(name: "fc1", inFeatures: inChannels * h * w, outFeatures: hidden), .relu,
-                   .linear(name: "fc2", inFeatures: hidden, outFeatures: classes)]
+        layers += [
+            .flatten,
+            .linear(name: "fc1", inFeatures: inChannels * h * w, outFeatures: hidden), .relu,
+            .linear(name: "fc2", inFeatures: hidden, outFeatures: classes),
+        ]
         return try Architecture(name: "seed", inputHeight: height, inputWidth: width, layers: layers)
     }
 
     /// The sample shape after each layer (`result[i]` is the output of `layers[i]`);
     /// throws if a layer does not fit the shape it receives.
     public func shapes() throws -> [SampleShape] {
-        guard inputHeight > 0, inputWidth > 0 else { throw ArchitectureError("input size must be positive, got \(inputHeight)×\(inputWidth)") }
+        guard inputHeight > 0, inputWidth > 0 else {
+            throw ArchitectureError("input size must be positive, got \(inputHeight)×\(inputWidth)")
+        }
         var shape = SampleShape.image(channels: 1, height: inputHeight, width: inputWidth)
         var result: [SampleShape] = []
         for (index, layer) in layers.enumerated() {

@@ -50,8 +50,9 @@ public struct DigitSum: Sendable, Hashable {
             outputGradient.withUnsafeBufferPointer { output in
                 gradient.withUnsafeMutableBufferPointer { target in
                     scratch.withUnsafeMutableBufferPointer {
-                        digitSumBackwardImage(geometry, logits: input.baseAddress!, outputGradient: output.baseAddress!,
-                                              inputGradient: target.baseAddress!, scratch: $0.baseAddress!)
+                        digitSumBackwardImage(
+                            geometry, logits: input.baseAddress!, outputGradient: output.baseAddress!,
+                            inputGradient: target.baseAddress!, scratch: $0.baseAddress!)
                     }
                 }
             }

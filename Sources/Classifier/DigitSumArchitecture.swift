@@ -15,20 +15,26 @@ extension Architecture {
         kernel: Int = 3, classes: Int = 46
     ) throws -> Architecture {
         guard kernel > 0, kernel % 2 == 1 else { throw ArchitectureError("kernel size must be odd and positive, got \(kernel)") }
-        guard !channels.isEmpty, channels.allSatisfy({ $0 > 0 }) else { throw ArchitectureError("channels must be positive, got \(channels)") }
+        guard !channels.isEmpty, channels.allSatisfy({ $0 > 0 }) else {
+            throw ArchitectureError("channels must be positive, got \(channels)")
+        }
         guard context > 0 else { throw ArchitectureError("context width must be positive, got \(context)") }
         guard classes >= 2 else { throw ArchitectureError("need at least 2 classes, got \(classes)") }
         var layers: [Layer] = []
         var inChannels = 1
         for (index, outChannels) in channels.enumerated() {
-            layers += [.conv2d(name: "conv\(index + 1)", inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: kernel / 2),
-                       .relu, .maxPool2d(kernel: 2)]
+            layers += [
+                .conv2d(name: "conv\(index + 1)", inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: kernel / 2),
+                .relu, .maxPool2d(kernel: 2),
+            ]
             inChannels = outChannels
         }
-        layers += [.conv2d(name: "conv\(channels.count + 1)", inChannels: inChannels, outChannels: context, kernel: kernel, padding: kernel / 2),
-                   .relu,
-                   .conv2d(name: "head", inChannels: context, outChannels: DigitSum.symbols, kernel: 1, padding: 0),
-                   .digitSum(classes: classes)]
+        layers += [
+            .conv2d(name: "conv\(channels.count + 1)", inChannels: inChannels, outChannels: context, kernel: kernel, padding: kernel / 2),
+            .relu,
+            .conv2d(name: "head", inChannels: context, outChannels: DigitSum.symbols, kernel: 1, padding: 0),
+            .digitSum(classes: classes),
+        ]
         return try Architecture(name: "digitsum", inputHeight: height, inputWidth: width, layers: layers)
     }
 }

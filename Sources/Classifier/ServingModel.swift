@@ -20,8 +20,9 @@ public final class ServingModel: Sendable {
     public static func load(checkpoint: URL, workers: Int, chunkSize: Int) throws -> ServingModel {
         let loaded = try Checkpoint.load(from: checkpoint)
         let parameters = try Parameters(architecture: loaded.architecture, tensors: loaded.tensors)
-        return try ServingModel(checkpointPath: checkpoint.path, sha256: loaded.sha256, network: InferenceNetwork(parameters: parameters),
-                                uint8Scale: loaded.uint8Scale, workers: workers, chunkSize: chunkSize)
+        return try ServingModel(
+            checkpointPath: checkpoint.path, sha256: loaded.sha256, network: InferenceNetwork(parameters: parameters),
+            uint8Scale: loaded.uint8Scale, workers: workers, chunkSize: chunkSize)
     }
 
     /// Checks that `images` fit this model (H×W, labels within 0..<classes) before any work is done.

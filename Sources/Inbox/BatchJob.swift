@@ -37,9 +37,10 @@ struct BatchJob {
     /// The finished batch, named by its output stem, with the few images its HTML report shows
     /// (copied here, where the images are at hand, so the report does not need them).
     func outcome(finishedAt: Date) -> BatchOutcome {
-        var outcome = BatchOutcome(batch: inputs.stem ?? inputs.name, predicted: predicted, confidence: confidence,
-                                   labels: images.labels, classes: model.classes, checkpoint: model.checkpointPath,
-                                   modelSHA256: model.sha256, startedAt: startedAt, finishedAt: finishedAt)
+        var outcome = BatchOutcome(
+            batch: inputs.stem ?? inputs.name, predicted: predicted, confidence: confidence,
+            labels: images.labels, classes: model.classes, checkpoint: model.checkpointPath,
+            modelSHA256: model.sha256, startedAt: startedAt, finishedAt: finishedAt)
         outcome.attachThumbnails(from: images)
         return outcome
     }

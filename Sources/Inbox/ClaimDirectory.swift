@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// This daemon's claims: `inbox/.claims/OWNER/`, kept alive by the lease `inbox/.claims/OWNER.lease`,
 /// where OWNER is the daemon's `HOST@INSTANCE`.

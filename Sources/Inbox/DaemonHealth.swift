@@ -49,19 +49,19 @@ public enum DaemonHealth: Equatable, Sendable {
     /// One line for the probe's output (Kubernetes shows it in `kubectl describe pod` on failure).
     public var message: String {
         switch self {
-        case let .healthy(status, age):
+        case .healthy(let status, let age):
             "ok: \(status.host) \(status.state.rawValue), \(status.batches) batches, \(status.backlog) waiting, "
                 + "updated \(Self.seconds(age)) ago"
-        case let .missing(path):
+        case .missing(let path):
             "unhealthy: no status file at \(path) (daemon not started, or not run with --status-file \(path))"
-        case let .unreadable(path, reason):
+        case .unreadable(let path, let reason):
             "unhealthy: cannot read the status file \(path): \(reason)"
-        case let .stale(status, age, maxAge):
+        case .stale(let status, let age, let maxAge):
             "unhealthy: status of \(status.host) is stale by \(Self.seconds(age)) (more than \(Self.seconds(maxAge))): "
                 + "the daemon is hung, paused or dead (last state \(status.state.rawValue))"
-        case let .stopping(status):
+        case .stopping(let status):
             "unhealthy: \(status.host) is stopping"
-        case let .starting(status):
+        case .starting(let status):
             "not ready: \(status.host) is still starting"
         }
     }
@@ -72,9 +72,9 @@ public enum DaemonHealth: Equatable, Sendable {
 
     private static func describe(_ error: DecodingError) -> String {
         switch error {
-        case let .dataCorrupted(context): "invalid JSON: \(context.debugDescription)"
-        case let .keyNotFound(key, _): "no key '\(key.stringValue)'"
-        case let .typeMismatch(_, context), let .valueNotFound(_, context):
+        case .dataCorrupted(let context): "invalid JSON: \(context.debugDescription)"
+        case .keyNotFound(let key, _): "no key '\(key.stringValue)'"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
             "bad value at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
         @unknown default: "\(error)"
         }

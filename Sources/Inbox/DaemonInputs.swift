@@ -10,10 +10,12 @@ enum DaemonInputs {
     static func merged<Events, Ticks, Signals, Results, Stops>(
         events: Events, ticks: Ticks, signals: Signals, results: Results, stops: Stops
     ) -> AsyncMerge2Sequence<AsyncMerge3Sequence<Events, Ticks, Signals>, AsyncMerge2Sequence<Results, Stops>>
-    where Events: AsyncSequence & Sendable, Ticks: AsyncSequence & Sendable, Signals: AsyncSequence & Sendable,
-          Results: AsyncSequence & Sendable, Stops: AsyncSequence & Sendable,
-          Events.Element == DaemonInput, Ticks.Element == DaemonInput, Signals.Element == DaemonInput,
-          Results.Element == DaemonInput, Stops.Element == DaemonInput {
+    where
+        Events: AsyncSequence & Sendable, Ticks: AsyncSequence & Sendable, Signals: AsyncSequence & Sendable,
+        Results: AsyncSequence & Sendable, Stops: AsyncSequence & Sendable,
+        Events.Element == DaemonInput, Ticks.Element == DaemonInput, Signals.Element == DaemonInput,
+        Results.Element == DaemonInput, Stops.Element == DaemonInput
+    {
         merge(merge(events, ticks, signals), merge(results, stops))
     }
 }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What `sumd serve --status-file PATH` writes on its heartbeat, as a small JSON object, for
 /// probes (`sumd health`, a Kubernetes exec probe) and people:
@@ -36,8 +37,10 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     public var kernels: String
     public var modelSHA256: String
 
-    public init(host: HostIdentity, pid: Int32, state: State, updatedAt: Double, batches: Int, backlog: Int,
-                kernels: String, modelSHA256: String) {
+    public init(
+        host: HostIdentity, pid: Int32, state: State, updatedAt: Double, batches: Int, backlog: Int,
+        kernels: String, modelSHA256: String
+    ) {
         self.host = host
         self.pid = pid
         self.state = state
@@ -50,7 +53,8 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case host, pid, state, batches, backlog, kernels
-        case updatedAt = "updated_at", modelSHA256 = "model_sha256"
+        case updatedAt = "updated_at"
+        case modelSHA256 = "model_sha256"
     }
 
     /// The JSON text, keys sorted, one line.

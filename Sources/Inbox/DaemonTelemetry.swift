@@ -23,15 +23,18 @@ struct DaemonTelemetry {
 
     /// Reasons under which inputs are counted in `sumd_failures_total`: a short fixed list.
     enum FailureReason: String, CaseIterable {
-        case badBatch = "bad_batch", notABatch = "not_a_batch", orphanLabels = "orphan_labels"
+        case badBatch = "bad_batch"
+        case notABatch = "not_a_batch"
+        case orphanLabels = "orphan_labels"
     }
 
     init(metricsURL: URL?, statusURL: URL?, model: ServingModel, logger: Logger) {
         self.metricsURL = metricsURL
         self.statusURL = statusURL
         self.logger = logger
-        metrics = MetricsFile(modelSHA256: model.sha256, checkpoint: model.checkpointPath, kernels: model.kernelSet.rawValue,
-                              failureReasons: FailureReason.allCases.map(\.rawValue))
+        metrics = MetricsFile(
+            modelSHA256: model.sha256, checkpoint: model.checkpointPath, kernels: model.kernelSet.rawValue,
+            failureReasons: FailureReason.allCases.map(\.rawValue))
         metrics.host = host
         writeStatus(.starting)
     }
@@ -99,9 +102,10 @@ struct DaemonTelemetry {
     private mutating func writeStatus(_ state: DaemonStatus.State) {
         guard let statusURL else { return }
         statusWritten = ContinuousClock.now
-        let status = DaemonStatus(host: host, pid: getpid(), state: state, updatedAt: Date().timeIntervalSince1970,
-                                  batches: metrics.batches, backlog: metrics.inboxBacklog, kernels: metrics.kernels,
-                                  modelSHA256: metrics.modelSHA256)
+        let status = DaemonStatus(
+            host: host, pid: getpid(), state: state, updatedAt: Date().timeIntervalSince1970,
+            batches: metrics.batches, backlog: metrics.inboxBacklog, kernels: metrics.kernels,
+            modelSHA256: metrics.modelSHA256)
         do { try status.write(to: statusURL) } catch {
             logger.warning("cannot write the status file", metadata: ["status.file": "\(statusURL.path)", "error": "\(error)"])
         }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What an inbox entry is and how long ago it changed, copied out of `lstat` on the IO thread.

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The few file system operations the inbox protocol is built from, with the error handling each
 /// needs: a missing source means another daemon was faster, an existing target is never replaced.

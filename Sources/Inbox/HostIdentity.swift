@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Which daemon this is, among several serving one inbox from several hosts: the host name plus
 /// an instance id that is unique per process, written `HOST@INSTANCE` (`sumd-7d9f-x2k@3f2a9c1e-7b04d2aa`).
@@ -23,16 +24,18 @@ public struct HostIdentity: Sendable, Equatable, Codable, CustomStringConvertibl
     }
 
     /// This process's identity, made once.
-    public static let current = HostIdentity(hostname: systemHostname(), bootID: bootID(),
-                                             nonce: UInt32.random(in: 0...UInt32.max))
+    public static let current = HostIdentity(
+        hostname: systemHostname(), bootID: bootID(),
+        nonce: UInt32.random(in: 0...UInt32.max))
 
     /// An identity from its parts: `bootID` is the kernel's boot id (only its first 8 hex digits
     /// are kept), `nonce` the per-process random part.
     public init(hostname: String, bootID: String?, nonce: UInt32) {
         let boot = bootID.map { String($0.lowercased().filter(\.isHexDigit).prefix(8)) } ?? ""
         let suffix = String(nonce, radix: 16)
-        self.init(hostname: Self.fileSafe(hostname),
-                  instance: (boot.count == 8 ? boot : "00000000") + "-" + String(repeating: "0", count: 8 - suffix.count) + suffix)
+        self.init(
+            hostname: Self.fileSafe(hostname),
+            instance: (boot.count == 8 ? boot : "00000000") + "-" + String(repeating: "0", count: 8 - suffix.count) + suffix)
     }
 
     public var description: String { "\(hostname)@\(instance)" }

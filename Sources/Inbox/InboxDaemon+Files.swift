@@ -13,8 +13,9 @@ extension InboxDaemon {
         case .rewatched:
             logger.notice("the inbox is back; rescanning it")
         case .directoryLost:
-            logger.error("the inbox was removed or moved away; waiting for it to come back",
-                         metadata: ["inbox": "\(configuration.inbox.path)"])
+            logger.error(
+                "the inbox was removed or moved away; waiting for it to come back",
+                metadata: ["inbox": "\(configuration.inbox.path)"])
         case .closedAfterWriting, .movedIn, .created:
             break
         }
@@ -35,11 +36,13 @@ extension InboxDaemon {
 
     /// Moves an inbox entry that is not a usable batch to failed/ with its reason.
     func reject(_ name: String, reason: String, as kind: DaemonTelemetry.FailureReason) async {
-        let moved = await perform("move \(name) to failed", { [files] () -> Bool in
-            guard let claimed = try files.claimEntry(name) else { return false }
-            _ = try files.failFiles([claimed], base: claimed.kind.base ?? name, reason: reason)
-            return true
-        })
+        let moved = await perform(
+            "move \(name) to failed",
+            { [files] () -> Bool in
+                guard let claimed = try files.claimEntry(name) else { return false }
+                _ = try files.failFiles([claimed], base: claimed.kind.base ?? name, reason: reason)
+                return true
+            })
         guard moved == true else { return }
         logger.warning("rejected inbox entry moved to failed", metadata: ["file": "\(name)", "error": "\(reason)"])
         telemetry.failed(kind)
@@ -58,10 +61,13 @@ extension InboxDaemon {
 
     /// Claims late labels for the earlier batch they belong to, if that still holds now.
     func claimRelabel(_ name: String, batch: String) async -> InboxStateMachine.Input {
-        let inputs = await perform("claim \(name)", { [files] () -> BatchInputs? in
-            guard case let .relabel(stem, images) = try files.labelsSituation(labels: name, batch: batch) else { return nil }
-            return try files.claimRelabel(name, batch: batch, stem: stem, images: images)
-        }) ?? nil
+        let inputs =
+            await perform(
+                "claim \(name)",
+                { [files] () -> BatchInputs? in
+                    guard case .relabel(let stem, let images) = try files.labelsSituation(labels: name, batch: batch) else { return nil }
+                    return try files.claimRelabel(name, batch: batch, stem: stem, images: images)
+                }) ?? nil
         return .claimed(inputs)
     }
 
@@ -73,15 +79,17 @@ extension InboxDaemon {
         }
         for resumption in resumptions {
             switch resumption {
-            case let .run(inputs):
+            case .run(let inputs):
                 logger.notice("resuming a batch left by a stopped daemon", metadata: ["batch.file": "\(inputs.displayName)"])
-            case let .completed(inputs):
-                logger.notice("completed a batch left by a stopped daemon", metadata: [
-                    "batch.file": "\(inputs.displayName)", "batch.stem": "\(inputs.stem ?? "")",
-                ])
-            case let .released(inputs):
+            case .completed(let inputs):
+                logger.notice(
+                    "completed a batch left by a stopped daemon",
+                    metadata: [
+                        "batch.file": "\(inputs.displayName)", "batch.stem": "\(inputs.stem ?? "")",
+                    ])
+            case .released(let inputs):
                 logger.notice("gave back to the inbox a batch left by a stopped daemon", metadata: ["batch.file": "\(inputs.displayName)"])
-            case let .rejected(name, reason):
+            case .rejected(let name, let reason):
                 logger.warning("rejected inbox entry moved to failed", metadata: ["file": "\(name)", "error": "\(reason)"])
             }
         }

@@ -16,14 +16,16 @@ extension InboxDaemon {
             }
         }
         switch prepared {
-        case let .success((ready, images))?:
+        case .success((let ready, let images))?:
             jobs[id] = BatchJob(inputs: ready, images: images, model: model, startedAt: Date())
-            logger.debug("batch started", metadata: [
-                "batch.file": "\(ready.displayName)", "batch.stem": "\(ready.stem ?? "")", "batch.images": "\(images.count)",
-                "batch.labeled": "\(images.labels != nil)",
-            ])
+            logger.debug(
+                "batch started",
+                metadata: [
+                    "batch.file": "\(ready.displayName)", "batch.stem": "\(ready.stem ?? "")", "batch.images": "\(images.count)",
+                    "batch.labeled": "\(images.labels != nil)",
+                ])
             return .prepared(id, inputs, .ready(ready, images: images.count))
-        case let .failure(error)?:
+        case .failure(let error)?:
             logger.warning("bad batch moved to failed", metadata: ["batch.file": "\(inputs.displayName)", "error": "\(error)"])
             telemetry.failed(.badBatch)
             await writeMetrics()
@@ -42,10 +44,10 @@ extension InboxDaemon {
     /// Keeps a slice's predictions with its job; what the machine needs to know about the slice.
     func record(_ result: Result<SliceOutput, any Error>, of id: InboxStateMachine.JobID) -> InboxStateMachine.SliceResult {
         switch result {
-        case let .success(output):
+        case .success(let output):
             jobs[id]?.append(output)
             return .predicted(images: output.predicted.count, elapsed: output.elapsed)
-        case let .failure(error):
+        case .failure(let error):
             guard let job = jobs[id] else { return .failed("\(error)") }
             return .failed(files.presentable("\(error)", for: job.inputs))
         }
@@ -92,8 +94,10 @@ extension InboxDaemon {
     func abandon(_ id: InboxStateMachine.JobID) async {
         guard let job = jobs.removeValue(forKey: id) else { return }
         await giveBack(job.inputs)
-        logger.notice("batch given back to the inbox", metadata: [
-            "batch.file": "\(job.inputs.displayName)", "batch.images_done": "\(job.done)", "batch.images": "\(job.images.count)",
-        ])
+        logger.notice(
+            "batch given back to the inbox",
+            metadata: [
+                "batch.file": "\(job.inputs.displayName)", "batch.images_done": "\(job.done)", "batch.images": "\(job.images.count)",
+            ])
     }
 }

@@ -34,10 +34,12 @@ final class InboxDaemon {
         self.io = io
         self.logger = logger
         startedAt = clock.now
-        machine = InboxStateMachine(labelsGrace: configuration.labelsGrace, rescanInterval: configuration.rescanInterval,
-                                    claimTimeout: configuration.claimTimeout)
-        telemetry = DaemonTelemetry(metricsURL: configuration.metricsFile, statusURL: configuration.statusFile, model: model,
-                                    logger: logger)
+        machine = InboxStateMachine(
+            labelsGrace: configuration.labelsGrace, rescanInterval: configuration.rescanInterval,
+            claimTimeout: configuration.claimTimeout)
+        telemetry = DaemonTelemetry(
+            metricsURL: configuration.metricsFile, statusURL: configuration.statusFile, model: model,
+            logger: logger)
     }
 
     /// Resumes claims of dead daemons, queues the backlog and announces readiness.
@@ -48,15 +50,15 @@ final class InboxDaemon {
     /// Reacts to one input; returns a slice to run when the compute thread is free and work waits.
     func handle(_ input: DaemonInput) async -> (job: InboxStateMachine.JobID, slice: SliceRequest)? {
         switch input {
-        case let .event(event):
+        case .event(let event):
             log(event)
             guard let input = InboxStateMachine.Input(event) else { return nil }
             return await feed(input)
-        case let .watcherFailed(message): return await feed(.watcherFailed(message))
+        case .watcherFailed(let message): return await feed(.watcherFailed(message))
         case .tick: return await feed(.tick)
         case .reload: return await feed(.reloadRequested)
         case .shutdown: return await feed(.shutdownRequested)
-        case let .sliceFinished(id, result): return await feed(.sliceFinished(id, record(result, of: id)))
+        case .sliceFinished(let id, let result): return await feed(.sliceFinished(id, record(result, of: id)))
         }
     }
 
@@ -82,30 +84,30 @@ final class InboxDaemon {
     /// Performs one action; returns the input that reports its result, if it has one.
     private func perform(_ action: InboxStateMachine.Action) async -> InboxStateMachine.Input? {
         switch action {
-        case let .look(name, event): return await look(at: name, after: event)
+        case .look(let name, let event): return await look(at: name, after: event)
         case .scan: return await scan()
-        case let .reject(name, reason, kind): await reject(name, reason: reason, as: kind)
-        case let .examineLabels(name, batch): return await examineLabels(name, batch: batch)
-        case let .claimBatch(name, batch, withLabels): return await claimBatch(name, batch: batch, withLabels: withLabels)
-        case let .claimRelabel(name, batch): return await claimRelabel(name, batch: batch)
-        case let .prepare(inputs, id): return await prepare(inputs, as: id)
-        case let .runSlice(id, size): runSlice(id, size: size)
-        case let .finish(id): return await finish(id)
-        case let .fail(id, reason): await fail(id, reason: reason)
-        case let .giveBack(inputs): await giveBack(inputs)
-        case let .abandon(id): await abandon(id)
+        case .reject(let name, let reason, let kind): await reject(name, reason: reason, as: kind)
+        case .examineLabels(let name, let batch): return await examineLabels(name, batch: batch)
+        case .claimBatch(let name, let batch, let withLabels): return await claimBatch(name, batch: batch, withLabels: withLabels)
+        case .claimRelabel(let name, let batch): return await claimRelabel(name, batch: batch)
+        case .prepare(let inputs, let id): return await prepare(inputs, as: id)
+        case .runSlice(let id, let size): runSlice(id, size: size)
+        case .finish(let id): return await finish(id)
+        case .fail(let id, let reason): await fail(id, reason: reason)
+        case .giveBack(let inputs): await giveBack(inputs)
+        case .abandon(let id): await abandon(id)
         case .adoptDeadClaims: return await adoptDeadClaims()
         case .removeStaleReservations:
             await perform("remove stale reservations") { [files] in try files.removeStaleReservations() }
-        case let .announceReady(backlog): await announceReady(backlog: backlog)
-        case let .heartbeat(busy, backlog):
+        case .announceReady(let backlog): await announceReady(backlog: backlog)
+        case .heartbeat(let busy, let backlog):
             telemetry.heartbeat(busy: busy, backlog: backlog)
             await perform("renew the claims lease") { [files] in try files.claims.renewLease() }
         case .reloadCheckpoint: await reload()
-        case let .announceStopping(unfinished):
+        case .announceStopping(let unfinished):
             logger.notice("shutting down", metadata: ["jobs.unfinished": "\(unfinished)"])
             telemetry.stopping()
-        case let .stopOnFailure(message):
+        case .stopOnFailure(let message):
             logger.critical("cannot watch the inbox any more; stopping", metadata: ["error": "\(message)"])
             failure = InboxError("\(configuration.inbox.path): watching failed: \(message)")
         case .exit:
@@ -132,15 +134,19 @@ final class InboxDaemon {
         let configuration = configuration
         do {
             let loaded = try await io.run {
-                try ServingModel.load(checkpoint: configuration.checkpoint, workers: configuration.workers,
-                                      chunkSize: configuration.chunkSize)
+                try ServingModel.load(
+                    checkpoint: configuration.checkpoint, workers: configuration.workers,
+                    chunkSize: configuration.chunkSize)
             }
             model = loaded
-            logger.notice("checkpoint reloaded", metadata: ["model.checkpoint": "\(loaded.checkpointPath)", "model.sha256": "\(loaded.sha256)"])
+            logger.notice(
+                "checkpoint reloaded", metadata: ["model.checkpoint": "\(loaded.checkpointPath)", "model.sha256": "\(loaded.sha256)"])
         } catch {
-            logger.error("cannot reload the checkpoint; the previous one keeps serving", metadata: [
-                "model.checkpoint": "\(configuration.checkpoint.path)", "model.sha256": "\(model.sha256)", "error": "\(error)",
-            ])
+            logger.error(
+                "cannot reload the checkpoint; the previous one keeps serving",
+                metadata: [
+                    "model.checkpoint": "\(configuration.checkpoint.path)", "model.sha256": "\(model.sha256)", "error": "\(error)",
+                ])
         }
     }
 

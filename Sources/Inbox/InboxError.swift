@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Why the daemon cannot start or cannot move a file: one sentence naming the path and the reason.

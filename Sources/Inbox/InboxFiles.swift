@@ -52,9 +52,10 @@ struct InboxFiles: Sendable {
             }
         }
         if let stem = reservations.latestReportedStem(of: batch),
-           let report = ReportRecord.report(at: reservations.reportPath(stem)), !report.isLabeled,
-           !FileMoves.exists(layout.processed + "/" + stem + InboxName.labelsSuffix),
-           !FileMoves.exists(reservations.directory + "/" + stem) {
+            let report = ReportRecord.report(at: reservations.reportPath(stem)), !report.isLabeled,
+            !FileMoves.exists(layout.processed + "/" + stem + InboxName.labelsSuffix),
+            !FileMoves.exists(reservations.directory + "/" + stem)
+        {
             for suffix in [".npy", ".npz"] where FileMoves.exists(layout.processed + "/" + stem + suffix) {
                 return .relabel(stem: stem, images: layout.processed + "/" + stem + suffix)
             }
@@ -92,8 +93,9 @@ struct InboxFiles: Sendable {
             }
         }
         do {
-            let set = try ImageSet.load(images: URL(fileURLWithPath: imagesPath),
-                                        labels: inputs.labels.map { URL(fileURLWithPath: $0.path) })
+            let set = try ImageSet.load(
+                images: URL(fileURLWithPath: imagesPath),
+                labels: inputs.labels.map { URL(fileURLWithPath: $0.path) })
             try model.validate(set)
             return set
         } catch {
@@ -157,8 +159,10 @@ struct InboxFiles: Sendable {
     /// Moves `files` (each keeping its suffix after `NAME`) to `directory` under the first stem
     /// `base`, `base~2`, … whose targets are all free, never replacing anything; returns the stem.
     /// Stems where a name with one of the `keepingFree` suffixes exists are skipped.
-    private func moveGroup(_ files: [ClaimedFile], into directory: String, base: String,
-                           keepingFree extra: [String] = []) throws -> String {
+    private func moveGroup(
+        _ files: [ClaimedFile], into directory: String, base: String,
+        keepingFree extra: [String] = []
+    ) throws -> String {
         var k = 1
         search: while true {
             let stem = Stem.candidate(base, k)

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The daemon's directories on disk, created if missing and checked before anything is served.
 struct InboxLayout: Sendable {
@@ -24,8 +25,9 @@ struct InboxLayout: Sendable {
         for directory in [inbox, outbox, outbox + "/.reservations", processed, failed] { try FileMoves.makeDirectory(directory) }
         let device = try Self.device(of: inbox)
         for (role, directory) in [("processed", processed), ("failed", failed)] where try Self.device(of: directory) != device {
-            throw InboxError("\(directory): the \(role) directory is on another file system than the inbox \(inbox); "
-                + "sumd moves inputs with rename and link, so put them on one file system")
+            throw InboxError(
+                "\(directory): the \(role) directory is on another file system than the inbox \(inbox); "
+                    + "sumd moves inputs with rename and link, so put them on one file system")
         }
         for (role, directory) in [("inbox", inbox), ("outbox", outbox), ("processed", processed), ("failed", failed)]
         where access(directory, R_OK | W_OK | X_OK) != 0 {

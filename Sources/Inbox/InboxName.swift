@@ -32,8 +32,8 @@ enum InboxName: Equatable, Sendable {
     /// `NAME` for batch files; the name without its extension otherwise (nil when ignored).
     var base: String? {
         switch self {
-        case let .images(batch), let .labels(batch), let .archive(batch): batch
-        case let .other(base): base
+        case .images(let batch), .labels(let batch), .archive(let batch): batch
+        case .other(let base): base
         case .ignored: nil
         }
     }

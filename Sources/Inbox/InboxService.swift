@@ -28,8 +28,9 @@ public struct InboxService: Service {
         let model: ServingModel
         do {
             model = try await io.run {
-                try ServingModel.load(checkpoint: configuration.checkpoint, workers: configuration.workers,
-                                      chunkSize: configuration.chunkSize)
+                try ServingModel.load(
+                    checkpoint: configuration.checkpoint, workers: configuration.workers,
+                    chunkSize: configuration.chunkSize)
             }
         } catch {
             throw InboxError("cannot serve \(configuration.checkpoint.path): \(error)")
@@ -37,9 +38,11 @@ public struct InboxService: Service {
         let layout = InboxLayout(configuration)
         try await io.run { try layout.prepare() }
         if configuration.rescanInterval == nil, let kind = SharedFilesystem.type(of: layout.inbox) {
-            logger.warning("the inbox is on a shared filesystem, where inotify does not see files other hosts write; set rescan_interval (--rescan-interval), e.g. 5 s", metadata: [
-                "inbox": "\(layout.inbox)", "filesystem": "\(kind)",
-            ])
+            logger.warning(
+                "the inbox is on a shared filesystem, where inotify does not see files other hosts write; set rescan_interval (--rescan-interval), e.g. 5 s",
+                metadata: [
+                    "inbox": "\(layout.inbox)", "filesystem": "\(kind)",
+                ])
         }
         let claims = try await io.run {
             try ClaimDirectory(inbox: layout.inbox, owner: HostIdentity.current.description, claimTimeout: configuration.claimTimeout)
@@ -48,8 +51,9 @@ public struct InboxService: Service {
         let watcher = try await DirectoryWatcher(watching: FilePath(layout.inbox))
         // Trapped before "ready", so a SIGHUP right after it is not the default (terminating) action.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        let daemon = InboxDaemon(configuration: configuration, files: InboxFiles(layout: layout, claims: claims),
-                                 model: model, io: io, logger: logger)
+        let daemon = InboxDaemon(
+            configuration: configuration, files: InboxFiles(layout: layout, claims: claims),
+            model: model, io: io, logger: logger)
         // Slice results wait for the loop to take them (at most one slice runs); a shutdown request
         // is kept until the loop takes it (one is enough).
         let results = AsyncChannel<DaemonInput>()

@@ -27,9 +27,11 @@ public struct ServeConfiguration: Sendable {
     public var statusFile: URL?
 
     /// `processed` and `failed` default to siblings of the inbox (`dirname(inbox)/processed`, `…/failed`).
-    public init(inbox: URL, outbox: URL, checkpoint: URL, processed: URL? = nil, failed: URL? = nil,
-                workers: Int, chunkSize: Int, labelsGrace: Duration = .seconds(60), metricsFile: URL? = nil,
-                statusFile: URL? = nil, claimTimeout: Duration = .seconds(30), rescanInterval: Duration? = nil) {
+    public init(
+        inbox: URL, outbox: URL, checkpoint: URL, processed: URL? = nil, failed: URL? = nil,
+        workers: Int, chunkSize: Int, labelsGrace: Duration = .seconds(60), metricsFile: URL? = nil,
+        statusFile: URL? = nil, claimTimeout: Duration = .seconds(30), rescanInterval: Duration? = nil
+    ) {
         let inbox = inbox.standardizedFileURL
         self.inbox = inbox
         self.outbox = outbox.standardizedFileURL

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Why a notification could not be sent to systemd: the socket and the system's reason.
 public struct SystemdNotifyError: Error, CustomStringConvertible {
@@ -34,7 +35,8 @@ public struct SystemdNotifier: Sendable {
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, pid: Int32 = getpid()) {
         var interval: Duration?
         if let text = environment["WATCHDOG_USEC"], let microseconds = Int64(text), microseconds > 0,
-           environment["WATCHDOG_PID"].map({ Int32($0) == pid }) ?? true {
+            environment["WATCHDOG_PID"].map({ Int32($0) == pid }) ?? true
+        {
             interval = .microseconds(microseconds)
         }
         self.init(socketPath: environment["NOTIFY_SOCKET"], watchdogInterval: interval)

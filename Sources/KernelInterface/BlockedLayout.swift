@@ -14,7 +14,8 @@ public struct BlockedLayout: Sendable, Hashable {
     public var outputCount: Int
 
     public init(_ g: ConvolutionGeometry) {
-        let pw = g.inWidth + 2 * g.padding, ph = g.inHeight + 2 * g.padding
+        let pw = g.inWidth + 2 * g.padding
+        let ph = g.inHeight + 2 * g.padding
         rowStride = pw
         planeStride = (g.outHeight * pw + 31) / 32 * 32
         paddedCount = g.inChannels * ph * pw + planeStride + g.kernel * pw + 64

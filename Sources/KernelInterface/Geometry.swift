@@ -33,8 +33,9 @@ public struct ConvolutionGeometry: Sendable, Hashable {
     /// The convolution whose output is this one's dInput: dOutput zero-padded by `k−1−p`, convolved
     /// with the weights flipped and their in/out channels swapped (`Cout → Cin` over `OH×OW`).
     public var inputGradient: ConvolutionGeometry {
-        ConvolutionGeometry(inChannels: outChannels, outChannels: inChannels, kernel: kernel, padding: kernel - 1 - padding,
-                            inHeight: outHeight, inWidth: outWidth, outHeight: inHeight, outWidth: inWidth, weight: 0, bias: 0)
+        ConvolutionGeometry(
+            inChannels: outChannels, outChannels: inChannels, kernel: kernel, padding: kernel - 1 - padding,
+            inHeight: outHeight, inWidth: outWidth, outHeight: inHeight, outWidth: inWidth, weight: 0, bias: 0)
     }
 }
 

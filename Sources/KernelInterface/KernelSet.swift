@@ -14,7 +14,8 @@ public protocol KernelSet: SendableMetatype {
     /// Reorders `[Cout, Cin, k, k]` weights to `[Cin·k·k, Cout]` for `blockedConvolution`.
     static func packConvolutionWeights(_ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>)
     /// Packs the flipped, channel-swapped weights of `g.inputGradient` for `blockedConvolution`.
-    static func packInputGradientWeights(_ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>)
+    static func packInputGradientWeights(
+        _ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>)
     /// Raw convolution (no bias) of one image into `output` laid out as `layout`.
     static func blockedConvolution(
         _ g: ConvolutionGeometry, layout: BlockedLayout, packedWeights: UnsafePointer<Float>,
@@ -26,7 +27,8 @@ public protocol KernelSet: SendableMetatype {
     /// Copies `[Cin, H, W]` into zero-padded planes of `layout.rowStride` columns.
     static func padInput(_ g: ConvolutionGeometry, layout: BlockedLayout, input: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>)
     /// Copies a dense `[C, OH, OW]` gradient into the blocked layout `blockedWeightGradient` reads.
-    static func spreadGradient(_ g: ConvolutionGeometry, layout: BlockedLayout, dense: UnsafePointer<Float>, into spread: UnsafeMutablePointer<Float>)
+    static func spreadGradient(
+        _ g: ConvolutionGeometry, layout: BlockedLayout, dense: UnsafePointer<Float>, into spread: UnsafeMutablePointer<Float>)
     /// Accumulates dW for one image from dOutput (blocked layout) and the padded input.
     static func blockedWeightGradient(
         _ g: ConvolutionGeometry, layout: BlockedLayout, outputGradient: UnsafePointer<Float>, padded: UnsafePointer<Float>,
@@ -39,7 +41,8 @@ public protocol KernelSet: SendableMetatype {
         _ g: ConvolutionGeometry, epilogue: ConvolutionEpilogue, parameters: UnsafePointer<Float>,
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>)
     /// Adds Σ dOutput over each channel's plane to the bias gradient.
-    static func convolutionBiasGradient(_ g: ConvolutionGeometry, outputGradient: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>)
+    static func convolutionBiasGradient(
+        _ g: ConvolutionGeometry, outputGradient: UnsafePointer<Float>, gradients: UnsafeMutablePointer<Float>)
     /// Accumulates dW += dOutput · im2col(input)ᵀ. `columns`: `2·g.patchSize·g.outPlane` floats.
     static func convolutionWeightGradient(
         _ g: ConvolutionGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,

@@ -14,8 +14,12 @@ extension Kernels {
         _ step: AdamStep, parameters: UnsafeMutablePointer<Float>, gradients: UnsafePointer<Float>,
         m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, count: Int
     ) {
-        let stepSize = step.stepSize, correction2 = step.correction2, epsilon = step.epsilon
-        let oneMinusBeta1 = 1 - step.beta1, beta2 = step.beta2, oneMinusBeta2 = 1 - step.beta2
+        let stepSize = step.stepSize
+        let correction2 = step.correction2
+        let epsilon = step.epsilon
+        let oneMinusBeta1 = 1 - step.beta1
+        let beta2 = step.beta2
+        let oneMinusBeta2 = 1 - step.beta2
         typealias V = Lane
         let size = MemoryLayout<Float>.stride
         var i = 0

@@ -11,7 +11,9 @@ import KernelInterface
 extension Kernels {
     /// Writes the weights reordered from `[Cout, Cin, k, k]` to `[Cin·k·k, Cout]` into `packed`, so the
     /// eight weights of one tap for eight consecutive output channels share a cache line.
-    public static func packConvolutionWeights(_ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
+    public static func packConvolutionWeights(
+        _ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>
+    ) {
         let taps = g.patchSize
         for o in 0..<g.outChannels {
             for t in 0..<taps { packed[t * g.outChannels + o] = parameters[g.weight + o * taps + t] }
@@ -42,8 +44,12 @@ extension Kernels {
     /// Copies `input` (`[Cin, H, W]`) into zero-padded planes of `layout.rowStride` columns, with
     /// zero slack after them for the blocked kernels' overreach. Only the borders and the slack are
     /// zeroed; the interior is overwritten.
-    public static func padInput(_ g: ConvolutionGeometry, layout: BlockedLayout, input: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>) {
-        let p = g.padding, pw = layout.rowStride, planeIn = (g.inHeight &+ 2 &* p) &* pw
+    public static func padInput(
+        _ g: ConvolutionGeometry, layout: BlockedLayout, input: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>
+    ) {
+        let p = g.padding
+        let pw = layout.rowStride
+        let planeIn = (g.inHeight &+ 2 &* p) &* pw
         for c in 0..<g.inChannels {
             let plane = padded + c &* planeIn
             plane.update(repeating: 0, count: p &* pw)  // top rows
@@ -67,19 +73,22 @@ extension Kernels {
         input: UnsafePointer<Float>, padded: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
         padInput(g, layout: layout, input: input, padded: padded)
-        let raw = UnsafeRawPointer(padded), out = UnsafeMutableRawPointer(output)
+        let raw = UnsafeRawPointer(padded)
+        let out = UnsafeMutableRawPointer(output)
         let tail = ConvolutionTailTile.width
         let end = (g.outHeight &* layout.rowStride &+ tail &- 1) / tail &* tail  // within the plane stride
         for group in stride(from: 0, to: g.outChannels, by: ConvolutionTile.channels) {
             var q = 0
             while q &+ ConvolutionTile.width <= end {
-                blockedTile(ConvolutionTile.self, g, layout: layout, group: group, position: q, packedWeights: packedWeights,
-                            padded: raw, output: out)
+                blockedTile(
+                    ConvolutionTile.self, g, layout: layout, group: group, position: q, packedWeights: packedWeights,
+                    padded: raw, output: out)
                 q &+= ConvolutionTile.width
             }
             while q < end {
-                blockedTile(ConvolutionTailTile.self, g, layout: layout, group: group, position: q, packedWeights: packedWeights,
-                            padded: raw, output: out)
+                blockedTile(
+                    ConvolutionTailTile.self, g, layout: layout, group: group, position: q, packedWeights: packedWeights,
+                    padded: raw, output: out)
                 q &+= tail
             }
         }
@@ -91,8 +100,11 @@ extension Kernels {
         _: Tile.Type, _ g: ConvolutionGeometry, layout: BlockedLayout, group: Int, position q: Int,
         packedWeights: UnsafePointer<Float>, padded: UnsafeRawPointer, output: UnsafeMutableRawPointer
     ) {
-        let k = g.kernel, pw = layout.rowStride, planeIn = (g.inHeight &+ 2 &* g.padding) &* pw
-        let cout = g.outChannels, size = MemoryLayout<Float>.stride
+        let k = g.kernel
+        let pw = layout.rowStride
+        let planeIn = (g.inHeight &+ 2 &* g.padding) &* pw
+        let cout = g.outChannels
+        let size = MemoryLayout<Float>.stride
         var tile = Tile()
         var tap = 0
         for c in 0..<g.inChannels {

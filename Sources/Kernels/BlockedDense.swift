@@ -13,7 +13,10 @@ extension Kernels {
         _ g: DenseGeometry, relu: Bool, parameters: UnsafePointer<Float>,
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int
     ) {
-        let n = g.inFeatures, outs = g.outFeatures, vectorEnd = n / 16 * 16, block = 512
+        let n = g.inFeatures
+        let outs = g.outFeatures
+        let vectorEnd = n / 16 * 16
+        let block = 512
         output.update(repeating: 0, count: rows * outs)
         for start in stride(from: 0, to: vectorEnd, by: block) {
             let features = start..<min(start + block, vectorEnd)
@@ -23,9 +26,11 @@ extension Kernels {
                 }
             }
         }
-        let weights = parameters + g.weight, bias = parameters + g.bias
+        let weights = parameters + g.weight
+        let bias = parameters + g.bias
         for r in 0..<rows {
-            let x = input + r * n, y = output + r * outs
+            let x = input + r * n
+            let y = output + r * outs
             for o in 0..<outs {
                 var sum = y[o]
                 let w = weights + o * n
@@ -45,14 +50,35 @@ extension Kernels {
         rows: Int, row: Int, out: Int, features: Range<Int>
     ) {
         typealias V = SIMD16<Float>
-        let n = g.inFeatures, outs = g.outFeatures, size = MemoryLayout<Float>.stride
-        let x = UnsafeRawPointer(input), w = UnsafeRawPointer(parameters + g.weight)
-        let x0 = row &* n &* size, x1 = min(row &+ 1, rows &- 1) &* n &* size
-        let x2 = min(row &+ 2, rows &- 1) &* n &* size, x3 = min(row &+ 3, rows &- 1) &* n &* size
-        let w0 = out &* n &* size, w1 = min(out &+ 1, outs &- 1) &* n &* size
-        let w2 = min(out &+ 2, outs &- 1) &* n &* size, w3 = min(out &+ 3, outs &- 1) &* n &* size
-        var s00 = V(), s01 = V(), s02 = V(), s03 = V(), s10 = V(), s11 = V(), s12 = V(), s13 = V()
-        var s20 = V(), s21 = V(), s22 = V(), s23 = V(), s30 = V(), s31 = V(), s32 = V(), s33 = V()
+        let n = g.inFeatures
+        let outs = g.outFeatures
+        let size = MemoryLayout<Float>.stride
+        let x = UnsafeRawPointer(input)
+        let w = UnsafeRawPointer(parameters + g.weight)
+        let x0 = row &* n &* size
+        let x1 = min(row &+ 1, rows &- 1) &* n &* size
+        let x2 = min(row &+ 2, rows &- 1) &* n &* size
+        let x3 = min(row &+ 3, rows &- 1) &* n &* size
+        let w0 = out &* n &* size
+        let w1 = min(out &+ 1, outs &- 1) &* n &* size
+        let w2 = min(out &+ 2, outs &- 1) &* n &* size
+        let w3 = min(out &+ 3, outs &- 1) &* n &* size
+        var s00 = V()
+        var s01 = V()
+        var s02 = V()
+        var s03 = V()
+        var s10 = V()
+        var s11 = V()
+        var s12 = V()
+        var s13 = V()
+        var s20 = V()
+        var s21 = V()
+        var s22 = V()
+        var s23 = V()
+        var s30 = V()
+        var s31 = V()
+        var s32 = V()
+        var s33 = V()
         var i = features.lowerBound
         while i < features.upperBound {
             let byte = i &* size
@@ -61,13 +87,25 @@ extension Kernels {
             let a2 = w.loadUnaligned(fromByteOffset: w2 &+ byte, as: V.self)
             let a3 = w.loadUnaligned(fromByteOffset: w3 &+ byte, as: V.self)
             var v = x.loadUnaligned(fromByteOffset: x0 &+ byte, as: V.self)
-            s00.multiplyAdd(v, a0); s01.multiplyAdd(v, a1); s02.multiplyAdd(v, a2); s03.multiplyAdd(v, a3)
+            s00.multiplyAdd(v, a0)
+            s01.multiplyAdd(v, a1)
+            s02.multiplyAdd(v, a2)
+            s03.multiplyAdd(v, a3)
             v = x.loadUnaligned(fromByteOffset: x1 &+ byte, as: V.self)
-            s10.multiplyAdd(v, a0); s11.multiplyAdd(v, a1); s12.multiplyAdd(v, a2); s13.multiplyAdd(v, a3)
+            s10.multiplyAdd(v, a0)
+            s11.multiplyAdd(v, a1)
+            s12.multiplyAdd(v, a2)
+            s13.multiplyAdd(v, a3)
             v = x.loadUnaligned(fromByteOffset: x2 &+ byte, as: V.self)
-            s20.multiplyAdd(v, a0); s21.multiplyAdd(v, a1); s22.multiplyAdd(v, a2); s23.multiplyAdd(v, a3)
+            s20.multiplyAdd(v, a0)
+            s21.multiplyAdd(v, a1)
+            s22.multiplyAdd(v, a2)
+            s23.multiplyAdd(v, a3)
             v = x.loadUnaligned(fromByteOffset: x3 &+ byte, as: V.self)
-            s30.multiplyAdd(v, a0); s31.multiplyAdd(v, a1); s32.multiplyAdd(v, a2); s33.multiplyAdd(v, a3)
+            s30.multiplyAdd(v, a0)
+            s31.multiplyAdd(v, a1)
+            s32.multiplyAdd(v, a2)
+            s33.multiplyAdd(v, a3)
             i &+= 16
         }
         @inline(__always) func add(_ r: Int, _ a: V, _ b: V, _ c: V, _ d: V) {

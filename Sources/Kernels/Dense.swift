@@ -13,10 +13,12 @@ extension Kernels {
         input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?, rows: Int,
         accumulateWeights: Bool = true
     ) {
-        let out = g.outFeatures, fin = g.inFeatures
+        let out = g.outFeatures
+        let fin = g.inFeatures
         // dW[out, in] (+)= dYᵀ[out, rows] · X[rows, in]: row o of dYᵀ is column o of dY.
-        tiledProduct(m: out, n: fin, k: rows, a: outputGradient, aRowStride: 1, aDepthStride: out,
-                     b: input, c: gradients + g.weight, accumulate: accumulateWeights)
+        tiledProduct(
+            m: out, n: fin, k: rows, a: outputGradient, aRowStride: 1, aDepthStride: out,
+            b: input, c: gradients + g.weight, accumulate: accumulateWeights)
         let biasGradient = gradients + g.bias
         for r in 0..<rows {
             let row = outputGradient + r * out
@@ -24,7 +26,8 @@ extension Kernels {
         }
         guard let inputGradient else { return }
         // dX[rows, in] = dY[rows, out] · W[out, in].
-        tiledProduct(m: rows, n: fin, k: out, a: outputGradient, aRowStride: out, aDepthStride: 1,
-                     b: parameters + g.weight, c: inputGradient, accumulate: false)
+        tiledProduct(
+            m: rows, n: fin, k: out, a: outputGradient, aRowStride: out, aDepthStride: 1,
+            b: parameters + g.weight, c: inputGradient, accumulate: false)
     }
 }

@@ -17,8 +17,10 @@ extension Kernels {
     /// Σ values, sixteen lanes at a time (a strict left-to-right float sum cannot be vectorised).
     static func vectorSum(_ values: UnsafePointer<Float>, count: Int) -> Float {
         typealias V = SIMD16<Float>
-        let raw = UnsafeRawPointer(values), size = MemoryLayout<Float>.stride
-        var lanes = V(), i = 0
+        let raw = UnsafeRawPointer(values)
+        let size = MemoryLayout<Float>.stride
+        var lanes = V()
+        var i = 0
         while i &+ V.scalarCount <= count {
             lanes += raw.loadUnaligned(fromByteOffset: i &* size, as: V.self)
             i &+= V.scalarCount
@@ -77,7 +79,8 @@ extension Kernels {
     /// The 32 lanes `a[0], b[0], a[1], b[1], …`.
     @inline(__always)
     static func interleave(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD32<Float> {
-        SIMD32(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7],
-               a[8], b[8], a[9], b[9], a[10], b[10], a[11], b[11], a[12], b[12], a[13], b[13], a[14], b[14], a[15], b[15])
+        SIMD32(
+            a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7],
+            a[8], b[8], a[9], b[9], a[10], b[10], a[11], b[11], a[12], b[12], a[13], b[13], a[14], b[14], a[15], b[15])
     }
 }

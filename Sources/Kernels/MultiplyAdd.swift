@@ -7,9 +7,9 @@ extension SIMD where Scalar == Float {
     @inline(__always)
     mutating func multiplyAdd(_ a: Self, _ b: Self) {
         #if KERNELS_SEPARATE_MULTIPLY_ADD
-        self += a * b
+            self += a * b
         #else
-        addProduct(a, b)
+            addProduct(a, b)
         #endif
     }
 }

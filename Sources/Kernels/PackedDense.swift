@@ -33,7 +33,8 @@ extension Kernels {
     /// Writes the `[out, in]` weights as tiles of `tileWidth` outputs, each a contiguous `[in, tileWidth]` block.
     /// `packed` must be zeroed: columns past the last output stay 0.
     public static func packDenseWeights(_ g: DenseGeometry, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
-        let n = g.inFeatures, width = PackedDense.tileWidth
+        let n = g.inFeatures
+        let width = PackedDense.tileWidth
         // Up to 16 outputs at a time: 16 weight rows read in step, 16 contiguous floats written per feature.
         let step = min(16, width)
         for first in stride(from: 0, to: g.outFeatures, by: step) {
@@ -51,8 +52,11 @@ extension Kernels {
         _ g: DenseGeometry, relu: Bool, packed: UnsafePointer<Float>, bias: UnsafePointer<Float>,
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int, scratch: UnsafeMutablePointer<Float>
     ) {
-        let n = g.inFeatures, outs = g.outFeatures, width = PackedDense.tileWidth
-        let tiles = PackedDense.tiles(g), rowStride = tiles * width
+        let n = g.inFeatures
+        let outs = g.outFeatures
+        let width = PackedDense.tileWidth
+        let tiles = PackedDense.tiles(g)
+        let rowStride = tiles * width
         // Feature blocks outermost: a block of every row's inputs is read from memory once and
         // stays in L1 for all output tiles.
         for start in stride(from: 0, to: n, by: PackedDense.featureBlock) {
@@ -60,13 +64,15 @@ extension Kernels {
             for tile in 0..<tiles {
                 let weights = packed + tile * n * width
                 for row in stride(from: 0, to: rows, by: PackedDense.rowsPerTile) {
-                    denseRegisterTile(weights: weights, input: input, inFeatures: n, rows: rows, row: row, features: features,
-                                      accumulate: start > 0, scratch: scratch + tile * width, rowStride: rowStride)
+                    denseRegisterTile(
+                        weights: weights, input: input, inFeatures: n, rows: rows, row: row, features: features,
+                        accumulate: start > 0, scratch: scratch + tile * width, rowStride: rowStride)
                 }
             }
         }
         for r in 0..<rows {
-            let sums = scratch + r * rowStride, y = output + r * outs
+            let sums = scratch + r * rowStride
+            let y = output + r * outs
             for o in 0..<outs {
                 let value = sums[o] + bias[o]
                 y[o] = relu ? max(value, 0) : value
@@ -82,22 +88,39 @@ extension Kernels {
         features: Range<Int>, accumulate: Bool, scratch: UnsafeMutablePointer<Float>, rowStride: Int
     ) {
         typealias V = ProductRow
-        let x0 = input + row &* n, x1 = input + min(row &+ 1, rows &- 1) &* n, x2 = input + min(row &+ 2, rows &- 1) &* n
-        let x3 = input + min(row &+ 3, rows &- 1) &* n, x4 = input + min(row &+ 4, rows &- 1) &* n
+        let x0 = input + row &* n
+        let x1 = input + min(row &+ 1, rows &- 1) &* n
+        let x2 = input + min(row &+ 2, rows &- 1) &* n
+        let x3 = input + min(row &+ 3, rows &- 1) &* n
+        let x4 = input + min(row &+ 4, rows &- 1) &* n
         let x5 = input + min(row &+ 5, rows &- 1) &* n
-        let w = UnsafeRawPointer(weights), tileBytes = V.scalarCount &* MemoryLayout<Float>.stride
-        var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V(), s5 = V()
+        let w = UnsafeRawPointer(weights)
+        let tileBytes = V.scalarCount &* MemoryLayout<Float>.stride
+        var s0 = V()
+        var s1 = V()
+        var s2 = V()
+        var s3 = V()
+        var s4 = V()
+        var s5 = V()
         for i in features {
             let weight = w.loadUnaligned(fromByteOffset: i &* tileBytes, as: V.self)
-            s0.multiplyAdd(V(repeating: x0[i]), weight); s1.multiplyAdd(V(repeating: x1[i]), weight)
-            s2.multiplyAdd(V(repeating: x2[i]), weight); s3.multiplyAdd(V(repeating: x3[i]), weight)
-            s4.multiplyAdd(V(repeating: x4[i]), weight); s5.multiplyAdd(V(repeating: x5[i]), weight)
+            s0.multiplyAdd(V(repeating: x0[i]), weight)
+            s1.multiplyAdd(V(repeating: x1[i]), weight)
+            s2.multiplyAdd(V(repeating: x2[i]), weight)
+            s3.multiplyAdd(V(repeating: x3[i]), weight)
+            s4.multiplyAdd(V(repeating: x4[i]), weight)
+            s5.multiplyAdd(V(repeating: x5[i]), weight)
         }
         @inline(__always) func store(_ r: Int, _ value: V) {
             guard row &+ r < rows else { return }
             let target = UnsafeMutableRawPointer(scratch + (row &+ r) &* rowStride)
             target.storeBytes(of: accumulate ? target.loadUnaligned(as: V.self) + value : value, as: V.self)
         }
-        store(0, s0); store(1, s1); store(2, s2); store(3, s3); store(4, s4); store(5, s5)
+        store(0, s0)
+        store(1, s1)
+        store(2, s2)
+        store(3, s3)
+        store(4, s4)
+        store(5, s5)
     }
 }

@@ -12,7 +12,8 @@ extension Kernels {
             maxPool2x2Forward(g, input: input, output: output, argmax: argmax)
             return
         }
-        let k = g.kernel, w = g.inWidth
+        let k = g.kernel
+        let w = g.inWidth
         for c in 0..<g.channels {
             let channel = c * g.inHeight * w
             for oi in 0..<g.outHeight {
@@ -41,12 +42,15 @@ extension Kernels {
     ) {
         typealias V = SIMD16<Float>
         typealias Indices = SIMD16<Int32>
-        let w = g.inWidth, ow = g.outWidth, size = MemoryLayout<Float>.stride
+        let w = g.inWidth
+        let ow = g.outWidth
+        let size = MemoryLayout<Float>.stride
         let raw = UnsafeRawPointer(input)
         let evenColumns = Indices(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30)
         for c in 0..<g.channels {
             for oi in 0..<g.outHeight {
-                let top = (c &* g.inHeight &+ 2 &* oi) &* w, out = (c &* g.outHeight &+ oi) &* ow
+                let top = (c &* g.inHeight &+ 2 &* oi) &* w
+                let out = (c &* g.outHeight &+ oi) &* ow
                 var oj = 0
                 while oj &+ V.scalarCount <= ow {
                     let first = top &+ 2 &* oj
@@ -54,26 +58,37 @@ extension Kernels {
                     let lower = raw.loadUnaligned(fromByteOffset: (first &+ w) &* size, as: SIMD32<Float>.self)
                     // Candidates in row-major window order; a later one wins only if strictly larger.
                     let start = Indices(repeating: Int32(truncatingIfNeeded: first)) &+ evenColumns
-                    var best = evenLanes(upper), index = start
-                    var larger = oddLanes(upper) .> best
-                    best.replace(with: oddLanes(upper), where: larger)
-                    index.replace(with: start &+ 1, where: larger)
-                    larger = evenLanes(lower) .> best
-                    best.replace(with: evenLanes(lower), where: larger)
-                    index.replace(with: start &+ Int32(truncatingIfNeeded: w), where: larger)
-                    larger = oddLanes(lower) .> best
-                    best.replace(with: oddLanes(lower), where: larger)
-                    index.replace(with: start &+ Int32(truncatingIfNeeded: w &+ 1), where: larger)
+                    var best = evenLanes(upper)
+                    var index = start
+                    let upperRight = oddLanes(upper) .> best
+                    best.replace(with: oddLanes(upper), where: upperRight)
+                    index.replace(with: start &+ 1, where: upperRight)
+                    let lowerLeft = evenLanes(lower) .> best
+                    best.replace(with: evenLanes(lower), where: lowerLeft)
+                    index.replace(with: start &+ Int32(truncatingIfNeeded: w), where: lowerLeft)
+                    let lowerRight = oddLanes(lower) .> best
+                    best.replace(with: oddLanes(lower), where: lowerRight)
+                    index.replace(with: start &+ Int32(truncatingIfNeeded: w &+ 1), where: lowerRight)
                     UnsafeMutableRawPointer(output + (out &+ oj)).storeBytes(of: best, as: V.self)
                     if let argmax { UnsafeMutableRawPointer(argmax + (out &+ oj)).storeBytes(of: index, as: Indices.self) }
                     oj &+= V.scalarCount
                 }
                 while oj < ow {
                     let first = top &+ 2 &* oj
-                    var best = first, value = input[first]
-                    if input[first &+ 1] > value { best = first &+ 1; value = input[best] }
-                    if input[first &+ w] > value { best = first &+ w; value = input[best] }
-                    if input[first &+ w &+ 1] > value { best = first &+ w &+ 1; value = input[best] }
+                    var best = first
+                    var value = input[first]
+                    if input[first &+ 1] > value {
+                        best = first &+ 1
+                        value = input[best]
+                    }
+                    if input[first &+ w] > value {
+                        best = first &+ w
+                        value = input[best]
+                    }
+                    if input[first &+ w &+ 1] > value {
+                        best = first &+ w &+ 1
+                        value = input[best]
+                    }
                     output[out &+ oj] = value
                     argmax?[out &+ oj] = Int32(truncatingIfNeeded: best)
                     oj &+= 1
@@ -101,7 +116,8 @@ extension Kernels {
         _ g: PoolGeometry, bias: UnsafePointer<Float>, input: UnsafePointer<Float>, rowStride w: Int, planeStride: Int,
         output: UnsafeMutablePointer<Float>
     ) {
-        let k = g.kernel, ow = g.outWidth
+        let k = g.kernel
+        let ow = g.outWidth
         for c in 0..<g.channels {
             let b = bias[c]
             let channel = input + c * planeStride
@@ -113,13 +129,17 @@ extension Kernels {
                     // 16 outputs at a time: the larger of the two rows, then of even and odd columns.
                     var oj = 0
                     while oj &+ 16 <= ow {
-                        let upper = UnsafeRawPointer(top + 2 &* oj), lower = UnsafeRawPointer(bottom + 2 &* oj)
+                        let upper = UnsafeRawPointer(top + 2 &* oj)
+                        let lower = UnsafeRawPointer(bottom + 2 &* oj)
                         let left = lanewiseMax(upper.loadUnaligned(as: SIMD16<Float>.self), lower.loadUnaligned(as: SIMD16<Float>.self))
-                        let right = lanewiseMax(upper.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self),
-                                                lower.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
-                        let m = lanewiseMax(SIMD16(lowHalf: left.evenHalf, highHalf: right.evenHalf),
-                                            SIMD16(lowHalf: left.oddHalf, highHalf: right.oddHalf))
-                        UnsafeMutableRawPointer(out + oj).storeBytes(of: lanewiseMax(m + SIMD16(repeating: b), .zero), as: SIMD16<Float>.self)
+                        let right = lanewiseMax(
+                            upper.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self),
+                            lower.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
+                        let m = lanewiseMax(
+                            SIMD16(lowHalf: left.evenHalf, highHalf: right.evenHalf),
+                            SIMD16(lowHalf: left.oddHalf, highHalf: right.oddHalf))
+                        UnsafeMutableRawPointer(out + oj).storeBytes(
+                            of: lanewiseMax(m + SIMD16(repeating: b), .zero), as: SIMD16<Float>.self)
                         oj &+= 16
                     }
                     while oj < ow {

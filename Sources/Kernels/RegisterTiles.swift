@@ -48,8 +48,10 @@ struct ChannelTile4<V: SIMD>: ConvolutionRegisterTile where V.Scalar == Float {
     @inline(__always)
     mutating func add(weights w: UnsafePointer<Float>, positions x: UnsafeRawPointer, byteOffset offset: Int) {
         let v = x.loadUnaligned(fromByteOffset: offset, as: V.self)
-        s0.multiplyAdd(V(repeating: w[0]), v); s1.multiplyAdd(V(repeating: w[1]), v)
-        s2.multiplyAdd(V(repeating: w[2]), v); s3.multiplyAdd(V(repeating: w[3]), v)
+        s0.multiplyAdd(V(repeating: w[0]), v)
+        s1.multiplyAdd(V(repeating: w[1]), v)
+        s2.multiplyAdd(V(repeating: w[2]), v)
+        s3.multiplyAdd(V(repeating: w[3]), v)
     }
 
     @inline(__always)
@@ -75,10 +77,22 @@ struct ChannelTile4x3<V: SIMD>: ConvolutionRegisterTile where V.Scalar == Float 
         let x0 = x.loadUnaligned(fromByteOffset: offset, as: V.self)
         let x1 = x.loadUnaligned(fromByteOffset: offset &+ bytes, as: V.self)
         let x2 = x.loadUnaligned(fromByteOffset: offset &+ 2 &* bytes, as: V.self)
-        var s = V(repeating: w[0]); a0.multiplyAdd(s, x0); b0.multiplyAdd(s, x1); c0.multiplyAdd(s, x2)
-        s = V(repeating: w[1]); a1.multiplyAdd(s, x0); b1.multiplyAdd(s, x1); c1.multiplyAdd(s, x2)
-        s = V(repeating: w[2]); a2.multiplyAdd(s, x0); b2.multiplyAdd(s, x1); c2.multiplyAdd(s, x2)
-        s = V(repeating: w[3]); a3.multiplyAdd(s, x0); b3.multiplyAdd(s, x1); c3.multiplyAdd(s, x2)
+        var s = V(repeating: w[0])
+        a0.multiplyAdd(s, x0)
+        b0.multiplyAdd(s, x1)
+        c0.multiplyAdd(s, x2)
+        s = V(repeating: w[1])
+        a1.multiplyAdd(s, x0)
+        b1.multiplyAdd(s, x1)
+        c1.multiplyAdd(s, x2)
+        s = V(repeating: w[2])
+        a2.multiplyAdd(s, x0)
+        b2.multiplyAdd(s, x1)
+        c2.multiplyAdd(s, x2)
+        s = V(repeating: w[3])
+        a3.multiplyAdd(s, x0)
+        b3.multiplyAdd(s, x1)
+        c3.multiplyAdd(s, x2)
     }
 
     @inline(__always)
@@ -90,7 +104,10 @@ struct ChannelTile4x3<V: SIMD>: ConvolutionRegisterTile where V.Scalar == Float 
             out.storeBytes(of: b, toByteOffset: start &+ bytes, as: V.self)
             out.storeBytes(of: c, toByteOffset: start &+ 2 &* bytes, as: V.self)
         }
-        row(a0, b0, c0, 0); row(a1, b1, c1, 1); row(a2, b2, c2, 2); row(a3, b3, c3, 3)
+        row(a0, b0, c0, 0)
+        row(a1, b1, c1, 1)
+        row(a2, b2, c2, 2)
+        row(a3, b3, c3, 3)
     }
 }
 
@@ -127,13 +144,21 @@ struct WeightGradientTile4<V: SIMD> where V.Scalar == Float {
     @inline(__always)
     mutating func add(dOutput d: UnsafeRawPointer, byteOffset: Int, channelStride: Int, _ i0: Vector, _ i1: Vector, _ i2: Vector) {
         var v = d.loadUnaligned(fromByteOffset: byteOffset, as: Vector.self)
-        s00.multiplyAdd(v, i0); s01.multiplyAdd(v, i1); s02.multiplyAdd(v, i2)
+        s00.multiplyAdd(v, i0)
+        s01.multiplyAdd(v, i1)
+        s02.multiplyAdd(v, i2)
         v = d.loadUnaligned(fromByteOffset: byteOffset &+ channelStride, as: Vector.self)
-        s10.multiplyAdd(v, i0); s11.multiplyAdd(v, i1); s12.multiplyAdd(v, i2)
+        s10.multiplyAdd(v, i0)
+        s11.multiplyAdd(v, i1)
+        s12.multiplyAdd(v, i2)
         v = d.loadUnaligned(fromByteOffset: byteOffset &+ 2 &* channelStride, as: Vector.self)
-        s20.multiplyAdd(v, i0); s21.multiplyAdd(v, i1); s22.multiplyAdd(v, i2)
+        s20.multiplyAdd(v, i0)
+        s21.multiplyAdd(v, i1)
+        s22.multiplyAdd(v, i2)
         v = d.loadUnaligned(fromByteOffset: byteOffset &+ 3 &* channelStride, as: Vector.self)
-        s30.multiplyAdd(v, i0); s31.multiplyAdd(v, i1); s32.multiplyAdd(v, i2)
+        s30.multiplyAdd(v, i0)
+        s31.multiplyAdd(v, i1)
+        s32.multiplyAdd(v, i2)
     }
 
     /// Adds channel i's three tap sums to `target[i·channelStride ..< +min(3, limit)]`.

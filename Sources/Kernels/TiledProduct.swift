@@ -29,13 +29,15 @@ extension Kernels {
             let end = min(start + TiledProduct.columnBlock, vectorEnd)
             for row in stride(from: 0, to: m, by: TiledProduct.rowsPerTile) {
                 for column in stride(from: start, to: end, by: TiledProduct.tileWidth) {
-                    productTile(m: m, n: n, k: k, row: row, column: column, a: a, aRowStride: aRowStride,
-                                aDepthStride: aDepthStride, b: b, c: c, accumulate: accumulate)
+                    productTile(
+                        m: m, n: n, k: k, row: row, column: column, a: a, aRowStride: aRowStride,
+                        aDepthStride: aDepthStride, b: b, c: c, accumulate: accumulate)
                 }
             }
         }
-        productTailColumns(m: m, n: n, k: k, from: vectorEnd, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride,
-                           b: b, c: c, accumulate: accumulate)
+        productTailColumns(
+            m: m, n: n, k: k, from: vectorEnd, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride,
+            b: b, c: c, accumulate: accumulate)
     }
 
     /// Rows `row..<row+6` × columns `column..<column+tileWidth` of the product, over the whole
@@ -46,26 +48,48 @@ extension Kernels {
         aDepthStride: Int, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, accumulate: Bool
     ) {
         typealias V = ProductRow
-        let size = MemoryLayout<Float>.stride, last = m &- 1
-        let a0 = a + row &* aRowStride, a1 = a + min(row &+ 1, last) &* aRowStride
-        let a2 = a + min(row &+ 2, last) &* aRowStride, a3 = a + min(row &+ 3, last) &* aRowStride
-        let a4 = a + min(row &+ 4, last) &* aRowStride, a5 = a + min(row &+ 5, last) &* aRowStride
-        let source = UnsafeRawPointer(b), rowBytes = n &* size
-        var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V(), s5 = V()
-        var depth = 0, aOffset = 0, bOffset = column &* size
+        let size = MemoryLayout<Float>.stride
+        let last = m &- 1
+        let a0 = a + row &* aRowStride
+        let a1 = a + min(row &+ 1, last) &* aRowStride
+        let a2 = a + min(row &+ 2, last) &* aRowStride
+        let a3 = a + min(row &+ 3, last) &* aRowStride
+        let a4 = a + min(row &+ 4, last) &* aRowStride
+        let a5 = a + min(row &+ 5, last) &* aRowStride
+        let source = UnsafeRawPointer(b)
+        let rowBytes = n &* size
+        var s0 = V()
+        var s1 = V()
+        var s2 = V()
+        var s3 = V()
+        var s4 = V()
+        var s5 = V()
+        var depth = 0
+        var aOffset = 0
+        var bOffset = column &* size
         while depth < k {
             let x = source.loadUnaligned(fromByteOffset: bOffset, as: V.self)
-            s0.multiplyAdd(V(repeating: a0[aOffset]), x); s1.multiplyAdd(V(repeating: a1[aOffset]), x)
-            s2.multiplyAdd(V(repeating: a2[aOffset]), x); s3.multiplyAdd(V(repeating: a3[aOffset]), x)
-            s4.multiplyAdd(V(repeating: a4[aOffset]), x); s5.multiplyAdd(V(repeating: a5[aOffset]), x)
-            depth &+= 1; aOffset &+= aDepthStride; bOffset &+= rowBytes
+            s0.multiplyAdd(V(repeating: a0[aOffset]), x)
+            s1.multiplyAdd(V(repeating: a1[aOffset]), x)
+            s2.multiplyAdd(V(repeating: a2[aOffset]), x)
+            s3.multiplyAdd(V(repeating: a3[aOffset]), x)
+            s4.multiplyAdd(V(repeating: a4[aOffset]), x)
+            s5.multiplyAdd(V(repeating: a5[aOffset]), x)
+            depth &+= 1
+            aOffset &+= aDepthStride
+            bOffset &+= rowBytes
         }
         @inline(__always) func store(_ r: Int, _ value: V) {
             guard row &+ r < m else { return }
             let target = UnsafeMutableRawPointer(c + ((row &+ r) &* n &+ column))
             target.storeBytes(of: accumulate ? target.loadUnaligned(as: V.self) + value : value, as: V.self)
         }
-        store(0, s0); store(1, s1); store(2, s2); store(3, s3); store(4, s4); store(5, s5)
+        store(0, s0)
+        store(1, s1)
+        store(2, s2)
+        store(3, s3)
+        store(4, s4)
+        store(5, s5)
     }
 
     /// Columns `first..<n` (fewer than a tile, left over by the vector tiles), one scalar dot product each.

@@ -33,13 +33,17 @@ extension Kernels {
             for c in 0..<g.inChannels {
                 func w(_ i: Int, _ j: Int) -> Double { Double(weight(o, c, i, j)) }
                 // Columns first (over i), then each of the four rows (over j).
-                let c0 = transform(w(0, 0), w(1, 0), w(2, 0)), c1 = transform(w(0, 1), w(1, 1), w(2, 1))
+                let c0 = transform(w(0, 0), w(1, 0), w(2, 0))
+                let c1 = transform(w(0, 1), w(1, 1), w(2, 1))
                 let c2 = transform(w(0, 2), w(1, 2), w(2, 2))
                 // Row a of the 4×4 result is ξ = 4a…4a+3; ξ planes are Cin·Cout floats apart.
                 let plane = g.inChannels * g.outChannels
                 func store(_ a: Int, _ row: (Double, Double, Double, Double)) {
                     let first = packed + (4 * a * g.inChannels + c) * g.outChannels + o
-                    first[0] = Float(row.0); first[plane] = Float(row.1); first[2 * plane] = Float(row.2); first[3 * plane] = Float(row.3)
+                    first[0] = Float(row.0)
+                    first[plane] = Float(row.1)
+                    first[2 * plane] = Float(row.2)
+                    first[3 * plane] = Float(row.3)
                 }
                 store(0, transform(c0.0, c1.0, c2.0))
                 store(1, transform(c0.1, c1.1, c2.1))
@@ -50,7 +54,9 @@ extension Kernels {
     }
 
     /// `packWinogradWeights` of the layer's own `[Cout, Cin, 3, 3]` weights in the arena.
-    public static func packWinogradWeights(_ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
+    public static func packWinogradWeights(
+        _ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>
+    ) {
         packWinogradWeights(g, into: packed) { o, c, i, j in parameters[g.weight + ((o * g.inChannels + c) * 3 + i) * 3 + j] }
     }
 
@@ -93,8 +99,12 @@ extension Kernels {
         _ g: ConvolutionGeometry, layout: WinogradLayout, input: UnsafePointer<Float>, quarters: UnsafeMutablePointer<Float>
     ) {
         typealias Wide = SIMD32<Float>
-        let qw = layout.quarterWidth, stride = layout.quarterStride, h = g.inHeight, w = g.inWidth
-        let raw = UnsafeRawPointer(input), size = MemoryLayout<Float>.stride
+        let qw = layout.quarterWidth
+        let stride = layout.quarterStride
+        let h = g.inHeight
+        let w = g.inWidth
+        let raw = UnsafeRawPointer(input)
+        let size = MemoryLayout<Float>.stride
         let used = (layout.tileRows &+ 1) &* qw
         for c in 0..<g.inChannels {
             let channel = quarters + c &* 4 &* stride
@@ -150,21 +160,30 @@ extension Kernels {
 
     /// `V[ξ][c][p] = (Bᵀ·d·B)[ξ]` for the 4×4 patch d of every tile position p, one register of
     /// positions at a time (the 16 values of a patch row block fill the register file).
-    private static func transformInputs(_ layout: WinogradLayout, quarters: UnsafePointer<Float>, transformed: UnsafeMutablePointer<Float>) {
+    private static func transformInputs(_ layout: WinogradLayout, quarters: UnsafePointer<Float>, transformed: UnsafeMutablePointer<Float>)
+    {
         typealias V = Lane
-        let raw = UnsafeRawPointer(quarters), out = UnsafeMutableRawPointer(transformed)
-        let size = MemoryLayout<Float>.stride, qw = layout.quarterWidth, stride = layout.quarterStride
+        let raw = UnsafeRawPointer(quarters)
+        let out = UnsafeMutableRawPointer(transformed)
+        let size = MemoryLayout<Float>.stride
+        let qw = layout.quarterWidth
+        let stride = layout.quarterStride
         let plane = layout.transformedPlane &* size  // bytes between ξ planes of V
         for c in 0..<layout.inChannels {
             let q0 = c &* 4 &* stride  // quarters (rp, cp) at q0 + (2·rp + cp)·stride
             var p = 0
             while p < layout.positions {
                 // Patch row a lives in quarter row parity a & 1, at quarter row offset a >> 1.
-                let even = q0 &+ p, odd = even &+ 2 &* stride
-                let r0 = patchRow(raw, even, stride), r1 = patchRow(raw, odd, stride)
-                let r2 = patchRow(raw, even &+ qw, stride), r3 = patchRow(raw, odd &+ qw, stride)
-                let c0 = inputTransform(r0.0, r1.0, r2.0, r3.0), c1 = inputTransform(r0.1, r1.1, r2.1, r3.1)
-                let c2 = inputTransform(r0.2, r1.2, r2.2, r3.2), c3 = inputTransform(r0.3, r1.3, r2.3, r3.3)
+                let even = q0 &+ p
+                let odd = even &+ 2 &* stride
+                let r0 = patchRow(raw, even, stride)
+                let r1 = patchRow(raw, odd, stride)
+                let r2 = patchRow(raw, even &+ qw, stride)
+                let r3 = patchRow(raw, odd &+ qw, stride)
+                let c0 = inputTransform(r0.0, r1.0, r2.0, r3.0)
+                let c1 = inputTransform(r0.1, r1.1, r2.1, r3.1)
+                let c2 = inputTransform(r0.2, r1.2, r2.2, r3.2)
+                let c3 = inputTransform(r0.3, r1.3, r2.3, r3.3)
                 // ξ = 4a + b; c_b holds column b's four values over a.
                 let base = (c &* layout.rowStride &+ p) &* size
                 out.storeBytes(of: c0.0, toByteOffset: base, as: V.self)
@@ -200,13 +219,15 @@ extension Kernels {
             // group of output channels passes over it, and this ξ's U (Cin × Cout) stays there too.
             var q = 0
             while q &+ ConvolutionTile.width <= positions {
-                productTiles(ConvolutionTile.self, layout, xi: xi, position: q, weights: weights, transformed: transformed,
-                             products: products)
+                productTiles(
+                    ConvolutionTile.self, layout, xi: xi, position: q, weights: weights, transformed: transformed,
+                    products: products)
                 q &+= ConvolutionTile.width
             }
             while q < positions {
-                productTiles(ConvolutionTailTile.self, layout, xi: xi, position: q, weights: weights, transformed: transformed,
-                             products: products)
+                productTiles(
+                    ConvolutionTailTile.self, layout, xi: xi, position: q, weights: weights, transformed: transformed,
+                    products: products)
                 q &+= ConvolutionTailTile.width
             }
         }
@@ -218,18 +239,23 @@ extension Kernels {
         _: Tile.Type, _ layout: WinogradLayout, xi: Int, position q: Int, weights: UnsafePointer<Float>,
         transformed: UnsafePointer<Float>, products: UnsafeMutablePointer<Float>
     ) {
-        let cin = layout.inChannels, cout = layout.outChannels, rowStride = layout.rowStride
+        let cin = layout.inChannels
+        let cout = layout.outChannels
+        let rowStride = layout.rowStride
         let size = MemoryLayout<Float>.stride
-        let raw = UnsafeRawPointer(transformed), out = UnsafeMutableRawPointer(products)
-        let u = weights + xi &* cin &* cout, planeV = xi &* layout.transformedPlane
+        let raw = UnsafeRawPointer(transformed)
+        let out = UnsafeMutableRawPointer(products)
+        let u = weights + xi &* cin &* cout
+        let planeV = xi &* layout.transformedPlane
         for group in stride(from: 0, to: cout, by: Tile.channels) {
             var tile = Tile()
             for c in 0..<cin {
                 tile.add(weights: u + (c &* cout &+ group), positions: raw, byteOffset: (planeV &+ c &* rowStride &+ q) &* size)
             }
             // Output o's ξ row starts at o·productChannel + ξ·rowStride.
-            tile.store(to: out, byteOffset: (group &* layout.productChannel &+ xi &* rowStride &+ q) &* size,
-                       channelStride: layout.productChannel &* size)
+            tile.store(
+                to: out, byteOffset: (group &* layout.productChannel &+ xi &* rowStride &+ q) &* size,
+                channelStride: layout.productChannel &* size)
         }
     }
 
@@ -245,10 +271,12 @@ extension Kernels {
     private static func outputTile<V: SIMD>(_ products: UnsafeRawPointer, _ base: Int, _ row: Int, as _: V.Type) -> (V, V, V, V)
     where V.Scalar == Float {
         // Columns first: for each patch column b, the two output rows.
-        let k0 = productColumn(products, base, row, as: V.self), k1 = productColumn(products, base &+ row, row, as: V.self)
+        let k0 = productColumn(products, base, row, as: V.self)
+        let k1 = productColumn(products, base &+ row, row, as: V.self)
         let k2 = productColumn(products, base &+ 2 &* row, row, as: V.self)
         let k3 = productColumn(products, base &+ 3 &* row, row, as: V.self)
-        let top = outputTransform(k0.0, k1.0, k2.0, k3.0), bottom = outputTransform(k0.1, k1.1, k2.1, k3.1)
+        let top = outputTransform(k0.0, k1.0, k2.0, k3.0)
+        let bottom = outputTransform(k0.1, k1.1, k2.1, k3.1)
         return (top.0, top.1, bottom.0, bottom.1)
     }
 
@@ -271,23 +299,32 @@ extension Kernels {
         output: UnsafeMutablePointer<Float>
     ) {
         typealias V = SIMD16<Float>
-        let positions = layout.positions, size = MemoryLayout<Float>.stride
-        let raw = UnsafeRawPointer(products), row = layout.rowStride &* size
-        let width = 2 &* layout.tileColumns, plane = 2 &* layout.tileRows &* width
+        let positions = layout.positions
+        let size = MemoryLayout<Float>.stride
+        let raw = UnsafeRawPointer(products)
+        let row = layout.rowStride &* size
+        let width = 2 &* layout.tileColumns
+        let plane = 2 &* layout.tileRows &* width
         // Tile p's top pair at 2p of `rows`, its bottom pair at 2p of the second half.
         withUnsafeTemporaryAllocation(of: SIMD32<Float>.self, capacity: 2 &* positions / V.scalarCount) { rows in
             let top = UnsafeMutableRawPointer(rows.baseAddress!).assumingMemoryBound(to: Float.self)
             let bottom = top + 2 &* positions
             for o in 0..<layout.outChannels {
-                let b = V(repeating: bias?[o] ?? 0), zero = V()
+                let b = V(repeating: bias?[o] ?? 0)
+                let zero = V()
                 let channel = o &* layout.productChannel &* size
                 var p = 0
                 while p < positions {
                     var (y00, y01, y10, y11) = outputTile(raw, channel &+ p &* size, row, as: V.self)
-                    y00 += b; y01 += b; y10 += b; y11 += b
+                    y00 += b
+                    y01 += b
+                    y10 += b
+                    y11 += b
                     if relu {
-                        y00 = lanewiseMax(y00, zero); y01 = lanewiseMax(y01, zero)
-                        y10 = lanewiseMax(y10, zero); y11 = lanewiseMax(y11, zero)
+                        y00 = lanewiseMax(y00, zero)
+                        y01 = lanewiseMax(y01, zero)
+                        y10 = lanewiseMax(y10, zero)
+                        y11 = lanewiseMax(y11, zero)
                     }
                     UnsafeMutableRawPointer(top + 2 &* p).storeBytes(of: interleave(y00, y01), as: SIMD32<Float>.self)
                     UnsafeMutableRawPointer(bottom + 2 &* p).storeBytes(of: interleave(y10, y11), as: SIMD32<Float>.self)
@@ -309,13 +346,16 @@ extension Kernels {
         _ layout: WinogradLayout, products: UnsafePointer<Float>, bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
         typealias V = Lane
-        let positions = layout.positions, size = MemoryLayout<Float>.stride
-        let raw = UnsafeRawPointer(products), row = layout.rowStride &* size
+        let positions = layout.positions
+        let size = MemoryLayout<Float>.stride
+        let raw = UnsafeRawPointer(products)
+        let row = layout.rowStride &* size
         let pooledCount = layout.tileRows &* layout.tileColumns
         withUnsafeTemporaryAllocation(of: V.self, capacity: positions / V.scalarCount) { pooledRow in
             let pooled = UnsafeMutableRawPointer(pooledRow.baseAddress!).assumingMemoryBound(to: Float.self)
             for o in 0..<layout.outChannels {
-                let b = V(repeating: bias[o]), zero = V()
+                let b = V(repeating: bias[o])
+                let zero = V()
                 let channel = o &* layout.productChannel &* size
                 var p = 0
                 while p < positions {

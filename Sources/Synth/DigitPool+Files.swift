@@ -13,7 +13,9 @@ extension DigitPool {
             throw SynthError("\(imagesFile.path) must hold uint8 digit images of shape (M, 28, 28), but holds \(images.summary)")
         }
         guard labels.shape == [images.shape[0]] else {
-            throw SynthError("\(labelsFile.path) must hold one label per image of \(imagesFile.lastPathComponent), shape (\(images.shape[0]),), but holds \(labels.summary)")
+            throw SynthError(
+                "\(labelsFile.path) must hold one label per image of \(imagesFile.lastPathComponent), shape (\(images.shape[0]),), but holds \(labels.summary)"
+            )
         }
         let pixels = try images.integers().map { UInt8(truncatingIfNeeded: $0) }
         try self.init(images: pixels, labels: try labels.integers(), source: labelsFile.path)

@@ -27,10 +27,12 @@ public struct DigitPool: Sendable {
     /// The digits with indices in `range`, so train and test sets can draw from disjoint digits.
     public func slice(_ range: Range<Int>) throws(SynthError) -> DigitPool {
         guard range.lowerBound >= 0, range.upperBound <= count, !range.isEmpty else {
-            throw SynthError("the pool range \(range.lowerBound)..<\(range.upperBound) must be non-empty and within the pool's 0..<\(count)")
+            throw SynthError(
+                "the pool range \(range.lowerBound)..<\(range.upperBound) must be non-empty and within the pool's 0..<\(count)")
         }
         let pixels = SumDatasetConfig.side * SumDatasetConfig.side
-        return try DigitPool(images: Array(images[range.lowerBound * pixels..<range.upperBound * pixels]),
-                             labels: Array(labels[range]))
+        return try DigitPool(
+            images: Array(images[range.lowerBound * pixels..<range.upperBound * pixels]),
+            labels: Array(labels[range]))
     }
 }

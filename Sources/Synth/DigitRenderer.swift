@@ -35,7 +35,8 @@ struct DigitRenderer {
         let shear = rng.uniform(-0.35, 0.15)
         let stretch = rng.uniform(0.8, 1.2)
         let (c, s) = (cos(angle), sin(angle))
-        var low = SIMD2<Float>(repeating: .infinity), high = -low
+        var low = SIMD2<Float>(repeating: .infinity)
+        var high = -low
         pen.points.withUnsafeMutableBufferPointer { points in
             for i in points.indices {
                 var p = points[i]
@@ -44,7 +45,8 @@ struct DigitRenderer {
                 p.x = (p.x + shear * p.y) * stretch
                 p = SIMD2(c * p.x - s * p.y, s * p.x + c * p.y)
                 points[i] = p
-                low = pointwiseMin(low, p); high = pointwiseMax(high, p)
+                low = pointwiseMin(low, p)
+                high = pointwiseMax(high, p)
             }
         }
         let size = high - low
@@ -69,12 +71,16 @@ struct DigitRenderer {
                     let r = radius * (1 + rng.wobble(0.12))
                     let reach = r + 0.5
                     for i in start..<(end - 1) {
-                        let a = points[i], b = points[i + 1]
+                        let a = points[i]
+                        let b = points[i + 1]
                         let ab = b - a
                         let lengthSquared = max((ab * ab).sum(), 1e-12)
-                        let low = pointwiseMin(a, b) - reach, high = pointwiseMax(a, b) + reach
-                        let x0 = max(0, Int(low.x.rounded(.down))), x1 = min(side - 1, Int(high.x.rounded(.up)))
-                        let y0 = max(0, Int(low.y.rounded(.down))), y1 = min(side - 1, Int(high.y.rounded(.up)))
+                        let low = pointwiseMin(a, b) - reach
+                        let high = pointwiseMax(a, b) + reach
+                        let x0 = max(0, Int(low.x.rounded(.down)))
+                        let x1 = min(side - 1, Int(high.x.rounded(.up)))
+                        let y0 = max(0, Int(low.y.rounded(.down)))
+                        let y1 = min(side - 1, Int(high.y.rounded(.up)))
                         if x0 > x1 || y0 > y1 { continue }
                         for y in y0...y1 {
                             for x in x0...x1 {
@@ -120,7 +126,10 @@ struct DigitRenderer {
                 let scale = gain / max(dst.max() ?? 1, 1e-6)
                 for i in 0..<(side * side) {
                     let v = dst[i]
-                    if v <= 0 { out[i] = 0; continue }
+                    if v <= 0 {
+                        out[i] = 0
+                        continue
+                    }
                     let inked = min(v * scale * (1 + rng.wobble(0.08)), 1)
                     out[i] = UInt8((inked * 255).rounded())
                 }

@@ -53,9 +53,12 @@ struct Pen {
     /// A cubic Bézier curve from the current point through controls `c1`, `c2` to `(x, y)`.
     mutating func curve(_ c1x: Float, _ c1y: Float, _ c2x: Float, _ c2y: Float, _ x: Float, _ y: Float) {
         let p0 = points[points.count - 1]
-        let p1 = jittered(c1x, c1y), p2 = jittered(c2x, c2y), p3 = jittered(x, y)
+        let p1 = jittered(c1x, c1y)
+        let p2 = jittered(c2x, c2y)
+        let p3 = jittered(x, y)
         for step in 1...12 {
-            let t = Float(step) / 12, u = 1 - t
+            let t = Float(step) / 12
+            let u = 1 - t
             points.append(p0 * (u * u * u) + p1 * (3 * u * u * t) + p2 * (3 * u * t * t) + p3 * (t * t * t))
         }
     }
@@ -70,7 +73,10 @@ struct Pen {
         let end = (to + rng.wobble(10)) * .pi / 180
         let steps = max(4, Int((abs(end - start) * 180 / .pi / 10).rounded(.up)))
         let first = drawing ? 0 : 1
-        if !drawing { drawing = true; points.append(center + radii * SIMD2(cos(start), sin(start))) }
+        if !drawing {
+            drawing = true
+            points.append(center + radii * SIMD2(cos(start), sin(start)))
+        }
         for step in first...steps {
             let angle = start + (end - start) * Float(step) / Float(steps)
             points.append(center + radii * SIMD2(cos(angle), sin(angle)))
@@ -79,6 +85,9 @@ struct Pen {
 
     /// Ends the current stroke.
     mutating func finish() {
-        if drawing { strokeEnds.append(points.count); drawing = false }
+        if drawing {
+            strokeEnds.append(points.count)
+            drawing = false
+        }
     }
 }

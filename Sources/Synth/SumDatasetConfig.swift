@@ -23,8 +23,10 @@ public struct SumDatasetConfig: Sendable, Hashable {
     /// The side of square images with digits anywhere; nil for rows.
     public var square: Int?
 
-    public init(count: Int, minDigits: Int = 1, maxDigits: Int = 5, slots: Int = 5, jitter: Int = 2, seed: UInt64 = 0,
-                square: Int? = nil) {
+    public init(
+        count: Int, minDigits: Int = 1, maxDigits: Int = 5, slots: Int = 5, jitter: Int = 2, seed: UInt64 = 0,
+        square: Int? = nil
+    ) {
         self.count = count
         self.minDigits = minDigits
         self.maxDigits = maxDigits
@@ -75,11 +77,14 @@ public struct SumDatasetConfig: Sendable, Hashable {
         if let square {
             guard square >= Self.side else { throw SynthError("a square image must be at least \(Self.side) px wide, got \(square)") }
             guard maxDigits <= Self.squareCapacity(side: square) else {
-                throw SynthError("\(maxDigits) digits do not fit a \(square)×\(square) square \(Self.minimumSpacing) px apart: at most \(Self.squareCapacity(side: square))")
+                throw SynthError(
+                    "\(maxDigits) digits do not fit a \(square)×\(square) square \(Self.minimumSpacing) px apart: at most \(Self.squareCapacity(side: square))"
+                )
             }
         } else {
             guard maxDigits <= slots else {
-                throw SynthError("\(maxDigits) digits do not fit into \(slots) slots: the most digits per image must be at most the number of slots")
+                throw SynthError(
+                    "\(maxDigits) digits do not fit into \(slots) slots: the most digits per image must be at most the number of slots")
             }
         }
         guard (0...Self.maxJitter).contains(jitter) else {

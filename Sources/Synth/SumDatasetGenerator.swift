@@ -21,7 +21,8 @@ public struct SumDatasetGenerator: Sendable {
 
     /// Generates every image, in parallel over the available cores.
     public func generate() -> SumDataset {
-        let n = config.count, places = config.places
+        let n = config.count
+        let places = config.places
         let pixels = config.height * config.width
         var images = [UInt8](repeating: 0, count: n * pixels)
         var labels = [Int64](repeating: 0, count: n)
@@ -31,8 +32,9 @@ public struct SumDatasetGenerator: Sendable {
         images.withUnsafeMutableBufferPointer { imagesBuffer in
             labels.withUnsafeMutableBufferPointer { labelsBuffer in
                 slotDigits.withUnsafeMutableBufferPointer { slotsBuffer in
-                    let output = Output(images: imagesBuffer.baseAddress!, labels: labelsBuffer.baseAddress!,
-                                        slotDigits: slotsBuffer.baseAddress!)
+                    let output = Output(
+                        images: imagesBuffer.baseAddress!, labels: labelsBuffer.baseAddress!,
+                        slotDigits: slotsBuffer.baseAddress!)
                     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                         var worker = Worker(config: config, pool: pool)
                         for index in (chunk * n / chunks)..<((chunk + 1) * n / chunks) {
@@ -69,7 +71,11 @@ private struct Worker {
     }
 
     mutating func compose(image index: Int, into output: Output) {
-        let side = SumDatasetConfig.side, width = config.width, height = config.height, slots = config.slots, jitter = config.jitter
+        let side = SumDatasetConfig.side
+        let width = config.width
+        let height = config.height
+        let slots = config.slots
+        let jitter = config.jitter
         let canvas = output.images + index * height * width
         var rng = SynthRandom(seed: config.seed, stream: UInt64(index))
         let k = rng.int(in: config.minDigits...config.maxDigits)
@@ -88,7 +94,9 @@ private struct Worker {
                 let choice = rng.below(pool.count)
                 digit = pool.labels[choice]
                 pool.images.withUnsafeBufferPointer { source in
-                    patch.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: source.baseAddress! + choice * side * side, count: side * side) }
+                    patch.withUnsafeMutableBufferPointer {
+                        $0.baseAddress!.update(from: source.baseAddress! + choice * side * side, count: side * side)
+                    }
                 }
             } else {
                 digit = rng.below(10)
@@ -108,7 +116,8 @@ private struct Worker {
     /// `SumDatasetConfig.minimumSpacing` apart on some axis: each drawn uniformly until it fits,
     /// starting over if a digit finds no room in 64 draws.
     static func scatter(_ count: Int, side: Int, rng: inout SynthRandom) -> [(top: Int, left: Int)] {
-        let room = side - SumDatasetConfig.side, spacing = SumDatasetConfig.minimumSpacing
+        let room = side - SumDatasetConfig.side
+        let spacing = SumDatasetConfig.minimumSpacing
         while true {
             var placed: [(top: Int, left: Int)] = []
             placing: for _ in 0..<count {
@@ -131,11 +140,14 @@ private func pasteMax(
     _ patch: UnsafePointer<UInt8>, into canvas: UnsafeMutablePointer<UInt8>, height: Int, width: Int, top: Int, left: Int
 ) {
     let side = SumDatasetConfig.side
-    let y0 = max(top, 0), y1 = min(top + side, height)
-    let x0 = max(left, 0), x1 = min(left + side, width)
+    let y0 = max(top, 0)
+    let y1 = min(top + side, height)
+    let x0 = max(left, 0)
+    let x1 = min(left + side, width)
     guard y0 < y1, x0 < x1 else { return }
     for y in y0..<y1 {
-        let row = canvas + y * width, source = patch + (y - top) * side - left
+        let row = canvas + y * width
+        let source = patch + (y - top) * side - left
         for x in x0..<x1 { row[x] = max(row[x], source[x]) }
     }
 }

@@ -14,7 +14,10 @@ struct SynthRandom: RandomNumberGenerator, Sendable {
             state &+= 0x9E37_79B9_7F4A_7C15
             return Self.mix(state)
         }
-        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+        s0 = splitMix()
+        s1 = splitMix()
+        s2 = splitMix()
+        s3 = splitMix()
     }
 
     /// SplitMix64's output function: a bijective 64-bit hash.
@@ -33,7 +36,10 @@ struct SynthRandom: RandomNumberGenerator, Sendable {
     mutating func next() -> UInt64 {
         let result = Self.rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17
-        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
         s2 ^= t
         s3 = Self.rotl(s3, 45)
         return result

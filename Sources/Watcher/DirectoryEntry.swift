@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One entry of a directory and what it is, as `lstat` sees it: symbolic links are reported as
 /// links and never followed. Used for the backlog scan at start-up and for rescans after

@@ -24,7 +24,7 @@ public enum DirectoryEvent: Sendable, Hashable {
     /// The entry the event is about, or nil for events about the whole directory.
     public var name: FilePath.Component? {
         switch self {
-        case let .closedAfterWriting(name), let .movedIn(name), let .created(name): name
+        case .closedAfterWriting(let name), .movedIn(let name), .created(let name): name
         case .overflow, .directoryLost, .rewatched: nil
         }
     }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CInotify
 import Synchronization
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The first descriptor number libinotifytools' `select()` cannot poll.
 let cinotifyFDSetSize = Int32(cinotify_fd_setsize())

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CInotify
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Runs a C call that reports failure by returning -1 and setting `errno` (the swift-system
 /// `valueOrErrno` convention), retrying while it fails with `EINTR`, and turns any other failure

@@ -57,9 +57,9 @@ struct WatchLoop {
             switch record.meaning(forWatch: watch) {
             case .stale:
                 continue
-            case let .report(event):
+            case .report(let event):
                 guard deliver(event) else { return nil }
-            case let .lost(stillWatched):
+            case .lost(let stillWatched):
                 if let watch {
                     if stillWatched {
                         InotifyLibrary.removeWatch(watch, of: directory)

@@ -13,12 +13,12 @@ public enum WatcherError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .systemCall(call, path, errno):
+        case .systemCall(let call, let path, let errno):
             return "\(call) failed for \(path): \(errno) (errno \(errno.rawValue))"
-        case let .anotherWatcherActive(path):
+        case .anotherWatcherActive(let path):
             return "cannot start a second directory watcher while \(path) is still watched "
                 + "(libinotifytools is process-global: stop the first watcher before starting another)"
-        case let .descriptorOutOfRange(fd):
+        case .descriptorOutOfRange(let fd):
             return "the inotify descriptor is number \(fd), too high for select() "
                 + "(limit \(cinotifyFDSetSize)); start the watcher before opening many files"
         }

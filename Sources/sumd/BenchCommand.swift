@@ -7,22 +7,23 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure inference and training speed (images/s, GFLOP/s) on random inputs: the seed network, or a checkpoint's with --checkpoint.",
+        abstract:
+            "Measure inference and training speed (images/s, GFLOP/s) on random inputs: the seed network, or a checkpoint's with --checkpoint.",
         discussion: """
-        Prints the kernel set the engine runs (the fastest this CPU can run, or SUMD_KERNELS=avx512|avx2|portable), \
-        measures the machine's compute peak with that set (every worker running register-only FMAs), \
-        then prints the median images/s of repeated runs for inference and for a training step \
-        (forward, backward, Adam) at each --batches size, with GFLOP/s and their share of that peak. \
-        GFLOP/s count the operations the engine executes: inference runs 3×3 convolutions that \
-        feed a 2×2 pool by Winograd's F(2×2, 3×3), which needs fewer than the architecture's \
-        nominal MFLOP/image (both are printed). `make bench` also runs PyTorch and ONNX Runtime on \
-        the same weights when python3 has them, and prints the ratios.
+            Prints the kernel set the engine runs (the fastest this CPU can run, or SUMD_KERNELS=avx512|avx2|portable), \
+            measures the machine's compute peak with that set (every worker running register-only FMAs), \
+            then prints the median images/s of repeated runs for inference and for a training step \
+            (forward, backward, Adam) at each --batches size, with GFLOP/s and their share of that peak. \
+            GFLOP/s count the operations the engine executes: inference runs 3×3 convolutions that \
+            feed a 2×2 pool by Winograd's F(2×2, 3×3), which needs fewer than the architecture's \
+            nominal MFLOP/image (both are printed). `make bench` also runs PyTorch and ONNX Runtime on \
+            the same weights when python3 has them, and prints the ratios.
 
-        Examples:
-          sumd bench
-          sumd bench --checkpoint model.safetensors --batches 1 64 1024 10000 --workers 2
-          sumd bench --phases training --batches 64
-        """
+            Examples:
+              sumd bench
+              sumd bench --checkpoint model.safetensors --batches 1 64 1024 10000 --workers 2
+              sumd bench --phases training --batches 64
+            """
     )
 
     @Option(help: "Worker threads (default: all cores).")
@@ -55,10 +56,11 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
-        let parameters = try checkpoint.map { path in
-            let loaded = try Checkpoint.load(from: URL(fileURLWithPath: path))
-            return try Parameters(architecture: loaded.architecture, tensors: loaded.tensors)
-        } ?? Parameters(architecture: Architecture.seed(), seed: 1)
+        let parameters =
+            try checkpoint.map { path in
+                let loaded = try Checkpoint.load(from: URL(fileURLWithPath: path))
+                return try Parameters(architecture: loaded.architecture, tensors: loaded.tensors)
+            } ?? Parameters(architecture: Architecture.seed(), seed: 1)
         let architecture = parameters.architecture
         let largest = batches.max()!
         var generator = SeededGenerator(seed: 2)
@@ -66,15 +68,20 @@ struct BenchCommand: ParsableCommand {
         let images = (0..<largest * pixels).map { _ in generator.nextUnitFloat() }
         let labels = (0..<largest).map { _ in generator.nextIndex(below: architecture.classes) }
         let network = try InferenceNetwork(parameters: parameters)
-        let flops = Double(architecture.forwardFLOPs), executed = Double(network.executedFLOPs)
-        print("\(architecture.name) network \(architecture.inputHeight)×\(architecture.inputWidth), \(architecture.classes) classes, "
-            + String(format: "%.1f MFLOP/image (inference executes %.1f), ", flops / 1e6, executed / 1e6)
-            + "\(workers) worker(s), median of repeats" + (quick ? " (quick)" : ""))
-        print("kernels: \(network.kernelSet) (this CPU runs \(KernelSelection.runnable.map(\.rawValue).joined(separator: ", ")); "
-            + "\(KernelSelection.environmentVariable) picks one)")
+        let flops = Double(architecture.forwardFLOPs)
+        let executed = Double(network.executedFLOPs)
+        print(
+            "\(architecture.name) network \(architecture.inputHeight)×\(architecture.inputWidth), \(architecture.classes) classes, "
+                + String(format: "%.1f MFLOP/image (inference executes %.1f), ", flops / 1e6, executed / 1e6)
+                + "\(workers) worker(s), median of repeats" + (quick ? " (quick)" : ""))
+        print(
+            "kernels: \(network.kernelSet) (this CPU runs \(KernelSelection.runnable.map(\.rawValue).joined(separator: ", ")); "
+                + "\(KernelSelection.environmentVariable) picks one)")
         let peak = ComputePeak.measureGFLOPs(workers: workers, kernelSet: network.kernelSet)
-        print(String(format: "compute peak: %.0f GFLOP/s (%d thread(s) of register-only FMAs, %@ kernels)", peak, workers,
-                     network.kernelSet.rawValue))
+        print(
+            String(
+                format: "compute peak: %.0f GFLOP/s (%d thread(s) of register-only FMAs, %@ kernels)", peak, workers,
+                network.kernelSet.rawValue))
         print("phase      batch     img/s   GFLOP/s   ms/batch  of peak")
 
         let predictor = BatchPredictor(network: network, workers: workers)
@@ -115,8 +122,10 @@ struct BenchCommand: ParsableCommand {
     }
 
     private func report(_ phase: String, batch: Int, seconds: Double, flops: Double, peak: Double) {
-        let rate = Double(batch) / seconds, gflops = rate * flops / 1e9
-        print(phase.padding(toLength: 9, withPad: " ", startingAt: 0)
-            + String(format: "%7d %9.0f %9.1f %10.2f %7.0f%%", batch, rate, gflops, seconds * 1e3, 100 * gflops / peak))
+        let rate = Double(batch) / seconds
+        let gflops = rate * flops / 1e9
+        print(
+            phase.padding(toLength: 9, withPad: " ", startingAt: 0)
+                + String(format: "%7d %9.0f %9.1f %10.2f %7.0f%%", batch, rate, gflops, seconds * 1e3, 100 * gflops / peak))
     }
 }

@@ -9,15 +9,15 @@ struct HealthCommand: ParsableCommand {
         commandName: "health",
         abstract: "Check the status file of a running `sumd serve`: exit 0 if it is fresh and the daemon not stopping.",
         discussion: """
-        `sumd serve --status-file PATH` (config key status_file) rewrites PATH every few seconds from \
-        its working loop. This command reads it and prints one line. It exits 0 when the file was \
-        written within --max-age seconds and the daemon is not stopping; otherwise it exits 1 and says \
-        why: no file, unreadable, stale by N s (the loop is hung, the process paused or dead), or \
-        stopping. With --ready a daemon still starting (adopting claims, queuing the backlog) fails too.
+            `sumd serve --status-file PATH` (config key status_file) rewrites PATH every few seconds from \
+            its working loop. This command reads it and prints one line. It exits 0 when the file was \
+            written within --max-age seconds and the daemon is not stopping; otherwise it exits 1 and says \
+            why: no file, unreadable, stale by N s (the loop is hung, the process paused or dead), or \
+            stopping. With --ready a daemon still starting (adopting claims, queuing the backlog) fails too.
 
-        Example (a Kubernetes liveness probe):
-          sumd health --status-file /run/sumd/status.json --max-age 30
-        """
+            Example (a Kubernetes liveness probe):
+              sumd health --status-file /run/sumd/status.json --max-age 30
+            """
     )
 
     @Option(help: ArgumentHelp("The file `sumd serve --status-file` writes.", valueName: "path"))
@@ -34,8 +34,9 @@ struct HealthCommand: ParsableCommand {
     }
 
     func run() throws {
-        let health = DaemonHealth.check(statusFile: URL(fileURLWithPath: statusFile), now: Date(), maxAge: maxAge,
-                                        requireReady: ready)
+        let health = DaemonHealth.check(
+            statusFile: URL(fileURLWithPath: statusFile), now: Date(), maxAge: maxAge,
+            requireReady: ready)
         print(health.message)
         if !health.isHealthy { throw ExitCode.failure }
     }

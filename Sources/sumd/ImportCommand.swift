@@ -9,26 +9,26 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Wrap a PyTorch state_dict (safetensors) into a sumd checkpoint.",
         discussion: """
-        The state_dict comes from a module shaped like the seed network (conv1, conv2, …, fc1, fc2) \
-        or like digitsum (conv1, …, the context conv, head), saved in PyTorch:
+            The state_dict comes from a module shaped like the seed network (conv1, conv2, …, fc1, fc2) \
+            or like digitsum (conv1, …, the context conv, head), saved in PyTorch:
 
-          from safetensors.torch import save_file
-          save_file(model.state_dict(), "state.safetensors")
+              from safetensors.torch import save_file
+              save_file(model.state_dict(), "state.safetensors")
 
-        The architecture is read off the tensors: head.weight means digitsum, fc1/fc2 the seed \
-        network; channels, hidden width, kernel and classes come from their shapes. Only the input \
-        size is needed, since convolutions do not fix it. The prefixes PyTorch wrappers add \
-        (module. from DataParallel, _orig_mod. from torch.compile) are removed. A digitsum head has \
-        no tensor that fixes the classes: they come from --classes, else the file's "classes" \
-        metadata, else every sum of as many 28-px digits as fit side by side (46 on 28×140). \
-        The other flags override what the tensors say; every tensor is then checked against the \
-        architecture, and a missing, unexpected or mis-shaped one is an error naming it.
+            The architecture is read off the tensors: head.weight means digitsum, fc1/fc2 the seed \
+            network; channels, hidden width, kernel and classes come from their shapes. Only the input \
+            size is needed, since convolutions do not fix it. The prefixes PyTorch wrappers add \
+            (module. from DataParallel, _orig_mod. from torch.compile) are removed. A digitsum head has \
+            no tensor that fixes the classes: they come from --classes, else the file's "classes" \
+            metadata, else every sum of as many 28-px digits as fit side by side (46 on 28×140). \
+            The other flags override what the tensors say; every tensor is then checked against the \
+            architecture, and a missing, unexpected or mis-shaped one is an error naming it.
 
-        Examples:
-          sumd import state.safetensors --input 28x140 --out model.safetensors
-          sumd import state.safetensors --input 28x140 --classes 37 \\
-                      --out model.safetensors
-        """
+            Examples:
+              sumd import state.safetensors --input 28x140 --out model.safetensors
+              sumd import state.safetensors --input 28x140 --classes 37 \\
+                          --out model.safetensors
+            """
     )
 
     @Argument(help: "The PyTorch state_dict saved with safetensors.torch.save_file.")
@@ -64,14 +64,17 @@ struct ImportCommand: ParsableCommand {
             }
             return values.compactMap { $0 }
         }
-        let hints = ArchitectureHints(height: size[0], width: size[1], channels: channelList, hidden: hidden, kernel: kernel, classes: classes)
+        let hints = ArchitectureHints(
+            height: size[0], width: size[1], channels: channelList, hidden: hidden, kernel: kernel, classes: classes)
         let source = URL(fileURLWithPath: stateDict)
         let checkpoint = try Checkpoint.importPyTorch(stateDict: source, hints: hints)
         try checkpoint.write(to: URL(fileURLWithPath: out))
         let written = try Checkpoint.load(from: URL(fileURLWithPath: out))
         print(InspectCommand.describe(written, path: out))
         if classes == nil, written.architecture.name == "digitsum", try SafetensorsFile(contentsOf: source).metadata["classes"] == nil {
-            printToStandardError("note: a digitsum state_dict does not fix its classes; assumed \(written.architecture.classes) (sums 0…\(written.architecture.classes - 1)); --classes overrides")
+            printToStandardError(
+                "note: a digitsum state_dict does not fix its classes; assumed \(written.architecture.classes) (sums 0…\(written.architecture.classes - 1)); --classes overrides"
+            )
         }
     }
 }

@@ -8,9 +8,9 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Print a checkpoint's architecture, parameters, input, classes, scaling, provenance and SHA-256.",
         discussion: """
-        Example:
-          sumd inspect model.safetensors
-        """
+            Example:
+              sumd inspect model.safetensors
+            """
     )
 
     @Argument(help: "The checkpoint (.safetensors) to describe.")

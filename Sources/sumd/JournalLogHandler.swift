@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Log lines on standard error, shaped for whoever reads them: systemd's journal or a person.
 ///
@@ -32,8 +33,10 @@ public struct JournalLogHandler: LogHandler {
     private let now: @Sendable () -> Date
 
     /// A handler writing to `fileDescriptor` in `style`; `now` gives the timestamps of plain lines.
-    public init(label: String, style: Style, fileDescriptor: Int32 = STDERR_FILENO,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        label: String, style: Style, fileDescriptor: Int32 = STDERR_FILENO,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.label = label
         self.style = style
         self.fileDescriptor = fileDescriptor
@@ -42,7 +45,9 @@ public struct JournalLogHandler: LogHandler {
 
     /// The handler for `LoggingSystem.bootstrap`: standard error, journal style when it is connected
     /// to the journal.
-    public static func standardError(label: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> JournalLogHandler {
+    public static func standardError(label: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> JournalLogHandler
+    {
         JournalLogHandler(label: label, style: isJournal(fileDescriptor: STDERR_FILENO, environment: environment) ? .journal : .plain)
     }
 
@@ -109,7 +114,8 @@ public struct JournalLogHandler: LogHandler {
     }
 
     private static func singleLine(_ text: String) -> String {
-        text.contains(where: \.isNewline) ? text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n") : text
+        text.contains(where: \.isNewline)
+            ? text.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n") : text
     }
 
     /// `value` as is, or in double quotes with `"` and `\` escaped when it is empty or holds a

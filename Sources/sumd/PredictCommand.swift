@@ -1,5 +1,5 @@
-import ArrayFormats
 import ArgumentParser
+import ArrayFormats
 import Classifier
 import Foundation
 
@@ -9,21 +9,21 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Predict the digit sum of every image in a .npy/.npz file with a checkpoint.",
         discussion: """
-        Writes the predictions CSV (index,predicted_sum,confidence; plus true_sum,correct when labels \
-        are given), one row per image in input order, and with labels an accuracy report — the same \
-        files, byte layout and code as `sumd serve` writes for a batch. A page to look at, \
-        <stem>.report.html (charts, and thumbnails of the mistakes or, without labels, of the least \
-        confident images), goes beside them.
+            Writes the predictions CSV (index,predicted_sum,confidence; plus true_sum,correct when labels \
+            are given), one row per image in input order, and with labels an accuracy report — the same \
+            files, byte layout and code as `sumd serve` writes for a batch. A page to look at, \
+            <stem>.report.html (charts, and thumbnails of the mistakes or, without labels, of the least \
+            confident images), goes beside them.
 
-        Images: uint8 (scaled by the checkpoint's input scale, 1/255) or float (used as is), shaped \
-        (N, H, W), (N, 1, H, W) or (H, W), with H×W equal to the checkpoint's input size.
+            Images: uint8 (scaled by the checkpoint's input scale, 1/255) or float (used as is), shaped \
+            (N, H, W), (N, 1, H, W) or (H, W), with H×W equal to the checkpoint's input size.
 
-        Examples:
-          sumd predict --checkpoint model.safetensors --images test.npy
-          sumd predict --checkpoint model.safetensors --images test.npy --labels test_labels.npy \\
-                       --out preds.csv --report report.csv
-          sumd predict --checkpoint model.safetensors --data test.npz
-        """
+            Examples:
+              sumd predict --checkpoint model.safetensors --images test.npy
+              sumd predict --checkpoint model.safetensors --images test.npy --labels test_labels.npy \\
+                           --out preds.csv --report report.csv
+              sumd predict --checkpoint model.safetensors --data test.npz
+            """
     )
 
     @Option(help: "Checkpoint written by `sumd train` or `sumd import` (.safetensors).")
@@ -34,14 +34,18 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Predictions CSV to write (default: <images stem>.predictions.csv beside the input; '-' for stdout).")
     var out: String?
 
-    @Option(help: "Accuracy report CSV to write when labels are given; also writes .classes.csv, .confusion.csv and the page to look at, .report.html, beside it (default: <images stem>.report.csv).")
+    @Option(
+        help:
+            "Accuracy report CSV to write when labels are given; also writes .classes.csv, .confusion.csv and the page to look at, .report.html, beside it (default: <images stem>.report.csv)."
+    )
     var report: String?
 
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
         let images = try input.load()
-        let model = try ServingModel.load(checkpoint: URL(fileURLWithPath: checkpoint), workers: compute.resolvedWorkers, chunkSize: compute.chunkSize)
+        let model = try ServingModel.load(
+            checkpoint: URL(fileURLWithPath: checkpoint), workers: compute.resolvedWorkers, chunkSize: compute.chunkSize)
         try model.validate(images)
 
         let started = Date()

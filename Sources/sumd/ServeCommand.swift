@@ -11,38 +11,38 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Watch an inbox directory and write reports for every batch of images dropped into it.",
         discussion: """
-        Drop NAME.npy (images, uint8 or float, (N, H, W) or (N, 1, H, W)) into the inbox, optionally \
-        with NAME.labels.npy (true sums, integers, one per image; before or after the images), or a \
-        NAME.npz holding arrays 'images' and optionally 'labels'. Write a file in place or, better, \
-        under a temporary name (NAME.npy.part, NAME.tmp or a hidden name) and rename it into the inbox: \
-        names starting with '.' or ending in .tmp/.part are ignored until renamed.
+            Drop NAME.npy (images, uint8 or float, (N, H, W) or (N, 1, H, W)) into the inbox, optionally \
+            with NAME.labels.npy (true sums, integers, one per image; before or after the images), or a \
+            NAME.npz holding arrays 'images' and optionally 'labels'. Write a file in place or, better, \
+            under a temporary name (NAME.npy.part, NAME.tmp or a hidden name) and rename it into the inbox: \
+            names starting with '.' or ending in .tmp/.part are ignored until renamed.
 
-        For every batch the outbox gets NAME.predictions.csv (index,predicted_sum,confidence[,true_sum,correct]), \
-        NAME.report.html (a page with charts and thumbnails of the mistakes) and NAME.report.csv \
-        (written last), with labels also NAME.classes.csv and NAME.confusion.csv, and one row in \
-        summary.csv. A later batch with the same NAME gets NAME~2, NAME~3, … and never \
-        overwrites earlier reports. Labels that arrive after their batch was reported re-run it: its \
-        reports are rewritten with accuracy and summary.csv gets a labelled row. Inputs then move to \
-        the processed directory; bad inputs (not .npy/.npz, damaged, wrong dtype or image size, no \
-        images, NaN pixels, labels that do not fit, symbolic links, directories, …) move to the failed \
-        directory with NAME.error.txt saying why. Labels whose batch never comes are failed after \
-        --labels-grace seconds.
+            For every batch the outbox gets NAME.predictions.csv (index,predicted_sum,confidence[,true_sum,correct]), \
+            NAME.report.html (a page with charts and thumbnails of the mistakes) and NAME.report.csv \
+            (written last), with labels also NAME.classes.csv and NAME.confusion.csv, and one row in \
+            summary.csv. A later batch with the same NAME gets NAME~2, NAME~3, … and never \
+            overwrites earlier reports. Labels that arrive after their batch was reported re-run it: its \
+            reports are rewritten with accuracy and summary.csv gets a labelled row. Inputs then move to \
+            the processed directory; bad inputs (not .npy/.npz, damaged, wrong dtype or image size, no \
+            images, NaN pixels, labels that do not fit, symbolic links, directories, …) move to the failed \
+            directory with NAME.error.txt saying why. Labels whose batch never comes are failed after \
+            --labels-grace seconds.
 
-        Several daemons may serve one inbox: each batch is claimed by exactly one. A daemon killed \
-        mid-batch leaves its claim behind; the next daemon to start (or any running one, within \
-        seconds) finishes it, so every input is reported exactly once.
+            Several daemons may serve one inbox: each batch is claimed by exactly one. A daemon killed \
+            mid-batch leaves its claim behind; the next daemon to start (or any running one, within \
+            seconds) finishes it, so every input is reported exactly once.
 
-        Signals: SIGTERM/SIGINT stop taking files, give the batch in flight back to the inbox (under \
-        its own name) and exit 0 within about a second; SIGHUP reloads the checkpoint (a bad one is \
-        logged and the old one keeps serving). Logs go to standard error; "ready" is logged once the \
-        checkpoint is loaded, the inbox watched and the backlog queued. Settings that cannot work \
-        (including a missing checkpoint file) exit with status 78; every start-up failure is logged at \
-        error priority in the journal.
+            Signals: SIGTERM/SIGINT stop taking files, give the batch in flight back to the inbox (under \
+            its own name) and exit 0 within about a second; SIGHUP reloads the checkpoint (a bad one is \
+            logged and the old one keeps serving). Logs go to standard error; "ready" is logged once the \
+            checkpoint is loaded, the inbox watched and the backlog queued. Settings that cannot work \
+            (including a missing checkpoint file) exit with status 78; every start-up failure is logged at \
+            error priority in the journal.
 
-        Example:
-          sumd serve --inbox /srv/sumd/inbox --outbox /srv/sumd/outbox \\
-                     --checkpoint /srv/sumd/model.safetensors --labels-grace 120
-        """
+            Example:
+              sumd serve --inbox /srv/sumd/inbox --outbox /srv/sumd/outbox \\
+                         --checkpoint /srv/sumd/model.safetensors --labels-grace 120
+            """
     )
 
     @Option(help: ArgumentHelp("Settings from a file (TOML: inbox = \"/srv/in\", workers = 2, …); flags override it.", valueName: "path"))
@@ -57,10 +57,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The checkpoint to serve (.safetensors from `sumd train`); reread on SIGHUP.", valueName: "file"))
     var checkpoint: String?
 
-    @Option(help: ArgumentHelp("Where inputs go once reported (default: 'processed' beside the inbox; same file system).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("Where inputs go once reported (default: 'processed' beside the inbox; same file system).", valueName: "dir"))
     var processed: String?
 
-    @Option(help: ArgumentHelp("Where bad inputs go with NAME.error.txt (default: 'failed' beside the inbox; same file system).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Where bad inputs go with NAME.error.txt (default: 'failed' beside the inbox; same file system).", valueName: "dir"))
     var failed: String?
 
     @Option(help: "Worker threads (default: all cores).")
@@ -78,23 +81,31 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Prometheus metrics written here after every batch.", valueName: "path"))
     var metricsFile: String?
 
-    @Option(help: ArgumentHelp("A JSON status (host, state, batches, …) rewritten every few seconds, for `sumd health`.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("A JSON status (host, state, batches, …) rewritten every few seconds, for `sumd health`.", valueName: "path"))
     var statusFile: String?
 
-    @Option(help: ArgumentHelp("Another daemon's claims are adopted once its lease has not changed for this long (default 30; several hosts: longer than any pause you expect).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Another daemon's claims are adopted once its lease has not changed for this long (default 30; several hosts: longer than any pause you expect).",
+            valueName: "seconds"))
     var claimTimeout: Double?
 
-    @Option(help: ArgumentHelp("List the inbox this often besides inotify; needed on NFS and other shared filesystems, where inotify misses other hosts' files (default: off).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "List the inbox this often besides inotify; needed on NFS and other shared filesystems, where inotify misses other hosts' files (default: off).",
+            valueName: "seconds"))
     var rescanInterval: Double?
 
     /// The exit status of a configuration that cannot work: `EX_CONFIG` from sysexits.h.
     static let configurationError: Int32 = 78
 
     func run() async throws {
-        let flags = ServeSettings(inbox: inbox, outbox: outbox, checkpoint: checkpoint, processed: processed, failed: failed,
-                                  workers: workers, chunkSize: chunkSize, labelsGrace: labelsGrace, logLevel: logLevel,
-                                  metricsFile: metricsFile, statusFile: statusFile, claimTimeout: claimTimeout,
-                                  rescanInterval: rescanInterval)
+        let flags = ServeSettings(
+            inbox: inbox, outbox: outbox, checkpoint: checkpoint, processed: processed, failed: failed,
+            workers: workers, chunkSize: chunkSize, labelsGrace: labelsGrace, logLevel: logLevel,
+            metricsFile: metricsFile, statusFile: statusFile, claimTimeout: claimTimeout,
+            rescanInterval: rescanInterval)
         let settings: ResolvedServeSettings
         do {
             let file = try config.map { try ServeConfigFile.load(path: $0) } ?? ServeSettings()
@@ -146,6 +157,8 @@ struct ServeCommand: AsyncParsableCommand {
     static func checkReadable(checkpoint path: String) throws {
         guard access(path, R_OK) != 0 else { return }
         let reason = String(cString: strerror(errno))
-        throw ValidationError("cannot read the checkpoint \(path): \(reason); put the model there or name another with checkpoint = \"…\" in the config file or --checkpoint.")
+        throw ValidationError(
+            "cannot read the checkpoint \(path): \(reason); put the model there or name another with checkpoint = \"…\" in the config file or --checkpoint."
+        )
     }
 }

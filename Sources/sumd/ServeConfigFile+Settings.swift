@@ -18,10 +18,12 @@ public struct ServeSettings: Equatable, Sendable {
     public var claimTimeout: Double?
     public var rescanInterval: Double?
 
-    public init(inbox: String? = nil, outbox: String? = nil, checkpoint: String? = nil, processed: String? = nil,
-                failed: String? = nil, workers: Int? = nil, chunkSize: Int? = nil, labelsGrace: Double? = nil,
-                logLevel: String? = nil, metricsFile: String? = nil, statusFile: String? = nil, claimTimeout: Double? = nil,
-                rescanInterval: Double? = nil) {
+    public init(
+        inbox: String? = nil, outbox: String? = nil, checkpoint: String? = nil, processed: String? = nil,
+        failed: String? = nil, workers: Int? = nil, chunkSize: Int? = nil, labelsGrace: Double? = nil,
+        logLevel: String? = nil, metricsFile: String? = nil, statusFile: String? = nil, claimTimeout: Double? = nil,
+        rescanInterval: Double? = nil
+    ) {
         self.inbox = inbox
         self.outbox = outbox
         self.checkpoint = checkpoint
@@ -39,12 +41,13 @@ public struct ServeSettings: Equatable, Sendable {
 
     /// These settings with every one that `flags` has replaced by the flag's value.
     public func overridden(by flags: ServeSettings) -> ServeSettings {
-        ServeSettings(inbox: flags.inbox ?? inbox, outbox: flags.outbox ?? outbox, checkpoint: flags.checkpoint ?? checkpoint,
-                      processed: flags.processed ?? processed, failed: flags.failed ?? failed,
-                      workers: flags.workers ?? workers, chunkSize: flags.chunkSize ?? chunkSize,
-                      labelsGrace: flags.labelsGrace ?? labelsGrace, logLevel: flags.logLevel ?? logLevel,
-                      metricsFile: flags.metricsFile ?? metricsFile, statusFile: flags.statusFile ?? statusFile,
-                      claimTimeout: flags.claimTimeout ?? claimTimeout, rescanInterval: flags.rescanInterval ?? rescanInterval)
+        ServeSettings(
+            inbox: flags.inbox ?? inbox, outbox: flags.outbox ?? outbox, checkpoint: flags.checkpoint ?? checkpoint,
+            processed: flags.processed ?? processed, failed: flags.failed ?? failed,
+            workers: flags.workers ?? workers, chunkSize: flags.chunkSize ?? chunkSize,
+            labelsGrace: flags.labelsGrace ?? labelsGrace, logLevel: flags.logLevel ?? logLevel,
+            metricsFile: flags.metricsFile ?? metricsFile, statusFile: flags.statusFile ?? statusFile,
+            claimTimeout: flags.claimTimeout ?? claimTimeout, rescanInterval: flags.rescanInterval ?? rescanInterval)
     }
 
     /// The settings `sumd serve` runs with, defaults filled in: 32 images per chunk, 60 s of grace
@@ -55,22 +58,31 @@ public struct ServeSettings: Equatable, Sendable {
         let missing = [("inbox", inbox), ("outbox", outbox), ("checkpoint", checkpoint)].filter { $0.1 == nil }.map(\.0)
         guard missing.isEmpty else {
             let flags = missing.map { "--\($0) PATH" }.joined(separator: ", ")
-            throw ValidationError("Missing \(flags): give \(missing.count == 1 ? "it" : "them") as flags or as keys of the file named by --config.")
+            throw ValidationError(
+                "Missing \(flags): give \(missing.count == 1 ? "it" : "them") as flags or as keys of the file named by --config.")
         }
         guard let level = Logger.Level(rawValue: logLevel ?? "info") else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical (got '\(logLevel ?? "")').")
+            throw ValidationError(
+                "--log-level must be one of trace, debug, info, notice, warning, error, critical (got '\(logLevel ?? "")').")
         }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
         if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1.") }
-        if let labelsGrace, !(labelsGrace >= 0 && labelsGrace.isFinite) { throw ValidationError("--labels-grace must be a number of seconds ≥ 0.") }
-        if let claimTimeout, !(claimTimeout >= Self.shortestClaimTimeout && claimTimeout.isFinite) {
-            throw ValidationError("--claim-timeout must be at least \(Int(Self.shortestClaimTimeout)) seconds: a daemon renews its lease every second, and a slow shared filesystem must not make it look dead.")
+        if let labelsGrace, !(labelsGrace >= 0 && labelsGrace.isFinite) {
+            throw ValidationError("--labels-grace must be a number of seconds ≥ 0.")
         }
-        if let rescanInterval, !(rescanInterval > 0 && rescanInterval.isFinite) { throw ValidationError("--rescan-interval must be a number of seconds > 0.") }
-        return ResolvedServeSettings(inbox: inbox!, outbox: outbox!, checkpoint: checkpoint!, processed: processed, failed: failed,
-                                     workers: workers, chunkSize: chunkSize ?? 32, labelsGrace: labelsGrace ?? 60,
-                                     logLevel: level, metricsFile: metricsFile, statusFile: statusFile,
-                                     claimTimeout: claimTimeout ?? 30, rescanInterval: rescanInterval)
+        if let claimTimeout, !(claimTimeout >= Self.shortestClaimTimeout && claimTimeout.isFinite) {
+            throw ValidationError(
+                "--claim-timeout must be at least \(Int(Self.shortestClaimTimeout)) seconds: a daemon renews its lease every second, and a slow shared filesystem must not make it look dead."
+            )
+        }
+        if let rescanInterval, !(rescanInterval > 0 && rescanInterval.isFinite) {
+            throw ValidationError("--rescan-interval must be a number of seconds > 0.")
+        }
+        return ResolvedServeSettings(
+            inbox: inbox!, outbox: outbox!, checkpoint: checkpoint!, processed: processed, failed: failed,
+            workers: workers, chunkSize: chunkSize ?? 32, labelsGrace: labelsGrace ?? 60,
+            logLevel: level, metricsFile: metricsFile, statusFile: statusFile,
+            claimTimeout: claimTimeout ?? 30, rescanInterval: rescanInterval)
     }
 
     /// The shortest `--claim-timeout` accepted, in seconds.

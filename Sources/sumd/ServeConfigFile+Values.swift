@@ -25,7 +25,9 @@ enum ConfigValue: Equatable {
         let rest: Substring
         switch first {
         case "\"":
-            if text.hasPrefix("\"\"\"") { throw ConfigProblem("multi-line strings (\"\"\") are not supported; write the value on one line") }
+            if text.hasPrefix("\"\"\"") {
+                throw ConfigProblem("multi-line strings (\"\"\") are not supported; write the value on one line")
+            }
             (value, rest) = try basicString(text.dropFirst())
         case "'":
             if text.hasPrefix("'''") { throw ConfigProblem("multi-line strings (''') are not supported; write the value on one line") }
@@ -93,8 +95,9 @@ enum ConfigValue: Equatable {
             return .integer(integer)
         }
         if unsigned.first?.isASCIIDigit == true, unsigned.last?.isASCIIDigit == true,
-           unsigned.allSatisfy({ $0.isASCIIDigit || $0 == "." || $0 == "e" || $0 == "E" || $0 == "+" || $0 == "-" }),
-           let number = Double(digits) {
+            unsigned.allSatisfy({ $0.isASCIIDigit || $0 == "." || $0 == "e" || $0 == "E" || $0 == "+" || $0 == "-" }),
+            let number = Double(digits)
+        {
             return .float(number)
         }
         if ["inf", "+inf", "-inf", "nan"].contains(token), let number = Double(token) { return .float(number) }
@@ -108,19 +111,22 @@ struct ConfigProblem: Error {
     init(_ message: String) { self.message = message }
 }
 
-private extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
-private extension Substring {
+extension Substring {
     /// The token with each `_` that stands between two digits removed (`1_000` → `1000`); a
     /// misplaced `_` stays and makes the number invalid.
-    func replacingUnderscoresBetweenDigits() -> String {
+    fileprivate func replacingUnderscoresBetweenDigits() -> String {
         var result = ""
         var previous: Character?
         for (offset, character) in enumerated() {
             let next = dropFirst(offset + 1).first
-            if character == "_", previous?.isASCIIDigit == true, next?.isASCIIDigit == true { previous = character; continue }
+            if character == "_", previous?.isASCIIDigit == true, next?.isASCIIDigit == true {
+                previous = character
+                continue
+            }
             result.append(character)
             previous = character
         }

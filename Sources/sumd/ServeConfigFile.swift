@@ -89,15 +89,20 @@ public enum ServeConfigFile {
     /// The keys and what each accepts.
     private enum Field: String, CaseIterable {
         case inbox, outbox, checkpoint, processed, failed, workers
-        case chunkSize = "chunk_size", labelsGrace = "labels_grace", logLevel = "log_level", metricsFile = "metrics_file"
-        case statusFile = "status_file", claimTimeout = "claim_timeout", rescanInterval = "rescan_interval"
+        case chunkSize = "chunk_size"
+        case labelsGrace = "labels_grace"
+        case logLevel = "log_level"
+        case metricsFile = "metrics_file"
+        case statusFile = "status_file"
+        case claimTimeout = "claim_timeout"
+        case rescanInterval = "rescan_interval"
 
         /// A number of seconds, at least `least`.
         private func seconds(_ value: ConfigValue, least: Double) throws -> Double {
             let seconds: Double
             switch value {
-            case let .integer(number): seconds = Double(number)
-            case let .float(number): seconds = number
+            case .integer(let number): seconds = Double(number)
+            case .float(let number): seconds = number
             default: throw wrongType(value, "a number of seconds")
             }
             guard seconds.isFinite, seconds >= least else {
@@ -123,22 +128,24 @@ public enum ServeConfigFile {
                 settings.rescanInterval = try seconds(value, least: 0)
                 guard settings.rescanInterval! > 0 else { throw ConfigProblem("\(rawValue) must be a number of seconds > 0") }
             case .logLevel:
-                guard case let .string(level) = value else { throw wrongType(value, "a string") }
+                guard case .string(let level) = value else { throw wrongType(value, "a string") }
                 guard Logger.Level(rawValue: level) != nil else {
-                    throw ConfigProblem("\(rawValue) must be one of \"trace\", \"debug\", \"info\", \"notice\", \"warning\", \"error\", \"critical\", not \"\(level)\"")
+                    throw ConfigProblem(
+                        "\(rawValue) must be one of \"trace\", \"debug\", \"info\", \"notice\", \"warning\", \"error\", \"critical\", not \"\(level)\""
+                    )
                 }
                 settings.logLevel = level
             }
         }
 
         private func path(_ value: ConfigValue, _ directory: URL) throws -> String {
-            guard case let .string(text) = value else { throw wrongType(value, "a string (a path in double quotes)") }
+            guard case .string(let text) = value else { throw wrongType(value, "a string (a path in double quotes)") }
             guard !text.isEmpty else { throw ConfigProblem("\(rawValue) must not be empty") }
             return text.hasPrefix("/") ? text : directory.appendingPathComponent(text).standardizedFileURL.path
         }
 
         private func count(_ value: ConfigValue) throws -> Int {
-            guard case let .integer(number) = value else { throw wrongType(value, "an integer") }
+            guard case .integer(let number) = value else { throw wrongType(value, "an integer") }
             guard number >= 1 else { throw ConfigProblem("\(rawValue) must be at least 1, not \(number)") }
             return number
         }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension Sumd {
     /// ArgumentParser's own `main`, except that error text on standard error goes through

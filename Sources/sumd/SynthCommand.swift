@@ -6,28 +6,29 @@ import Synth
 struct SynthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synth",
-        abstract: "Write a synthetic digit-sum dataset: DIR/images.npy (uint8 N×28×(28·slots), or N×S×S with --square S) and DIR/labels.npy (int64 sums).",
+        abstract:
+            "Write a synthetic digit-sum dataset: DIR/images.npy (uint8 N×28×(28·slots), or N×S×S with --square S) and DIR/labels.npy (int64 sums).",
         discussion: """
-        Each image holds k digits (k uniform in --min-digits...--max-digits) in distinct random 28-px \
-        slots, each shifted by up to --jitter px, pasted with pixel-wise max; empty slots are black. \
-        Its label is the sum of its digits. The same arguments (and pool files) give byte-identical files.
+            Each image holds k digits (k uniform in --min-digits...--max-digits) in distinct random 28-px \
+            slots, each shifted by up to --jitter px, pasted with pixel-wise max; empty slots are black. \
+            Its label is the sum of its digits. The same arguments (and pool files) give byte-identical files.
 
-        With --square SIDE the images are SIDE×SIDE and the digits lie anywhere in them, each at a \
-        random place at least 20 px (centre to centre, on some axis) from the others, so no two \
-        overlap; --slots and --jitter then play no part. The "any layout" benchmark is \
-        --square 64 --min-digits 2 --max-digits 4.
+            With --square SIDE the images are SIDE×SIDE and the digits lie anywhere in them, each at a \
+            random place at least 20 px (centre to centre, on some axis) from the others, so no two \
+            overlap; --slots and --jitter then play no part. The "any layout" benchmark is \
+            --square 64 --min-digits 2 --max-digits 4.
 
-        Without a pool the digits are drawn from strokes as varied handwriting. With --digits and \
-        --digit-labels (e.g. MNIST: uint8 (M, 28, 28) and labels 0...9) real digits are drawn uniformly \
-        with replacement, from indices --pool-start..<--pool-end only if given, so that train and test \
-        sets can use disjoint digits.
+            Without a pool the digits are drawn from strokes as varied handwriting. With --digits and \
+            --digit-labels (e.g. MNIST: uint8 (M, 28, 28) and labels 0...9) real digits are drawn uniformly \
+            with replacement, from indices --pool-start..<--pool-end only if given, so that train and test \
+            sets can use disjoint digits.
 
-        Examples:
-          sumd synth --out data/train --n 20000 --seed 1
-          sumd synth --out data/test --n 2000 --seed 2 --digits mnist/digits.npy \\
-                     --digit-labels mnist/labels.npy --pool-start 4000 --pool-end 5000
-          sumd synth --out data/squares --n 30000 --seed 1 --square 64 --min-digits 2 --max-digits 4
-        """
+            Examples:
+              sumd synth --out data/train --n 20000 --seed 1
+              sumd synth --out data/test --n 2000 --seed 2 --digits mnist/digits.npy \\
+                         --digit-labels mnist/labels.npy --pool-start 4000 --pool-end 5000
+              sumd synth --out data/squares --n 30000 --seed 1 --square 64 --min-digits 2 --max-digits 4
+            """
     )
 
     @Option(help: "Output directory (created if missing).")
@@ -108,7 +109,8 @@ struct SynthCommand: ParsableCommand {
         guard let digits, let digitLabels else { return nil }
         let pool = try DigitPool(imagesFile: URL(fileURLWithPath: digits), labelsFile: URL(fileURLWithPath: digitLabels))
         guard poolStart != nil || poolEnd != nil else { return pool }
-        let start = poolStart ?? 0, end = poolEnd ?? pool.count
+        let start = poolStart ?? 0
+        let end = poolEnd ?? pool.count
         guard start < end, end <= pool.count else {
             throw SynthError("--pool-start \(start) and --pool-end \(end) must select digits within \(digits), which holds \(pool.count)")
         }

@@ -9,33 +9,33 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a digit-sum CNN on images and their sums, and write a frozen checkpoint.",
         discussion: """
-        Splits the data 80/20 (seeded) into training and validation sets, trains with Adam and \
-        cross-entropy on minibatches (shuffled each epoch, seeded), and prints one line per epoch: \
-        train loss and accuracy, validation loss and accuracy, seconds, images/s. On a terminal a \
-        live progress bar shows the running loss and ETA.
+            Splits the data 80/20 (seeded) into training and validation sets, trains with Adam and \
+            cross-entropy on minibatches (shuffled each epoch, seeded), and prints one line per epoch: \
+            train loss and accuracy, validation loss and accuracy, seconds, images/s. On a terminal a \
+            live progress bar shows the running loss and ETA.
 
-        The checkpoint (safetensors, PyTorch state_dict names) is the epoch with the best validation \
-        accuracy; it carries its architecture, so `sumd predict` and `sumd serve` need nothing else. \
-        Beside it: <out>.history.csv (one row per epoch) and <out>.history.svg (loss and accuracy chart).
+            The checkpoint (safetensors, PyTorch state_dict names) is the epoch with the best validation \
+            accuracy; it carries its architecture, so `sumd predict` and `sumd serve` need nothing else. \
+            Beside it: <out>.history.csv (one row per epoch) and <out>.history.svg (loss and accuracy chart).
 
-        Two architectures (--arch): `seed` (the default) is the seed's CNN, conv blocks then Linear \
-        layers treating each sum as an unrelated class; it needs the 28-px-slot row layout to be \
-        learnable at all and learns real handwriting poorly. `digitsum` reads each digit and adds: \
-        conv blocks, one more conv (--hidden wide) and a 1×1 conv give every cell of the feature map \
-        a distribution over {no digit, 0…9}, and the network outputs the exact distribution of their \
-        sum. It learns from sums alone, much better, and for any layout (rows, or digits anywhere).
+            Two architectures (--arch): `seed` (the default) is the seed's CNN, conv blocks then Linear \
+            layers treating each sum as an unrelated class; it needs the 28-px-slot row layout to be \
+            learnable at all and learns real handwriting poorly. `digitsum` reads each digit and adds: \
+            conv blocks, one more conv (--hidden wide) and a 1×1 conv give every cell of the feature map \
+            a distribution over {no digit, 0…9}, and the network outputs the exact distribution of their \
+            sum. It learns from sums alone, much better, and for any layout (rows, or digits anywhere).
 
-        Classes default to every sum reachable with the digit count implied by the largest label: \
-        9·⌈max/9⌉+1 (46 when the largest sum is 37…45).
+            Classes default to every sum reachable with the digit count implied by the largest label: \
+            9·⌈max/9⌉+1 (46 when the largest sum is 37…45).
 
-        The same data, seed and --workers give a bit-identical model. A different worker count splits \
-        each minibatch differently, which changes float rounding (see docs/usage.md, "Reproducibility").
+            The same data, seed and --workers give a bit-identical model. A different worker count splits \
+            each minibatch differently, which changes float rounding (see docs/usage.md, "Reproducibility").
 
-        Examples:
-          sumd train --images train.npy --labels train_labels.npy --out model.safetensors
-          sumd train --data train.npz --out model.safetensors --epochs 20 --channels 16,32 --hidden 64
-          sumd train --images train.npy --labels train_labels.npy --out model.safetensors --arch digitsum
-        """
+            Examples:
+              sumd train --images train.npy --labels train_labels.npy --out model.safetensors
+              sumd train --data train.npz --out model.safetensors --epochs 20 --channels 16,32 --hidden 64
+              sumd train --images train.npy --labels train_labels.npy --out model.safetensors --arch digitsum
+            """
     )
 
     @OptionGroup var input: ImageInputOptions
@@ -61,10 +61,16 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Network: seed (conv blocks, then Linear layers over the sums) or digitsum (reads each digit and adds).")
     var arch: ArchitectureFamily = .seed
 
-    @Option(help: "Output channels of the conv blocks, comma-separated (one Conv2d+ReLU+MaxPool2d(2) block each). Default: 32,64 (seed), 32,64,64,64 (digitsum).")
+    @Option(
+        help:
+            "Output channels of the conv blocks, comma-separated (one Conv2d+ReLU+MaxPool2d(2) block each). Default: 32,64 (seed), 32,64,64,64 (digitsum)."
+    )
     var channels: String?
 
-    @Option(help: "Width of the hidden Linear layer (seed) or of the last conv before the 1×1 digit head (digitsum). Default: 128 (seed), 64 (digitsum).")
+    @Option(
+        help:
+            "Width of the hidden Linear layer (seed) or of the last conv before the 1×1 digit head (digitsum). Default: 128 (seed), 64 (digitsum)."
+    )
     var hidden: Int?
 
     @Option(help: "Convolution kernel size (odd; padding keeps the size).")
@@ -73,12 +79,16 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Number of classes (sums 0…K-1). Default: 9·⌈max label/9⌉+1.")
     var classes: Int?
 
-    @Option(help: ArgumentHelp(
-        "Elastically distort every training image afresh each epoch by about this many pixels (0: off).",
-        discussion: "Strokes bend and stretch like new handwriting while staying in place, so sums still hold for any layout; validation images are never distorted. 2 suits 28-px digits."))
+    @Option(
+        help: ArgumentHelp(
+            "Elastically distort every training image afresh each epoch by about this many pixels (0: off).",
+            discussion:
+                "Strokes bend and stretch like new handwriting while staying in place, so sums still hold for any layout; validation images are never distorted. 2 suits 28-px digits."
+        ))
     var elastic: Float = 0
 
-    @Option(help: "Learning-rate schedule: constant, or cosine (linear warm-up, then cosine decay to 0 by the last epoch; --lr is the peak).")
+    @Option(
+        help: "Learning-rate schedule: constant, or cosine (linear warm-up, then cosine decay to 0 by the last epoch; --lr is the peak).")
     var schedule: LearningRateSchedule = .constant
 
     @Option(help: "Epochs of linear learning-rate warm-up before the cosine decay (fractions allowed).")
@@ -99,13 +109,19 @@ struct TrainCommand: ParsableCommand {
         guard learningRate > 0, learningRate.isFinite else { throw ValidationError("--lr must be a positive number.") }
         guard valFraction > 0, valFraction < 1 else { throw ValidationError("--val-fraction must be between 0 and 1 (exclusive).") }
         if let hidden, hidden < 1 { throw ValidationError("--hidden must be at least 1.") }
-        guard (try? parsedChannels()) != nil else { throw ValidationError("--channels must be positive integers separated by commas, e.g. 32,64.") }
+        guard (try? parsedChannels()) != nil else {
+            throw ValidationError("--channels must be positive integers separated by commas, e.g. 32,64.")
+        }
         guard kernel > 0, kernel % 2 == 1 else { throw ValidationError("--kernel must be odd and positive, e.g. 3 or 5.") }
         if let classes, classes < 2 { throw ValidationError("--classes must be at least 2.") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
         guard elastic >= 0, elastic.isFinite else { throw ValidationError("--elastic must be a non-negative number of pixels.") }
-        guard warmupEpochs >= 0, warmupEpochs < Double(epochs) else { throw ValidationError("--warmup-epochs must be at least 0 and below --epochs.") }
-        guard weightDecay >= 0, weightDecay * learningRate < 1 else { throw ValidationError("--weight-decay must be at least 0 and below 1/--lr.") }
+        guard warmupEpochs >= 0, warmupEpochs < Double(epochs) else {
+            throw ValidationError("--warmup-epochs must be at least 0 and below --epochs.")
+        }
+        guard weightDecay >= 0, weightDecay * learningRate < 1 else {
+            throw ValidationError("--weight-decay must be at least 0 and below 1/--lr.")
+        }
         guard labelSmoothing >= 0, labelSmoothing < 1 else { throw ValidationError("--label-smoothing must be at least 0 and below 1.") }
     }
 
@@ -125,14 +141,17 @@ struct TrainCommand: ParsableCommand {
         let classCount = classes ?? Self.defaultClasses(maxLabel: labels.max() ?? 0)
         try images.checkLabels(classes: classCount)
         let hidden = hidden ?? arch.defaultHidden
-        let architecture = switch arch {
-        case .seed:
-            try Architecture.seed(height: images.height, width: images.width, channels: parsedChannels(),
-                                  hidden: hidden, kernel: kernel, classes: classCount)
-        case .digitsum:
-            try Architecture.digitSum(height: images.height, width: images.width, channels: parsedChannels(),
-                                      context: hidden, kernel: kernel, classes: classCount)
-        }
+        let architecture =
+            switch arch {
+            case .seed:
+                try Architecture.seed(
+                    height: images.height, width: images.width, channels: parsedChannels(),
+                    hidden: hidden, kernel: kernel, classes: classCount)
+            case .digitsum:
+                try Architecture.digitSum(
+                    height: images.height, width: images.width, channels: parsedChannels(),
+                    context: hidden, kernel: kernel, classes: classCount)
+            }
 
         var options = TrainingOptions()
         options.epochs = epochs
@@ -147,7 +166,8 @@ struct TrainCommand: ParsableCommand {
         options.weightDecay = weightDecay
         options.labelSmoothing = labelSmoothing
         let session = try TrainingSession(architecture: architecture, images: images, options: options, uint8Scale: Checkpoint.uint8Scale)
-        printToStandardError("""
+        printToStandardError(
+            """
             data: \(images.count) images \(images.height)×\(images.width) from \(images.source), \(classCount) classes (sums 0…\(classCount - 1))
             split (seed \(seed)): \(session.split.training.count) training, \(session.split.validation.count) validation
             model: \(architecture.name) \(try parsedChannels().map(String.init).joined(separator: ",")) hidden \(hidden) kernel \(kernel) · \(architecture.parameterCount) parameters · \(options.workers) workers
@@ -175,11 +195,13 @@ struct TrainCommand: ParsableCommand {
                 try Checkpoint(parameters: session.parameters, provenance: provenance).write(to: outURL)
             }
             try DurableFile.write(session.history.csv, to: URL(fileURLWithPath: stem + ".history.csv"))
-            try DurableFile.write(HistoryChart.svg(session.history, title: "sumd train · \(outURL.lastPathComponent)", bestEpoch: session.best?.epoch),
-                                  to: URL(fileURLWithPath: stem + ".history.svg"))
+            try DurableFile.write(
+                HistoryChart.svg(session.history, title: "sumd train · \(outURL.lastPathComponent)", bestEpoch: session.best?.epoch),
+                to: URL(fileURLWithPath: stem + ".history.svg"))
         }
         let best = session.best!
-        printToStandardError("""
+        printToStandardError(
+            """
             best epoch \(best.epoch): validation accuracy \(String(format: "%.4f", best.accuracy)) → \(out)
             history: \(stem).history.csv, chart: \(stem).history.svg
             """)
@@ -194,8 +216,9 @@ struct TrainCommand: ParsableCommand {
         let width = String(epochs).count
         let epoch = String(repeating: " ", count: max(0, width - String(r.epoch).count)) + String(r.epoch)
         return "epoch \(epoch)/\(epochs)  "
-            + String(format: "train loss %.4f acc %.4f  │  val loss %.4f acc %.4f  │  %.1f s  %.0f img/s",
-                     r.trainLoss, r.trainAccuracy, r.validationLoss, r.validationAccuracy, r.seconds, r.imagesPerSecond)
+            + String(
+                format: "train loss %.4f acc %.4f  │  val loss %.4f acc %.4f  │  %.1f s  %.0f img/s",
+                r.trainLoss, r.trainAccuracy, r.validationLoss, r.validationAccuracy, r.seconds, r.imagesPerSecond)
             + (isBest ? "  ★ best" : "")
     }
 }

@@ -9,8 +9,8 @@ enum VersionText {
     static var description: String {
         let runnable = KernelSelection.runnable.map(\.rawValue).joined(separator: ", ")
         switch KernelSelection.processDefault {
-        case let .success(chosen): return "sumd \(release)\nkernels: \(chosen) (this CPU runs \(runnable))"
-        case let .failure(error): return "sumd \(release)\nkernels: none: \(error)"
+        case .success(let chosen): return "sumd \(release)\nkernels: \(chosen) (this CPU runs \(runnable))"
+        case .failure(let error): return "sumd \(release)\nkernels: none: \(error)"
         }
     }
 }

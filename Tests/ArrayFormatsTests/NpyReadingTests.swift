@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Reading .npy")
 struct NpyReadingTests {
-    @Test("every dtype converts to the same floats and integers", arguments: ["u1", "i1", "i2", "i4", "i8", "u2", "u4", "u8", "f2", "f4", "f8"])
+    @Test(
+        "every dtype converts to the same floats and integers",
+        arguments: ["u1", "i1", "i2", "i4", "i8", "u2", "u4", "u8", "f2", "f4", "f8"])
     func dtypes(code: String) throws {
         let array = try NpyArray(contentsOf: fixture("base_\(code).npy"))
         #expect(array.shape == [2, 3, 4])
@@ -22,9 +24,11 @@ struct NpyReadingTests {
         #expect(try array.integers() == (0..<24).map { $0 % 3 == 0 ? 1 : 0 })
     }
 
-    @Test("big-endian and Fortran-order files come back in C order", arguments: [
-        "big_endian_f4.npy", "big_endian_i8.npy", "fortran_f4.npy", "fortran_big_endian_i2.npy", "v2_f4.npy", "v3_f4.npy",
-    ])
+    @Test(
+        "big-endian and Fortran-order files come back in C order",
+        arguments: [
+            "big_endian_f4.npy", "big_endian_i8.npy", "fortran_f4.npy", "fortran_big_endian_i2.npy", "v2_f4.npy", "v3_f4.npy",
+        ])
     func layouts(name: String) throws {
         let array = try NpyArray(contentsOf: fixture(name))
         #expect(array.shape == [2, 3, 4])
@@ -40,7 +44,9 @@ struct NpyReadingTests {
         #expect(try NpyArray(contentsOf: fixture("v3_f4.npy")).version == (3, 0))
     }
 
-    @Test("chunks of a Fortran array, scaled, match the C-order values", arguments: ["fortran_f4.npy", "base_u1.npy", "base_f4.npy", "fortran_big_endian_i2.npy"])
+    @Test(
+        "chunks of a Fortran array, scaled, match the C-order values",
+        arguments: ["fortran_f4.npy", "base_u1.npy", "base_f4.npy", "fortran_big_endian_i2.npy"])
     func chunks(name: String) throws {
         let array = try NpyArray(contentsOf: fixture(name))
         var out = [Float](repeating: -1, count: 7)
@@ -110,7 +116,8 @@ struct NpyReadingTests {
 /// Anonymous resident memory of this process, from /proc/self/status (`RssAnon`).
 private func residentBytes() -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("RssAnon:") }),
-          let kilobytes = Int(line.split(separator: " ")[1]) else { return 0 }
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("RssAnon:") }),
+        let kilobytes = Int(line.split(separator: " ")[1])
+    else { return 0 }
     return kilobytes * 1024
 }

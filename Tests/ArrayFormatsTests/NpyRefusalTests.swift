@@ -41,35 +41,40 @@ struct NpyRefusalTests {
         expectFormatError("x.npy", "size mismatch", "13 bytes follow", "1 extra") { _ = try NpyArray(data: data, source: "x.npy") }
     }
 
-    @Test("shapes whose byte size overflows", arguments: [
-        "(9223372036854775807, 2)", "(4611686018427387904,)", "(99999999999999999999,)",
-    ])
+    @Test(
+        "shapes whose byte size overflows",
+        arguments: [
+            "(9223372036854775807, 2)", "(4611686018427387904,)", "(99999999999999999999,)",
+        ])
     func overflow(shape: String) {
         let data = npy(header: "{'descr': '<f8', 'fortran_order': False, 'shape': \(shape), }", payload: 8)
         expectFormatError("x.npy") { _ = try NpyArray(data: data, source: "x.npy") }
     }
 
-    @Test("malformed headers", arguments: [
-        ("['descr', '<f4']", "not a dict"),
-        ("{'descr': '<f4', 'shape': (2,), }", "missing key(s) fortran_order"),
-        ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1}", "unexpected key(s) extra"),
-        ("{'descr': '<f4', 'fortran_order': False, 'shape': [2], }", "'shape' is not a tuple"),
-        ("{'descr': '<f4', 'fortran_order': False, 'shape': (2, -1), }", "non-negative integers"),
-        ("{'descr': '<f4', 'fortran_order': False, 'shape': (2.0,), }", "only integers"),
-        ("{'descr': '<f4', 'fortran_order': 0, 'shape': (2,), }", "'fortran_order' is not True or False"),
-        ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,) ", "unterminated dict"),
-        ("{'descr': '<f4', 'fortran_order': Falsey, 'shape': (2,), }", "unexpected character"),
-        ("{'descr': 4, 'fortran_order': False, 'shape': (2,), }", "'descr' is not a string"),
-        ("{'descr': 'f4', 'fortran_order': False, 'shape': (2,), }", "byte-order character"),
-        ("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", "duplicate key"),
-    ])
+    @Test(
+        "malformed headers",
+        arguments: [
+            ("['descr', '<f4']", "not a dict"),
+            ("{'descr': '<f4', 'shape': (2,), }", "missing key(s) fortran_order"),
+            ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'extra': 1}", "unexpected key(s) extra"),
+            ("{'descr': '<f4', 'fortran_order': False, 'shape': [2], }", "'shape' is not a tuple"),
+            ("{'descr': '<f4', 'fortran_order': False, 'shape': (2, -1), }", "non-negative integers"),
+            ("{'descr': '<f4', 'fortran_order': False, 'shape': (2.0,), }", "only integers"),
+            ("{'descr': '<f4', 'fortran_order': 0, 'shape': (2,), }", "'fortran_order' is not True or False"),
+            ("{'descr': '<f4', 'fortran_order': False, 'shape': (2,) ", "unterminated dict"),
+            ("{'descr': '<f4', 'fortran_order': Falsey, 'shape': (2,), }", "unexpected character"),
+            ("{'descr': 4, 'fortran_order': False, 'shape': (2,), }", "'descr' is not a string"),
+            ("{'descr': 'f4', 'fortran_order': False, 'shape': (2,), }", "byte-order character"),
+            ("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2,), }", "duplicate key"),
+        ])
     func malformedHeader(header: String, fragment: String) {
         expectFormatError("x.npy", fragment) { _ = try NpyArray(data: npy(header: header, payload: 8), source: "x.npy") }
     }
 
     @Test func acceptsPythonSpellings() throws {
         // No trailing comma, double quotes, a Python 2 long: all still valid headers.
-        let array = try NpyArray(data: npy(header: "{\"descr\": \"<u2\", \"fortran_order\": False, \"shape\": (2L, 2)}", payload: 8), source: "x.npy")
+        let array = try NpyArray(
+            data: npy(header: "{\"descr\": \"<u2\", \"fortran_order\": False, \"shape\": (2L, 2)}", payload: 8), source: "x.npy")
         #expect(array.shape == [2, 2])
         #expect(array.floats() == [1799, 1799, 1799, 1799])
     }
@@ -94,6 +99,8 @@ struct NpyRefusalTests {
     }
 
     @Test func unreadableFile() {
-        expectFormatError("/nonexistent/x.npy", "cannot be read") { _ = try NpyArray(contentsOf: URL(fileURLWithPath: "/nonexistent/x.npy")) }
+        expectFormatError("/nonexistent/x.npy", "cannot be read") {
+            _ = try NpyArray(contentsOf: URL(fileURLWithPath: "/nonexistent/x.npy"))
+        }
     }
 }

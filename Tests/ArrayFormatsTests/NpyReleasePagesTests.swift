@@ -12,7 +12,8 @@ struct NpyReleasePagesTests {
         let values = (0..<(300 * 28 * 140)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 / 7) }
         try NpyWriter.write(values, shape: [300, 28, 140], to: url)
         let array = try NpyArray(contentsOf: url)
-        var first = [Float](repeating: 0, count: array.count), second = first
+        var first = [Float](repeating: 0, count: array.count)
+        var second = first
         first.withUnsafeMutableBufferPointer { buffer in
             for start in stride(from: 0, to: array.count, by: 10_000) {
                 let range = start..<min(start + 10_000, array.count)

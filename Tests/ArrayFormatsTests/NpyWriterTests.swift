@@ -6,8 +6,9 @@ import Testing
 struct NpyWriterTests {
     @Test func roundTrips() throws {
         try withTemporaryDirectory { directory in
-            let floats = directory.appendingPathComponent("f.npy"), bytes = directory.appendingPathComponent("u.npy"),
-                longs = directory.appendingPathComponent("i.npy")
+            let floats = directory.appendingPathComponent("f.npy")
+            let bytes = directory.appendingPathComponent("u.npy")
+            let longs = directory.appendingPathComponent("i.npy")
             try NpyWriter.write(base, shape: [2, 3, 4], to: floats)
             try NpyWriter.write((0..<6).map(UInt8.init), shape: [6], to: bytes)
             try NpyWriter.write([Int64.min, -1, 0, Int64.max], shape: [2, 2], to: longs)

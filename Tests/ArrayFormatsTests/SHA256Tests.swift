@@ -19,6 +19,8 @@ import Testing
     }
 
     @Test func missingFile() {
-        expectFormatError("/nonexistent/blob", "cannot be opened") { _ = try SHA256.hex(ofFileAt: URL(fileURLWithPath: "/nonexistent/blob")) }
+        expectFormatError("/nonexistent/blob", "cannot be opened") {
+            _ = try SHA256.hex(ofFileAt: URL(fileURLWithPath: "/nonexistent/blob"))
+        }
     }
 }

@@ -11,7 +11,8 @@ struct AdamSubnormalTests {
         let tiny = [Float](repeating: 1e-31, count: parameters.values.count)
         let trainer = try Trainer(parameters: parameters, adamState: AdamState(step: 10, m: tiny, v: tiny), workers: 1)
         // Black images: conv1's weights multiply only zeros, so their gradients are exactly 0.
-        let images = [Float](repeating: 0, count: 4 * 240), labels = [0, 1, 2, 3]
+        let images = [Float](repeating: 0, count: 4 * 240)
+        let labels = [0, 1, 2, 3]
         _ = try images.withUnsafeBufferPointer { input in
             try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: 4) }
         }

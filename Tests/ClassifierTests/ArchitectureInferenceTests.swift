@@ -31,11 +31,14 @@ struct ArchitectureInferenceTests {
         }
     }
 
-    @Test("the seed network: channels, hidden width, kernel and classes from the shapes",
-          arguments: [([32, 64], 128, 3, 46, 28, 140), ([8], 16, 5, 19, 28, 56), ([4, 8, 16], 32, 3, 10, 32, 32)])
+    @Test(
+        "the seed network: channels, hidden width, kernel and classes from the shapes",
+        arguments: [([32, 64], 128, 3, 46, 28, 140), ([8], 16, 5, 19, 28, 56), ([4, 8, 16], 32, 3, 10, 32, 32)])
     func seed(channels: [Int], hidden: Int, kernel: Int, classes: Int, height: Int, width: Int) throws {
-        let original = try Architecture.seed(height: height, width: width, channels: channels, hidden: hidden, kernel: kernel, classes: classes)
-        let inferred = try Architecture.inferred(from: shapes(of: original), hints: ArchitectureHints(height: height, width: width), source: "s")
+        let original = try Architecture.seed(
+            height: height, width: width, channels: channels, hidden: hidden, kernel: kernel, classes: classes)
+        let inferred = try Architecture.inferred(
+            from: shapes(of: original), hints: ArchitectureHints(height: height, width: width), source: "s")
         #expect(inferred == original)
     }
 
@@ -91,7 +94,8 @@ struct ArchitectureInferenceTests {
         try withTemporaryDirectory { directory in
             let url = directory.appendingPathComponent("state.safetensors")
             try writeStateDict(architecture, prefix: "", metadata: ["classes": "28"], to: url)
-            #expect(try Checkpoint.importPyTorch(stateDict: url, hints: ArchitectureHints(height: 28, width: 140)).architecture == architecture)
+            #expect(
+                try Checkpoint.importPyTorch(stateDict: url, hints: ArchitectureHints(height: 28, width: 140)).architecture == architecture)
         }
     }
 
@@ -108,7 +112,8 @@ struct ArchitectureInferenceTests {
             _ = try Architecture.inferred(from: ["layer.0.weight": [8, 1, 3, 3]], hints: hints, source: "net.safetensors")
         }
         expectFailure("net.safetensors", "'fc1.weight' takes 3920 features", "28×56", "--input") {
-            _ = try Architecture.inferred(from: shapes(of: seed), hints: ArchitectureHints(height: 28, width: 56), source: "net.safetensors")
+            _ = try Architecture.inferred(
+                from: shapes(of: seed), hints: ArchitectureHints(height: 28, width: 56), source: "net.safetensors")
         }
         var badHead = shapes(of: try Architecture.digitSum(height: 28, width: 56, channels: [4, 8], context: 8, classes: 19))
         badHead["head.weight"] = [10, 8, 1, 1]

@@ -1,7 +1,7 @@
-import TestFixtures
 import ArrayFormats
 import Classifier
 import Foundation
+import TestFixtures
 import Testing
 
 /// A small seed-style network (8×8 input, 2 channels, 4 hidden, 3 classes) with deterministic tensors.
@@ -53,7 +53,8 @@ struct CheckpointTests {
             #expect(loaded.uint8Scale == Checkpoint.uint8Scale)
             #expect(loaded.sha256 == original.sha256)
             #expect(loaded.sha256 == (try SHA256.hex(ofFileAt: url)))
-            #expect(loaded.orderedTensors.map(\.name) == ["conv1.weight", "conv1.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"])
+            #expect(
+                loaded.orderedTensors.map(\.name) == ["conv1.weight", "conv1.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"])
             #expect(provenance.summaryLines.contains("epochs        5, best 4"))
             // No temporary file is left behind, and writing again replaces the file.
             try original.write(to: url)
@@ -79,11 +80,13 @@ struct CheckpointTests {
         #expect(try Architecture(json: architecture, source: "x") == checkpoint.architecture)
     }
 
-    @Test("loading names a missing, unexpected or mis-shaped tensor", arguments: [
-        ("missing", "missing tensor 'fc1.bias'"),
-        ("unexpected", "unexpected tensor 'fc3.weight'"),
-        ("misshaped", "tensor 'fc1.weight' has shape [32, 4] but the seed architecture needs shape [4, 32]"),
-    ])
+    @Test(
+        "loading names a missing, unexpected or mis-shaped tensor",
+        arguments: [
+            ("missing", "missing tensor 'fc1.bias'"),
+            ("unexpected", "unexpected tensor 'fc3.weight'"),
+            ("misshaped", "tensor 'fc1.weight' has shape [32, 4] but the seed architecture needs shape [4, 32]"),
+        ])
     func loadFailures(kind: String, fragment: String) throws {
         let checkpoint = try smallCheckpoint()
         let metadata = try SafetensorsFile(data: checkpoint.encoded(), source: "x").metadata
@@ -104,7 +107,9 @@ struct CheckpointTests {
             var plain = writer
             plain.metadata = [:]
             try plain.write(to: url)
-            expectFailure("bad.safetensors", fragment) { _ = try Checkpoint.importPyTorch(stateDict: url, architecture: checkpoint.architecture) }
+            expectFailure("bad.safetensors", fragment) {
+                _ = try Checkpoint.importPyTorch(stateDict: url, architecture: checkpoint.architecture)
+            }
         }
     }
 
@@ -115,7 +120,11 @@ struct CheckpointTests {
             ("format", nil, "not a sumd checkpoint"),
             ("format_version", "2", "format version 2 is not supported"),
             ("architecture", #"{"name":"x","input_height":8,"input_width":8,"layers":[{"type":"conv3d"}]}"#, "unknown type 'conv3d'"),
-            ("architecture", #"{"name":"x","input_height":8,"input_width":8,"layers":[{"type":"flatten"},{"type":"relu"},{"type":"linear","name":"a","in_features":63,"out_features":2}]}"#, "expects 63 input features"),
+            (
+                "architecture",
+                #"{"name":"x","input_height":8,"input_width":8,"layers":[{"type":"flatten"},{"type":"relu"},{"type":"linear","name":"a","in_features":63,"out_features":2}]}"#,
+                "expects 63 input features"
+            ),
             ("input_scale", "fast", "input_scale"),
             ("input_scale", "-1", "input scale must be a positive number"),
             ("classes", "7", "metadata says 7 classes"),
@@ -161,8 +170,9 @@ struct CheckpointTests {
         }
     }
 
-    @Test("the golden PyTorch seed model imports and round-trips",
-          .enabled(if: SharedData.goldenSeedModel != nil, "needs ../shared beside the repository"))
+    @Test(
+        "the golden PyTorch seed model imports and round-trips",
+        .enabled(if: SharedData.goldenSeedModel != nil, "needs ../shared beside the repository"))
     func goldenSeedModel() throws {
         let url = try #require(SharedData.goldenSeedModel).appendingPathComponent("model.safetensors")
         let imported = try Checkpoint.importPyTorch(stateDict: url, architecture: Architecture.seed())

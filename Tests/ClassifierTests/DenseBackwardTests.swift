@@ -1,6 +1,7 @@
-@testable import Classifier
 import KernelInterface
 import Testing
+
+@testable import Classifier
 
 /// `denseBackward`'s register tiles against a plain Double reference, on shapes that exercise
 /// every tail: rows and outputs not multiples of the 6-row tile, inputs below one vector, between
@@ -20,7 +21,9 @@ struct DenseBackwardTests {
     /// With `accumulateWeights: false` the weight gradient must replace what the arena held.
     @Test(arguments: shapes, EngineTestSupport.kernelSets)
     func matchesReference(_ shape: Shape, kernels: KernelSetName) {
-        for accumulateWeights in [true, false] { check(shape, kernels: KernelSelection.kernels(kernels), accumulateWeights: accumulateWeights) }
+        for accumulateWeights in [true, false] {
+            check(shape, kernels: KernelSelection.kernels(kernels), accumulateWeights: accumulateWeights)
+        }
     }
 
     private func check(_ shape: Shape, kernels: any KernelSet.Type, accumulateWeights: Bool) {
@@ -28,7 +31,8 @@ struct DenseBackwardTests {
         // Arena: a few leading floats, then weight and bias, so the offsets are not zero.
         let g = DenseGeometry(inFeatures: fin, outFeatures: out, weight: 3, bias: 3 + out * fin)
         let parameters = uniform(g.bias + out, seed: 1)
-        let input = uniform(rows * fin, seed: 2), outputGradient = uniform(rows * out, seed: 3)
+        let input = uniform(rows * fin, seed: 2)
+        let outputGradient = uniform(rows * out, seed: 3)
         let initialGradients = uniform(g.bias + out, seed: 4)
         var gradients = initialGradients
         var inputGradient = [Float](repeating: .nan, count: rows * fin)
@@ -37,9 +41,10 @@ struct DenseBackwardTests {
                 outputGradient.withUnsafeBufferPointer { dy in
                     gradients.withUnsafeMutableBufferPointer { grad in
                         inputGradient.withUnsafeMutableBufferPointer { dx in
-                            kernels.denseBackward(g, parameters: p.baseAddress!, gradients: grad.baseAddress!, input: x.baseAddress!,
-                                                  outputGradient: dy.baseAddress!, inputGradient: dx.baseAddress!, rows: rows,
-                                                  accumulateWeights: accumulateWeights)
+                            kernels.denseBackward(
+                                g, parameters: p.baseAddress!, gradients: grad.baseAddress!, input: x.baseAddress!,
+                                outputGradient: dy.baseAddress!, inputGradient: dx.baseAddress!, rows: rows,
+                                accumulateWeights: accumulateWeights)
                         }
                     }
                 }
@@ -68,7 +73,9 @@ struct DenseBackwardTests {
     @Test(arguments: EngineTestSupport.kernelSets)
     func withoutInputGradient(kernels: KernelSetName) {
         let g = DenseGeometry(inFeatures: 70, outFeatures: 9, weight: 0, bias: 630)
-        let parameters = uniform(639, seed: 5), input = uniform(4 * 70, seed: 6), outputGradient = uniform(4 * 9, seed: 7)
+        let parameters = uniform(639, seed: 5)
+        let input = uniform(4 * 70, seed: 6)
+        let outputGradient = uniform(4 * 9, seed: 7)
         var gradients = [Float](repeating: 0, count: 639)
         parameters.withUnsafeBufferPointer { p in
             input.withUnsafeBufferPointer { x in
@@ -94,7 +101,8 @@ struct DenseBackwardTests {
 
     /// `max|actual − expected| / max|expected|`; NaN (an element never written) fails it.
     private func relativeError(_ actual: [Float], _ expected: [Double]) -> Double {
-        var difference = 0.0, scale = 0.0
+        var difference = 0.0
+        var scale = 0.0
         for (a, e) in zip(actual, expected) {
             let d = abs(Double(a) - e)
             difference = d.isNaN ? .infinity : max(difference, d)

@@ -25,9 +25,11 @@ struct DigitSumEngineTests {
 
     @Test func impossibleOrUnknownLayersFailClearly() throws {
         #expect(throws: ArchitectureError("layer 1 (DigitSum(classes=10)) needs 11 channels (no digit, 0…9) but receives 10")) {
-            try Architecture(name: "x", inputHeight: 4, inputWidth: 4, layers: [
-                .conv2d(name: "c", inChannels: 1, outChannels: 10, kernel: 1, padding: 0), .digitSum(classes: 10),
-            ])
+            try Architecture(
+                name: "x", inputHeight: 4, inputWidth: 4,
+                layers: [
+                    .conv2d(name: "c", inChannels: 1, outChannels: 10, kernel: 1, padding: 0), .digitSum(classes: 10),
+                ])
         }
         let unknown = #"{"name":"x","input_height":4,"input_width":4,"layers":[{"type":"digit_product","classes":10}]}"#
         do {
@@ -35,9 +37,11 @@ struct DigitSumEngineTests {
             Issue.record("an unknown layer type must not load")
         } catch {
             let message = "\(error)"
-            #expect(message.contains("new.safetensors") && message.contains("unknown type 'digit_product'") && message.contains("digit_sum"))
+            #expect(
+                message.contains("new.safetensors") && message.contains("unknown type 'digit_product'") && message.contains("digit_sum"))
         }
-        let noClasses = #"{"name":"x","input_height":4,"input_width":4,"layers":[{"type":"conv2d","name":"c","in_channels":1,"out_channels":11,"kernel":1,"padding":0},{"type":"digit_sum"}]}"#
+        let noClasses =
+            #"{"name":"x","input_height":4,"input_width":4,"layers":[{"type":"conv2d","name":"c","in_channels":1,"out_channels":11,"kernel":1,"padding":0},{"type":"digit_sum"}]}"#
         #expect(throws: CheckpointError("m: architecture metadata layer 1 needs an integer \"classes\"")) {
             try Architecture(json: noClasses, source: "m")
         }
@@ -53,11 +57,17 @@ struct DigitSumEngineTests {
     /// A 1×1 convolution straight on the pixels, so the head's logits are known in closed form.
     @Test(arguments: EngineTestSupport.kernelSets)
     func forwardMatchesTheDoubleHead(kernels: KernelSetName) throws {
-        let height = 3, width = 5, classes = 20, count = 4
-        let architecture = try Architecture(name: "t", inputHeight: height, inputWidth: width, layers: [
-            .conv2d(name: "head", inChannels: 1, outChannels: 11, kernel: 1, padding: 0), .digitSum(classes: classes),
-        ])
-        let weight = EngineTestSupport.uniform(11, seed: 1, in: -4...4), bias = EngineTestSupport.uniform(11, seed: 2, in: -2...2)
+        let height = 3
+        let width = 5
+        let classes = 20
+        let count = 4
+        let architecture = try Architecture(
+            name: "t", inputHeight: height, inputWidth: width,
+            layers: [
+                .conv2d(name: "head", inChannels: 1, outChannels: 11, kernel: 1, padding: 0), .digitSum(classes: classes),
+            ])
+        let weight = EngineTestSupport.uniform(11, seed: 1, in: -4...4)
+        let bias = EngineTestSupport.uniform(11, seed: 2, in: -2...2)
         let parameters = try Parameters(architecture: architecture, tensors: ["head.weight": weight, "head.bias": bias])
         let images = EngineTestSupport.uniform(count * height * width, seed: 3)
         let network = try InferenceNetwork(parameters: parameters, kernelSet: kernels)
@@ -83,31 +93,38 @@ struct DigitSumEngineTests {
     /// max-pool (checked elsewhere): without kinks every difference quotient is meaningful.
     @Test(arguments: EngineTestSupport.kernelSets)
     func trainerGradientsMatchFiniteDifferences(kernels: KernelSetName) throws {
-        let architecture = try Architecture(name: "fd-digitsum", inputHeight: 3, inputWidth: 5, layers: [
-            .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1),
-            .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1),
-            .conv2d(name: "head", inChannels: 8, outChannels: 11, kernel: 1, padding: 0), .digitSum(classes: 30),
-        ])
+        let architecture = try Architecture(
+            name: "fd-digitsum", inputHeight: 3, inputWidth: 5,
+            layers: [
+                .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1),
+                .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1),
+                .conv2d(name: "head", inChannels: 8, outChannels: 11, kernel: 1, padding: 0), .digitSum(classes: 30),
+            ])
         let count = 4
         let parameters = Parameters(architecture: architecture, seed: 6)
         let images = EngineTestSupport.uniform(count * 15, seed: 11)
         let labels = [3, 0, 17, 9]
-        let gradients = try EngineTestSupport.trainerGradients(parameters, images: images, labels: labels, lossTolerance: 1e-4, kernels: kernels)
+        let gradients = try EngineTestSupport.trainerGradients(
+            parameters, images: images, labels: labels, lossTolerance: 1e-4, kernels: kernels)
 
         let epsilon: Float = 2e-3
         let tensors = Dictionary(uniqueKeysWithValues: parameters.tensors().map { ($0.name, $0.values) })
         var compared = 0
         for (spec, range) in zip(parameters.specs, parameters.ranges) {
-            var analytic: [Float] = [], numeric: [Float] = []
+            var analytic: [Float] = []
+            var numeric: [Float] = []
             // Every bias, and every third weight (enough to catch a layout mistake, and fast).
             for index in stride(from: 0, to: range.count, by: spec.shape.count == 1 ? 1 : 3) {
-                var plus = tensors, minus = tensors
+                var plus = tensors
+                var minus = tensors
                 plus[spec.name]![index] += epsilon
                 minus[spec.name]![index] -= epsilon
-                let high = try EngineTestSupport.loss(Parameters(architecture: architecture, tensors: plus), images: images, labels: labels,
-                                                     kernels: kernels)
-                let low = try EngineTestSupport.loss(Parameters(architecture: architecture, tensors: minus), images: images, labels: labels,
-                                                    kernels: kernels)
+                let high = try EngineTestSupport.loss(
+                    Parameters(architecture: architecture, tensors: plus), images: images, labels: labels,
+                    kernels: kernels)
+                let low = try EngineTestSupport.loss(
+                    Parameters(architecture: architecture, tensors: minus), images: images, labels: labels,
+                    kernels: kernels)
                 analytic.append(gradients[range.lowerBound + index])
                 numeric.append(Float((high - low) / Double(plus[spec.name]![index] - minus[spec.name]![index])))
             }

@@ -25,7 +25,8 @@ struct DigitSumHeadTests {
         var result = [Double](repeating: 0, count: classes)
         var assignment = [Int](repeating: 0, count: locations)
         while true {
-            var probability = 1.0, sum = 0
+            var probability = 1.0
+            var sum = 0
             for (l, symbol) in assignment.enumerated() {
                 probability *= probabilities[l][symbol]
                 sum += symbol == DigitSum.noDigitChannel ? 0 : symbol - 1
@@ -62,7 +63,8 @@ struct DigitSumHeadTests {
 
     @Test func confidentLocationsGiveTheirSum() {
         // Location 0 says 7, location 1 says "no digit", location 2 says 0, location 3 says 9.
-        let locations = 4, symbols = [8, 0, 1, 10]
+        let locations = 4
+        let symbols = [8, 0, 1, 10]
         var logits = [Double](repeating: -30, count: DigitSum.symbols * locations)
         for (l, symbol) in symbols.enumerated() { logits[symbol * locations + l] = 30 }
         let output = DigitSum(locations: locations, classes: 37).logProbabilities(logits: logits)
@@ -81,9 +83,11 @@ struct DigitSumHeadTests {
         func loss(_ x: [Double]) -> Double { zip(head.logProbabilities(logits: x), weights).reduce(0) { $0 + $1.0 * $1.1 } }
         let analytic = head.logitsGradient(logits: logits, outputGradient: weights)
         let epsilon = 1e-6
-        var worst = 0.0, scale = 0.0
+        var worst = 0.0
+        var scale = 0.0
         for index in logits.indices {
-            var plus = logits, minus = logits
+            var plus = logits
+            var minus = logits
             plus[index] += epsilon
             minus[index] -= epsilon
             let numeric = (loss(plus) - loss(minus)) / (2 * epsilon)
@@ -98,7 +102,9 @@ struct DigitSumHeadTests {
     @Test func crossEntropyStepLowersTheLoss() {
         // With softmax cross-entropy on top (what training does), the gradient of −log(P(y)/ΣP)
         // pulls the label's probability up: a step against it lowers the loss.
-        let locations = 4, classes = 37, label = 12
+        let locations = 4
+        let classes = 37
+        let label = 12
         let head = DigitSum(locations: locations, classes: classes)
         var logits = Self.logits(locations: locations, seed: 5)
         func crossEntropy(_ x: [Double]) -> (Double, [Double]) {

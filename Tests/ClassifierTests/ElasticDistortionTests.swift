@@ -35,7 +35,8 @@ struct ElasticDistortionTests {
     }
 
     @Test func movesInkButKeepsAboutAsMuch() {
-        let image = Self.squares(), ink = image.reduce(0, +)
+        let image = Self.squares()
+        let ink = image.reduce(0, +)
         let result = Self.distorted(image, magnitude: 2, seed: 7, copies: 8)
         for copy in 0..<8 {
             let pixels = Array(result[(copy * image.count)..<((copy + 1) * image.count)])

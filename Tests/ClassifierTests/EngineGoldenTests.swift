@@ -28,7 +28,8 @@ struct EngineGoldenTests {
     static func check(_ label: String, _ actual: [Float], _ expected: [Float], sourceLocation: SourceLocation = #_sourceLocation) {
         let error = EngineTestSupport.relativeError(actual, expected)
         print("\(label): max |Δ| = \(error.absolute), relative \(error.relative)")
-        #expect(error.relative <= tolerance, "\(label) differs from PyTorch by \(error.relative) (relative)", sourceLocation: sourceLocation)
+        #expect(
+            error.relative <= tolerance, "\(label) differs from PyTorch by \(error.relative) (relative)", sourceLocation: sourceLocation)
     }
 
     @Test("logits match PyTorch", arguments: EngineTestSupport.kernelSets)
@@ -50,8 +51,9 @@ struct EngineGoldenTests {
             }
             Self.check("\(kernels) \(prefix)loss (\(workers) workers)", [result.loss], try EngineTestSupport.golden("\(prefix)loss"))
             for (spec, range) in zip(parameters.specs, parameters.ranges) {
-                Self.check("\(kernels) \(prefix)grad.\(spec.name) (\(workers) workers)", Array(trainer.gradients[range]),
-                           try EngineTestSupport.golden("\(prefix)grad.\(spec.name)"))
+                Self.check(
+                    "\(kernels) \(prefix)grad.\(spec.name) (\(workers) workers)", Array(trainer.gradients[range]),
+                    try EngineTestSupport.golden("\(prefix)grad.\(spec.name)"))
             }
         }
     }
@@ -67,16 +69,20 @@ struct EngineGoldenTests {
                 }
                 guard step != 2 else { continue }
                 for spec in parameters.specs {
-                    Self.check("\(kernels) \(optimizer)\(step).\(spec.name)", trainer.parameters.tensor(named: spec.name)!,
-                               try EngineTestSupport.golden("\(optimizer)\(step).\(spec.name)"))
+                    Self.check(
+                        "\(kernels) \(optimizer)\(step).\(spec.name)", trainer.parameters.tensor(named: spec.name)!,
+                        try EngineTestSupport.golden("\(optimizer)\(step).\(spec.name)"))
                 }
             }
             #expect(trainer.adamState.step == 3)
         }
     }
 
-    @Test("full-size seed model logits match PyTorch", .enabled(if: SharedData.goldenSeedModel != nil,
-                                                               "needs ../shared/golden/seed-model beside the repository"))
+    @Test(
+        "full-size seed model logits match PyTorch",
+        .enabled(
+            if: SharedData.goldenSeedModel != nil,
+            "needs ../shared/golden/seed-model beside the repository"))
     func seedModel() throws {
         for kernels in EngineTestSupport.kernelSets { try seedModel(kernels: kernels) }
     }

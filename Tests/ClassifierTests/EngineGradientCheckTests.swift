@@ -18,33 +18,41 @@ struct EngineGradientCheckTests {
 
     static let cases: [Case] = [
         Case(name: "9×11, k3 p1, pool 3, k5 p2") {
-            try Architecture(name: "fd-a", inputHeight: 9, inputWidth: 11, layers: [
-                .conv2d(name: "c1", inChannels: 1, outChannels: 2, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 3),
-                .conv2d(name: "c2", inChannels: 2, outChannels: 8, kernel: 5, padding: 2), .relu,
-                .flatten, .linear(name: "fc", inFeatures: 72, outFeatures: 4),
-            ])
+            try Architecture(
+                name: "fd-a", inputHeight: 9, inputWidth: 11,
+                layers: [
+                    .conv2d(name: "c1", inChannels: 1, outChannels: 2, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 3),
+                    .conv2d(name: "c2", inChannels: 2, outChannels: 8, kernel: 5, padding: 2), .relu,
+                    .flatten, .linear(name: "fc", inFeatures: 72, outFeatures: 4),
+                ])
         },
         Case(name: "7×13, k5 p0, pool 2, standalone ReLUs") {
-            try Architecture(name: "fd-b", inputHeight: 7, inputWidth: 13, layers: [
-                .conv2d(name: "c1", inChannels: 1, outChannels: 3, kernel: 5, padding: 0), .maxPool2d(kernel: 2), .relu,
-                .flatten, .relu, .linear(name: "fc1", inFeatures: 12, outFeatures: 5), .relu,
-                .linear(name: "fc2", inFeatures: 5, outFeatures: 3),
-            ])
+            try Architecture(
+                name: "fd-b", inputHeight: 7, inputWidth: 13,
+                layers: [
+                    .conv2d(name: "c1", inChannels: 1, outChannels: 3, kernel: 5, padding: 0), .maxPool2d(kernel: 2), .relu,
+                    .flatten, .relu, .linear(name: "fc1", inFeatures: 12, outFeatures: 5), .relu,
+                    .linear(name: "fc2", inFeatures: 5, outFeatures: 3),
+                ])
         },
         Case(name: "5×19, blocked 3×3 + pool, blocked dInput") {
-            try Architecture(name: "fd-c", inputHeight: 5, inputWidth: 19, layers: [
-                .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
-                .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1), .relu,
-                .flatten, .linear(name: "fc", inFeatures: 144, outFeatures: 3),
-            ])
+            try Architecture(
+                name: "fd-c", inputHeight: 5, inputWidth: 19,
+                layers: [
+                    .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
+                    .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1), .relu,
+                    .flatten, .linear(name: "fc", inFeatures: 144, outFeatures: 3),
+                ])
         },
         Case(name: "8×20, Winograd 3×3 with and without a pool, Winograd dInput") {
-            try Architecture(name: "fd-d", inputHeight: 8, inputWidth: 20, layers: [
-                .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
-                .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1), .relu,
-                .conv2d(name: "c3", inChannels: 8, outChannels: 8, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
-                .flatten, .linear(name: "fc", inFeatures: 80, outFeatures: 3),
-            ])
+            try Architecture(
+                name: "fd-d", inputHeight: 8, inputWidth: 20,
+                layers: [
+                    .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
+                    .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1), .relu,
+                    .conv2d(name: "c3", inChannels: 8, outChannels: 8, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
+                    .flatten, .linear(name: "fc", inFeatures: 80, outFeatures: 3),
+                ])
         },
     ]
 
@@ -57,7 +65,8 @@ struct EngineGradientCheckTests {
         let parameters = Parameters(architecture: architecture, seed: 6)
         let images = EngineTestSupport.uniform(count * architecture.inputHeight * architecture.inputWidth, seed: 11)
         let labels = EngineTestSupport.labels(count, classes: architecture.classes, seed: 13)
-        let gradients = try EngineTestSupport.trainerGradients(parameters, images: images, labels: labels, lossTolerance: 1e-5, kernels: kernels)
+        let gradients = try EngineTestSupport.trainerGradients(
+            parameters, images: images, labels: labels, lossTolerance: 1e-5, kernels: kernels)
 
         // Small enough to stay clear of kinks, large enough that float32 logits' rounding stays small.
         let epsilon: Float = 1e-4
@@ -68,9 +77,11 @@ struct EngineGradientCheckTests {
             return (try Parameters(architecture: architecture, tensors: changed), changed[name]![index])
         }
         let center = try EngineTestSupport.loss(parameters, images: images, labels: labels, kernels: kernels)
-        var compared = 0, skipped = 0
+        var compared = 0
+        var skipped = 0
         for (spec, range) in zip(parameters.specs, parameters.ranges) {
-            var analytic: [Float] = [], numeric: [Float] = []
+            var analytic: [Float] = []
+            var numeric: [Float] = []
             for index in 0..<range.count {
                 let (plus, high) = try shifted(spec.name, index, by: epsilon)
                 let (minus, low) = try shifted(spec.name, index, by: -epsilon)

@@ -50,7 +50,8 @@ struct EngineParallelTests {
             var single = [Float](repeating: 0, count: 5)
             images.withUnsafeBufferPointer { input in
                 single.withUnsafeMutableBufferPointer { output in
-                    network.forward(images: UnsafeBufferPointer(rebasing: input[(image * 240)...]), count: 1, logits: output, workspace: workspace)
+                    network.forward(
+                        images: UnsafeBufferPointer(rebasing: input[(image * 240)...]), count: 1, logits: output, workspace: workspace)
                 }
             }
             let row = Array(batch[(image * 5)..<((image + 1) * 5)])
@@ -86,14 +87,18 @@ struct EngineParallelTests {
             try images.withUnsafeBufferPointer { input in
                 try labels.withUnsafeBufferPointer { targets in
                     for start in stride(from: 0, to: 40, by: 20) {
-                        losses.append(try trainer.step(images: UnsafeBufferPointer(rebasing: input[(start * 240)...]),
-                                                       labels: UnsafeBufferPointer(rebasing: targets[start...]), count: 20).loss)
+                        losses.append(
+                            try trainer.step(
+                                images: UnsafeBufferPointer(rebasing: input[(start * 240)...]),
+                                labels: UnsafeBufferPointer(rebasing: targets[start...]), count: 20
+                            ).loss)
                     }
                 }
             }
             return (trainer.parameters, losses)
         }
-        let first = try train(), second = try train()
+        let first = try train()
+        let second = try train()
         #expect(first.0 == second.0)
         #expect(first.1 == second.1)
         #expect(first.0 != Parameters(architecture: architecture, seed: 10), "the steps should change the parameters")
@@ -124,7 +129,8 @@ struct EngineParallelTests {
         let architecture = try Self.smallSeed()
         let images = EngineTestSupport.uniform(16 * 240, seed: 15)
         let labels = EngineTestSupport.labels(16, classes: 5, seed: 16)
-        let trainer = try Trainer(parameters: Parameters(architecture: architecture, seed: 17), adam: AdamConfiguration(learningRate: 1e-2), workers: 2)
+        let trainer = try Trainer(
+            parameters: Parameters(architecture: architecture, seed: 17), adam: AdamConfiguration(learningRate: 1e-2), workers: 2)
         let (before, after) = try images.withUnsafeBufferPointer { input in
             try labels.withUnsafeBufferPointer { targets in
                 let before = try trainer.evaluate(images: input, labels: targets, count: 16)

@@ -10,14 +10,17 @@ struct EngineParameterTests {
         var generator = SeededGenerator(seed: 0)
         #expect(generator.next() == 0xE220_A839_7B1D_CDAF)
         #expect(generator.next() == 0x6E78_9E6A_A1B9_65F4)
-        var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42)
+        var a = SeededGenerator(seed: 42)
+        var b = SeededGenerator(seed: 42)
         #expect((0..<10).map { _ in a.nextIndex(below: 7) } == (0..<10).map { _ in b.nextIndex(below: 7) })
     }
 
     @Test("shuffle is a seeded permutation")
     func shuffle() {
-        var items = Array(0..<50), again = Array(0..<50)
-        var first = SeededGenerator(seed: 5), second = SeededGenerator(seed: 5)
+        var items = Array(0..<50)
+        var again = Array(0..<50)
+        var first = SeededGenerator(seed: 5)
+        var second = SeededGenerator(seed: 5)
         first.shuffle(&items)
         second.shuffle(&again)
         #expect(items == again)
@@ -32,8 +35,11 @@ struct EngineParameterTests {
         #expect(parameters == Parameters(architecture: architecture, seed: 1))
         #expect(parameters != Parameters(architecture: architecture, seed: 2))
         #expect(parameters.values.count == architecture.parameterCount)
-        #expect(parameters.tensors().map(\.name) == ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
-                                                     "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"])
+        #expect(
+            parameters.tensors().map(\.name) == [
+                "conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias",
+                "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias",
+            ])
         for (spec, range) in zip(parameters.specs, parameters.ranges) {
             let bound = 1 / Float(spec.fanIn).squareRoot()
             let values = parameters.values[range]
@@ -76,7 +82,8 @@ struct EngineParameterTests {
     func badLabels() throws {
         let architecture = try Architecture.seed(height: 8, width: 12, channels: [2, 3], hidden: 5, classes: 7)
         let trainer = try Trainer(parameters: Parameters(architecture: architecture, seed: 1), workers: 1)
-        let images = [Float](repeating: 0.5, count: 2 * 96), labels = [3, 7]
+        let images = [Float](repeating: 0.5, count: 2 * 96)
+        let labels = [3, 7]
         #expect(throws: EngineError.self) {
             try images.withUnsafeBufferPointer { input in
                 try labels.withUnsafeBufferPointer { try trainer.step(images: input, labels: $0, count: 2) }

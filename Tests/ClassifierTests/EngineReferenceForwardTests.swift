@@ -19,7 +19,8 @@ struct EngineReferenceForwardTests {
                     for c in 0..<cin {
                         for ki in 0..<k {
                             for kj in 0..<k {
-                                let r = i + ki - p, s = j + kj - p
+                                let r = i + ki - p
+                                let s = j + kj - p
                                 guard r >= 0, r < h, s >= 0, s < w else { continue }
                                 sum += Double(weight[((o * cin + c) * k + ki) * k + kj]) * x[(c * h + r) * w + s]
                             }
@@ -34,13 +35,16 @@ struct EngineReferenceForwardTests {
 
     /// ReLU then MaxPool2d(2) (floor) for `[c, h, w]`.
     static func reluPool(_ x: [Double], c: Int, h: Int, w: Int) -> [Double] {
-        let oh = h / 2, ow = w / 2
+        let oh = h / 2
+        let ow = w / 2
         var y = [Double](repeating: 0, count: c * oh * ow)
         for ch in 0..<c {
             for i in 0..<oh {
                 for j in 0..<ow {
-                    let window = [x[(ch * h + 2 * i) * w + 2 * j], x[(ch * h + 2 * i) * w + 2 * j + 1],
-                                  x[(ch * h + 2 * i + 1) * w + 2 * j], x[(ch * h + 2 * i + 1) * w + 2 * j + 1]]
+                    let window = [
+                        x[(ch * h + 2 * i) * w + 2 * j], x[(ch * h + 2 * i) * w + 2 * j + 1],
+                        x[(ch * h + 2 * i + 1) * w + 2 * j], x[(ch * h + 2 * i + 1) * w + 2 * j + 1],
+                    ]
                     y[(ch * oh + i) * ow + j] = max(window.max()!, 0)
                 }
             }

@@ -41,7 +41,8 @@ enum EngineTestSupport {
     /// plus the absolute max difference for printing.
     static func relativeError(_ actual: [Float], _ expected: [Float]) -> (relative: Double, absolute: Double) {
         precondition(actual.count == expected.count, "comparing \(actual.count) values with \(expected.count)")
-        var difference = 0.0, scale = 0.0
+        var difference = 0.0
+        var scale = 0.0
         for (a, e) in zip(actual, expected) {
             difference = max(difference, abs(Double(a) - Double(e)))
             scale = max(scale, abs(Double(e)))

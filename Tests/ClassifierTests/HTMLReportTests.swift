@@ -8,7 +8,8 @@ import Testing
     /// Bytes written by Python: zlib.compress(rows, 0) and zlib.crc32 for the chunks.
     @Test func pngMatchesPythonsZlibByteForByte() {
         let png = PNGEncoder.grayscale([0, 255, 128, 64, 1, 2], width: 3, height: 2)
-        let expected = "89504e470d0a1a0a0000000d4948445200000003000000020800000000b81f39c6"
+        let expected =
+            "89504e470d0a1a0a0000000d4948445200000003000000020800000000b81f39c6"
             + "00000013494441547801010800f7ff0000ff8000400102094601c3b1fc108f0000000049454e44ae426082"
         #expect(png.map { String(format: "%02x", $0) }.joined() == expected)
     }
@@ -26,7 +27,8 @@ import Testing
     }
 
     @Test func picksConfidentMistakesOrLeastConfidentImages() {
-        let predicted = [1, 2, 3, 4, 5, 6], confidence: [Float] = [0.9, 0.2, 0.7, 0.5, 0.2, 0.99]
+        let predicted = [1, 2, 3, 4, 5, 6]
+        let confidence: [Float] = [0.9, 0.2, 0.7, 0.5, 0.2, 0.99]
         let labels = [1, 0, 0, 4, 0, 0]
         #expect(Thumbnail.pick(predicted: predicted, confidence: confidence, labels: labels) == [5, 2, 1, 4])
         #expect(Thumbnail.pick(predicted: predicted, confidence: confidence, labels: labels, limit: 2) == [5, 2])
@@ -72,8 +74,9 @@ import Testing
 
     /// Four images of a 4-class model: predicted 3, 1, 0, 2.
     private static func outcome(labels: [Int]?, name: String) -> BatchOutcome {
-        BatchOutcome(batch: name, predicted: [3, 1, 0, 2], confidence: [0.9, 0.6, 0.3, 0.95], labels: labels, classes: 4,
-                     checkpoint: "/tmp/a<b.safetensors", modelSHA256: String(repeating: "0", count: 64),
-                     startedAt: Date(timeIntervalSince1970: 0), finishedAt: Date(timeIntervalSince1970: 2))
+        BatchOutcome(
+            batch: name, predicted: [3, 1, 0, 2], confidence: [0.9, 0.6, 0.3, 0.95], labels: labels, classes: 4,
+            checkpoint: "/tmp/a<b.safetensors", modelSHA256: String(repeating: "0", count: 64),
+            startedAt: Date(timeIntervalSince1970: 0), finishedAt: Date(timeIntervalSince1970: 2))
     }
 }

@@ -7,9 +7,10 @@ import Testing
 @Suite("Report rows, written and read")
 struct ReportRecordTests {
     static func outcome(batch: String, labeled: Bool) -> BatchOutcome {
-        BatchOutcome(batch: batch, predicted: [3, 7, 7], confidence: [0.5, 0.25, 1], labels: labeled ? [3, 7, 9] : nil, classes: 10,
-                     checkpoint: "/models/a,b.safetensors", modelSHA256: String(repeating: "ab", count: 32),
-                     startedAt: Date(timeIntervalSince1970: 1_800_000_000), finishedAt: Date(timeIntervalSince1970: 1_800_000_002))
+        BatchOutcome(
+            batch: batch, predicted: [3, 7, 7], confidence: [0.5, 0.25, 1], labels: labeled ? [3, 7, 9] : nil, classes: 10,
+            checkpoint: "/models/a,b.safetensors", modelSHA256: String(repeating: "ab", count: 32),
+            startedAt: Date(timeIntervalSince1970: 1_800_000_000), finishedAt: Date(timeIntervalSince1970: 1_800_000_002))
     }
 
     static let awkwardNames = ["plain", "with,comma", "with \"quotes\"", "two\nlines", "crlf\r\nname", "", "\"", "trailing\n"]
@@ -43,7 +44,8 @@ struct ReportRecordTests {
 
     @Test("columns are found by name, and a header without one is refused")
     func columnsByName() throws {
-        let reordered = "images,batch," + ReportColumn.allCases.dropFirst(2).map(\.rawValue).joined(separator: ",") + "\n"
+        let reordered =
+            "images,batch," + ReportColumn.allCases.dropFirst(2).map(\.rawValue).joined(separator: ",") + "\n"
             + "3,\"a,b\",3,2,0.666667,0.5,c,d,e,f,2.000,1.5\n"
         let record = try #require(ReportRecord.records(inCSV: reordered)?.first)
         #expect(record.batch == "a,b" && record[.images] == "3" && record.isLabeled)
@@ -52,7 +54,9 @@ struct ReportRecordTests {
 
     @Test("the header is the columns in order")
     func header() {
-        #expect(BatchOutcome.reportHeader
-            == "batch,images,labeled,correct,accuracy,mean_confidence,checkpoint,model_sha256,started_at,finished_at,seconds,images_per_second")
+        #expect(
+            BatchOutcome.reportHeader
+                == "batch,images,labeled,correct,accuracy,mean_confidence,checkpoint,model_sha256,started_at,finished_at,seconds,images_per_second"
+        )
     }
 }

@@ -1,8 +1,9 @@
-@testable import Inbox
 import Synchronization
 import SystemPackage
 import Testing
 import Watcher
+
+@testable import Inbox
 
 /// docs/daemon-design.md, "Backpressure": the daemon's merged inputs hold no buffer of their own,
 /// so the watcher's bound (then the kernel's queue, then `.overflow` and a rescan) holds end to end.
@@ -37,8 +38,9 @@ struct BackpressureTests {
     @Test("a flood of events with a slow consumer: at most one event per merge waits, the rest stay upstream")
     func floodIsBounded() async throws {
         let taken = Counter()
-        let inputs = DaemonInputs.merged(events: WatcherInputs(Flood(taken: taken)), ticks: Self.silent(),
-                                         signals: Self.silent(), results: Self.silent(), stops: Self.silent())
+        let inputs = DaemonInputs.merged(
+            events: WatcherInputs(Flood(taken: taken)), ticks: Self.silent(),
+            signals: Self.silent(), results: Self.silent(), stops: Self.silent())
         var iterator = inputs.makeAsyncIterator()
         var consumed = 0
         for _ in 0..<3 {
@@ -59,12 +61,16 @@ struct BackpressureTests {
     @Test("each source is heard while the flood goes on")
     func otherSourcesStillHeard() async throws {
         let (stops, stop) = AsyncStream.makeStream(of: DaemonInput.self, bufferingPolicy: .bufferingNewest(1))
-        let inputs = DaemonInputs.merged(events: WatcherInputs(Flood(taken: Counter())), ticks: Self.silent(),
-                                         signals: Self.silent(), results: Self.silent(), stops: stops)
+        let inputs = DaemonInputs.merged(
+            events: WatcherInputs(Flood(taken: Counter())), ticks: Self.silent(),
+            signals: Self.silent(), results: Self.silent(), stops: stops)
         stop.yield(.shutdown)
         var heard = false
         for await input in inputs.prefix(10_000) {
-            if case .shutdown = input { heard = true; break }
+            if case .shutdown = input {
+                heard = true
+                break
+            }
         }
         #expect(heard)
     }

@@ -1,5 +1,6 @@
-@testable import Inbox
 import Testing
+
+@testable import Inbox
 
 typealias Input = InboxStateMachine.Input
 typealias Action = InboxStateMachine.Action
@@ -13,8 +14,10 @@ struct Harness {
     var now = Duration.zero
 
     /// A machine past start-up (nothing to adopt, an empty inbox), unless `started` is false.
-    init(labelsGrace: Duration = .seconds(60), rescanInterval: Duration? = nil, claimTimeout: Duration = .seconds(30),
-         started: Bool = true) {
+    init(
+        labelsGrace: Duration = .seconds(60), rescanInterval: Duration? = nil, claimTimeout: Duration = .seconds(30),
+        started: Bool = true
+    ) {
         machine = InboxStateMachine(labelsGrace: labelsGrace, rescanInterval: rescanInterval, claimTimeout: claimTimeout)
         if started {
             feed(.start)
@@ -46,7 +49,7 @@ struct Harness {
         var actions: [Action] = []
         for action in feed(.tick) {
             actions.append(action)
-            if case let .look(name, nil) = action {
+            if case .look(let name, nil) = action {
                 actions += feed(.looked(name, ages[name].map { EntryStatus(age: $0) }, after: nil))
             }
         }
@@ -59,7 +62,7 @@ struct Harness {
         let batch = String(name.prefix { $0 != "." })
         var claimed = BatchInputs.claimed(name, labels: labels)
         let claim = feed(.claimed(claimed))
-        guard case let .prepare(asked, id)? = claim.first else {
+        guard case .prepare(let asked, let id)? = claim.first else {
             Issue.record("no prepare after claiming \(name): \(claim)")
             return -1
         }
@@ -91,8 +94,9 @@ extension BatchInputs {
     /// Late labels of `batch` claimed to relabel its report `stem`.
     static func relabel(_ batch: String, stem: String) -> BatchInputs {
         let token = "00000000000000cd"
-        return BatchInputs(name: batch, token: token,
-                           labels: ClaimedFile(token: token, original: batch + ".labels.npy", directory: "/claims"),
-                           processedImages: "/processed/\(stem).npy", stem: stem)
+        return BatchInputs(
+            name: batch, token: token,
+            labels: ClaimedFile(token: token, original: batch + ".labels.npy", directory: "/claims"),
+            processedImages: "/processed/\(stem).npy", stem: stem)
     }
 }

@@ -1,5 +1,6 @@
-@testable import Inbox
 import Testing
+
+@testable import Inbox
 
 /// docs/daemon-design.md, "Labels in either order".
 @Suite("state machine: labels in either order")
@@ -28,8 +29,9 @@ struct LabelsTests {
     func labelsLate() {
         var harness = Harness()
         harness.arrive("late.labels.npy")
-        #expect(harness.feed(.labelsExamined("late.labels.npy", .relabel(stem: "late", images: "/processed/late.npy")))
-            == [.claimRelabel("late.labels.npy", batch: "late")])
+        #expect(
+            harness.feed(.labelsExamined("late.labels.npy", .relabel(stem: "late", images: "/processed/late.npy")))
+                == [.claimRelabel("late.labels.npy", batch: "late")])
         let claimed = BatchInputs.relabel("late", stem: "late")
         let prepare = harness.feed(.claimed(claimed))
         #expect(prepare == [.prepare(claimed, job: 0)])
@@ -59,8 +61,11 @@ struct LabelsTests {
         #expect(harness.feed(.labelsExamined("o.labels.npy", .noBatch)).isEmpty, "still within the grace")
         harness.advance(.milliseconds(1))
         harness.tick()
-        #expect(harness.feed(.labelsExamined("o.labels.npy", .noBatch)) == [.reject(
-            "o.labels.npy", reason: "o.labels.npy: no batch o.npy arrived within \(grace) s of these labels", as: .orphanLabels)])
+        #expect(
+            harness.feed(.labelsExamined("o.labels.npy", .noBatch)) == [
+                .reject(
+                    "o.labels.npy", reason: "o.labels.npy: no batch o.npy arrived within \(grace) s of these labels", as: .orphanLabels)
+            ])
         #expect(harness.tick() == [.heartbeat(busy: false, backlog: 0)], "forgotten once rejected")
     }
 

@@ -1,5 +1,6 @@
-@testable import Inbox
 import Testing
+
+@testable import Inbox
 
 /// docs/daemon-design.md, "Claiming" (recovery) and "Order of durable steps" (resume).
 @Suite("state machine: start-up and crash recovery")

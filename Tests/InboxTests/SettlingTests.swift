@@ -1,20 +1,24 @@
-@testable import Inbox
 import SystemPackage
 import Testing
 import Watcher
 
+@testable import Inbox
+
 /// docs/daemon-design.md, "When a file is complete" and "Names".
 @Suite("state machine: when a file is complete")
 struct SettlingTests {
-    @Test("closed after writing or renamed in: complete at once, however fresh", arguments: [
-        DirectoryEvent.closedAfterWriting("a.npy"), .movedIn("a.npy"),
-    ])
+    @Test(
+        "closed after writing or renamed in: complete at once, however fresh",
+        arguments: [
+            DirectoryEvent.closedAfterWriting("a.npy"), .movedIn("a.npy"),
+        ])
     func closedOrMovedIn(event: DirectoryEvent) throws {
         var harness = Harness()
         let input = try #require(Input(event))
         #expect(harness.feed(input) == [.look("a.npy", after: .complete)])
-        #expect(harness.feed(.looked("a.npy", EntryStatus(age: 0), after: .complete))
-            == [.claimBatch("a.npy", batch: "a", withLabels: false)])
+        #expect(
+            harness.feed(.looked("a.npy", EntryStatus(age: 0), after: .complete))
+                == [.claimBatch("a.npy", batch: "a", withLabels: false)])
     }
 
     @Test("seen only by a scan: taken once unmodified for 2 s, re-checked on the tick")
@@ -32,8 +36,9 @@ struct SettlingTests {
     func oldBacklogTakenAtStart() {
         var harness = Harness(started: false)
         harness.feed(.start)
-        #expect(harness.feed(.scanned([.init(name: "old.npy", status: EntryStatus(age: 30))]))
-            == [.announceReady(backlog: 1), .claimBatch("old.npy", batch: "old", withLabels: false)])
+        #expect(
+            harness.feed(.scanned([.init(name: "old.npy", status: EntryStatus(age: 30))]))
+                == [.announceReady(backlog: 1), .claimBatch("old.npy", batch: "old", withLabels: false)])
     }
 
     @Test("created in place: the 2 s rule does not apply; closing it completes it")
@@ -68,8 +73,9 @@ struct SettlingTests {
         #expect(harness.arrive("w.npy", .created, age: 0).isEmpty)
         #expect(harness.feed(try #require(Input(.overflow))) == [.scan])
         harness.advance(.seconds(3))
-        #expect(harness.feed(.scanned([.init(name: "w.npy", status: EntryStatus(age: 2.5))]))
-            == [.claimBatch("w.npy", batch: "w", withLabels: false)])
+        #expect(
+            harness.feed(.scanned([.init(name: "w.npy", status: EntryStatus(age: 2.5))]))
+                == [.claimBatch("w.npy", batch: "w", withLabels: false)])
     }
 
     @Test("the inbox watched again is rescanned; its loss alone changes nothing")
@@ -89,15 +95,19 @@ struct SettlingTests {
     @Test("a non-regular entry goes to failed/ at once with what it is, never opened")
     func irregularEntryRejected() {
         var harness = Harness()
-        #expect(harness.feed(.looked("link.npy", EntryStatus(irregularity: "is a symbolic link", age: 0), after: .created))
-            == [.reject("link.npy", reason: "link.npy is a symbolic link; sumd only reads regular files", as: .notABatch)])
+        #expect(
+            harness.feed(.looked("link.npy", EntryStatus(irregularity: "is a symbolic link", age: 0), after: .created))
+                == [.reject("link.npy", reason: "link.npy is a symbolic link; sumd only reads regular files", as: .notABatch)])
     }
 
     @Test("a complete regular file that is no batch goes to failed/")
     func otherNameRejected() {
         var harness = Harness()
-        #expect(harness.arrive("notes.txt") == [.reject(
-            "notes.txt", reason: "notes.txt is not a batch: sumd takes NAME.npy, NAME.labels.npy or NAME.npz", as: .notABatch)])
+        #expect(
+            harness.arrive("notes.txt") == [
+                .reject(
+                    "notes.txt", reason: "notes.txt is not a batch: sumd takes NAME.npy, NAME.labels.npy or NAME.npz", as: .notABatch)
+            ])
     }
 
     @Test("an entry gone when looked at is forgotten: the tick no longer looks at it")

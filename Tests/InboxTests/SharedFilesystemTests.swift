@@ -1,6 +1,7 @@
 import Foundation
-@testable import Inbox
 import Testing
+
+@testable import Inbox
 
 /// docs/daemon-design.md, "Several hosts": the periodic rescan, and how often dead daemons'
 /// claims are looked for.
@@ -30,7 +31,10 @@ struct SharedFilesystemTests {
     @Test("a file another host wrote, found by a rescan, is taken once it is 2 s old")
     func foreignFileFoundByRescan() {
         var harness = Harness(rescanInterval: .seconds(5))
-        for _ in 1...5 { harness.advance(.seconds(1)); harness.tick() }
+        for _ in 1...5 {
+            harness.advance(.seconds(1))
+            harness.tick()
+        }
         let actions = harness.feed(.scanned([.init(name: "remote.npy", status: EntryStatus(age: 3))]))
         #expect(actions == [.claimBatch("remote.npy", batch: "remote", withLabels: false)])
     }
@@ -59,10 +63,12 @@ struct SharedFilesystemDetectionTests {
         42 22 0:37 / /mnt/view rw,nosuid - fuse.bindfs /srv rw
         """
 
-    @Test("the innermost mount holding the path decides", arguments: [
-        ("/srv/spool/inbox", "nfs4"), ("/srv/spool/local disk/inbox", "ext4"), ("/srv/spoolish", "ext4"),
-        ("/mnt/view/inbox", "fuse.bindfs"), ("/", "ext4"),
-    ])
+    @Test(
+        "the innermost mount holding the path decides",
+        arguments: [
+            ("/srv/spool/inbox", "nfs4"), ("/srv/spool/local disk/inbox", "ext4"), ("/srv/spoolish", "ext4"),
+            ("/mnt/view/inbox", "fuse.bindfs"), ("/", "ext4"),
+        ])
     func innermostMount(path: String, type: String) {
         #expect(SharedFilesystem.type(of: path, mountinfo: Self.mountinfo) == type)
     }

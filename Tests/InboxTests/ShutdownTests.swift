@@ -1,5 +1,6 @@
-@testable import Inbox
 import Testing
+
+@testable import Inbox
 
 /// docs/daemon-design.md, "Work": SIGTERM/SIGINT, and a watcher that fails.
 @Suite("state machine: shutdown")

@@ -1,5 +1,6 @@
-@testable import Inbox
 import Testing
+
+@testable import Inbox
 
 /// docs/daemon-design.md, "Work" and "Claiming": one job at a time, slices, round-robin, back-off.
 @Suite("state machine: jobs, slices and turns")
@@ -80,8 +81,9 @@ struct WorkTests {
         harness.arrive("nan.npy")
         let job = harness.start("nan.npy", images: 3)
         harness.arrive("next.npy")
-        #expect(harness.feed(.sliceFinished(job, .failed("nan.npy: image 1 has NaN")))
-            == [.fail(job, reason: "nan.npy: image 1 has NaN"), .claimBatch("next.npy", batch: "next", withLabels: false)])
+        #expect(
+            harness.feed(.sliceFinished(job, .failed("nan.npy: image 1 has NaN")))
+                == [.fail(job, reason: "nan.npy: image 1 has NaN"), .claimBatch("next.npy", batch: "next", withLabels: false)])
         #expect(harness.machine.jobs.isEmpty)
     }
 

@@ -33,7 +33,8 @@ func runCommand(
     _ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], timeout: Double = 300
 ) async throws -> CommandResult {
     let capture = try TemporaryDirectory("sumd-output")
-    let outputURL = capture.url.appendingPathComponent("stdout"), errorURL = capture.url.appendingPathComponent("stderr")
+    let outputURL = capture.url.appendingPathComponent("stdout")
+    let errorURL = capture.url.appendingPathComponent("stderr")
     for url in [outputURL, errorURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
     let process = Process()
     process.executableURL = executable
@@ -43,9 +44,10 @@ func runCommand(
     process.standardOutput = try FileHandle(forWritingTo: outputURL)
     process.standardError = try FileHandle(forWritingTo: errorURL)
     let status = try await runToEnd(process, timeout: timeout)
-    return CommandResult(status: status,
-                         standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
-                         standardError: try String(contentsOf: errorURL, encoding: .utf8))
+    return CommandResult(
+        status: status,
+        standardOutput: try String(contentsOf: outputURL, encoding: .utf8),
+        standardError: try String(contentsOf: errorURL, encoding: .utf8))
 }
 
 /// Runs a Python snippet in `directory` (for files written by real NumPy); returns its exit status.
@@ -69,8 +71,9 @@ let numpyAvailable: Bool = {
     return process.terminationStatus == 0
 }()
 
-
 /// Parses a CSV without quoted fields into rows of fields (header included).
 func csvRows(_ path: String) throws -> [[String]] {
-    try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
 }

@@ -1,12 +1,13 @@
-import TestFixtures
 import Foundation
-import sumd
+import TestFixtures
 import Testing
+import sumd
 
 /// `sumd serve --config`: the TOML subset, flags over the file, and one test per kind of error.
 @Suite struct ConfigFileTests {
     @Test func readsEveryKeyInsideAndOutsideTheServeTable() throws {
-        let settings = try ServeConfigFile.parse("""
+        let settings = try ServeConfigFile.parse(
+            """
             # sumd settings
             inbox = "/srv/in"   # trailing comment
             outbox = '/srv/out'
@@ -22,10 +23,12 @@ import Testing
             claim_timeout = 45
             rescan_interval = 2.5
             """, path: "/etc/sumd/sumd.toml")
-        #expect(settings == ServeSettings(
-            inbox: "/srv/in", outbox: "/srv/out", checkpoint: "/etc/sumd/models/m.safetensors", processed: "/srv/done",
-            failed: "/srv/failé", workers: 2, chunkSize: 1024, labelsGrace: 2.5, logLevel: "debug", metricsFile: "/srv/sumd.prom",
-            claimTimeout: 45, rescanInterval: 2.5))
+        #expect(
+            settings
+                == ServeSettings(
+                    inbox: "/srv/in", outbox: "/srv/out", checkpoint: "/etc/sumd/models/m.safetensors", processed: "/srv/done",
+                    failed: "/srv/failé", workers: 2, chunkSize: 1024, labelsGrace: 2.5, logLevel: "debug", metricsFile: "/srv/sumd.prom",
+                    claimTimeout: 45, rescanInterval: 2.5))
     }
 
     @Test func takesWholeSecondsForTheGraceAndLeavesUnsetKeysNil() throws {
@@ -41,9 +44,13 @@ import Testing
         #expect(resolved.inbox == "/b/in" && resolved.workers == 1 && resolved.logLevel == .debug)
         #expect(resolved.chunkSize == 32 && resolved.labelsGrace == 60 && resolved.processed == nil && resolved.metricsFile == nil)
         #expect(resolved.claimTimeout == 30 && resolved.rescanInterval == nil)
-        for bad in [ServeSettings(workers: 0), ServeSettings(chunkSize: -1), ServeSettings(labelsGrace: .infinity), ServeSettings(logLevel: "loud"),
-                    ServeSettings(claimTimeout: 2), ServeSettings(rescanInterval: 0)] {
-            #expect(throws: (any Error).self) { try bad.overridden(by: ServeSettings(inbox: "/i", outbox: "/o", checkpoint: "/m")).resolved() }
+        for bad in [
+            ServeSettings(workers: 0), ServeSettings(chunkSize: -1), ServeSettings(labelsGrace: .infinity), ServeSettings(logLevel: "loud"),
+            ServeSettings(claimTimeout: 2), ServeSettings(rescanInterval: 0),
+        ] {
+            #expect(throws: (any Error).self) {
+                try bad.overridden(by: ServeSettings(inbox: "/i", outbox: "/o", checkpoint: "/m")).resolved()
+            }
         }
         #expect(throws: (any Error).self) { try ServeSettings(inbox: "/a").resolved() }
         do {

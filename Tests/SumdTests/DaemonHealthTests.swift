@@ -1,8 +1,8 @@
 import Foundation
 import Inbox
-import sumd
 import TestFixtures
 import Testing
+import sumd
 
 /// The status file `sumd serve --status-file` writes and what `sumd health` concludes from it,
 /// without a daemon: verdicts at given times, files that are missing or not status files, the
@@ -37,7 +37,8 @@ import Testing
         #expect(try DaemonStatus.read(from: url) == Self.status(.busy, at: 1_764_608_005))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["status.json"], "no temporary file left")
         let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any]
-        #expect(Set(object?.keys.map { $0 } ?? []) == ["host", "pid", "state", "updated_at", "batches", "backlog", "kernels", "model_sha256"])
+        #expect(
+            Set(object?.keys.map { $0 } ?? []) == ["host", "pid", "state", "updated_at", "batches", "backlog", "kernels", "model_sha256"])
     }
 
     @Test func explainsAMissingOrForeignFile() throws {
@@ -47,7 +48,9 @@ import Testing
         #expect(missing == .missing(path: url.path) && missing.message.contains("no status file"))
         try Data("{\"state\": \"idle\"".utf8).write(to: url)
         let torn = DaemonHealth.check(statusFile: url, now: Date(), maxAge: 30)
-        #expect(!torn.isHealthy && torn.message.contains("cannot read the status file") && torn.message.contains("invalid JSON"), "\(torn.message)")
+        #expect(
+            !torn.isHealthy && torn.message.contains("cannot read the status file") && torn.message.contains("invalid JSON"),
+            "\(torn.message)")
         try Data("{\"state\": \"idle\"}".utf8).write(to: url)
         #expect(DaemonHealth.check(statusFile: url, now: Date(), maxAge: 30).message.contains("no key 'host'"))
     }

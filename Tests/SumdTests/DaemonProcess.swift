@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import TestFixtures
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import TestFixtures
+    import Glibc
+#endif
 
 /// A running `sumd serve` (the real executable), its standard error captured in a log file.
 ///
@@ -26,8 +27,11 @@ final class DaemonProcess {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         if let user {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-            process.arguments = ["--reuid=\(user)", "--regid=\(user == "nobody" ? "nogroup" : user)", "--clear-groups",
-                                 Self.binary.path, "serve"] + arguments
+            process.arguments =
+                [
+                    "--reuid=\(user)", "--regid=\(user == "nobody" ? "nogroup" : user)", "--clear-groups",
+                    Self.binary.path, "serve",
+                ] + arguments
         } else {
             process.executableURL = Self.binary
             process.arguments = ["serve"] + arguments
@@ -78,7 +82,10 @@ final class DaemonProcess {
     func stop(timeout: Double = 10) async throws {
         send(SIGTERM)
         let status = try await waitForExit(timeout: timeout)
-        if status != 0 { throw DaemonTestError("sumd serve exited with \(status.map(String.init) ?? "nothing (still running)") after SIGTERM; log:\n\(log)") }
+        if status != 0 {
+            throw DaemonTestError(
+                "sumd serve exited with \(status.map(String.init) ?? "nothing (still running)") after SIGTERM; log:\n\(log)")
+        }
     }
 }
 

@@ -7,12 +7,16 @@ extension DaemonSandbox {
     /// Verifies `S.predictions.csv`, `S.report.csv`, `S.report.html` (and, with labels, `S.classes.csv`,
     /// `S.confusion.csv`); returns the predicted sums.
     @discardableResult
-    func checkReports(stem: String, images: Int, labels: [Int64]?, sha256: String? = nil,
-                      sourceLocation: SourceLocation = #_sourceLocation) throws -> [Int] {
+    func checkReports(
+        stem: String, images: Int, labels: [Int64]?, sha256: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> [Int] {
         let predictions = try csv(stem + ".predictions.csv")
         let header = labels == nil ? "index,predicted_sum,confidence" : "index,predicted_sum,confidence,true_sum,correct"
         #expect(predictions.first?.joined(separator: ",") == header, sourceLocation: sourceLocation)
-        try #require(predictions.count == images + 1, "\(stem): \(predictions.count - 1) prediction rows for \(images) images", sourceLocation: sourceLocation)
+        try #require(
+            predictions.count == images + 1, "\(stem): \(predictions.count - 1) prediction rows for \(images) images",
+            sourceLocation: sourceLocation)
         var predicted: [Int] = []
         var correct = 0
         for (index, row) in predictions.dropFirst().enumerated() {
@@ -36,7 +40,9 @@ extension DaemonSandbox {
         // Random weights on random pixels: there are mistakes (labelled) or least confident images to show.
         #expect(page.contains("<img src=\"data:image/png;base64,"), "\(stem).report.html has no thumbnail", sourceLocation: sourceLocation)
         if let accuracy = report["accuracy"], !accuracy.isEmpty {
-            #expect(page.contains("<strong>\(accuracy)</strong>"), "\(stem).report.html lacks accuracy \(accuracy)", sourceLocation: sourceLocation)
+            #expect(
+                page.contains("<strong>\(accuracy)</strong>"), "\(stem).report.html lacks accuracy \(accuracy)",
+                sourceLocation: sourceLocation)
         }
         guard let labels else {
             #expect(report["correct"] == "" && report["accuracy"] == "", sourceLocation: sourceLocation)
@@ -52,13 +58,15 @@ extension DaemonSandbox {
         for sum in 0..<Self.classes {
             let support = labels.filter { $0 == Int64(sum) }.count
             #expect(confusion[sum].reduce(0, +) == support, "confusion row \(sum)", sourceLocation: sourceLocation)
-            #expect((0..<Self.classes).map { confusion[$0][sum] }.reduce(0, +) == predicted.filter { $0 == sum }.count,
-                    sourceLocation: sourceLocation)
+            #expect(
+                (0..<Self.classes).map { confusion[$0][sum] }.reduce(0, +) == predicted.filter { $0 == sum }.count,
+                sourceLocation: sourceLocation)
         }
         #expect((0..<Self.classes).map { confusion[$0][$0] }.reduce(0, +) == correct, sourceLocation: sourceLocation)
         let classes = try csv(stem + ".classes.csv")
-        #expect(classes.count == Self.classes + 1 && classes[0].joined(separator: ",") == "sum,support,correct,accuracy",
-                sourceLocation: sourceLocation)
+        #expect(
+            classes.count == Self.classes + 1 && classes[0].joined(separator: ",") == "sum,support,correct,accuracy",
+            sourceLocation: sourceLocation)
         return predicted
     }
 }

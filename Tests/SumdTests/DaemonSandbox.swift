@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArrayFormats
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A temporary inbox/outbox/processed/failed layout with a checkpoint, for one test's daemon(s).
 /// Images are 28×56 uint8 like the test checkpoint's input; sums are 0…18.
@@ -33,12 +34,16 @@ final class DaemonSandbox {
     }
 
     /// Starts a daemon on this sandbox and waits for "ready".
-    func startDaemon(_ extra: [String] = [], user: String? = nil, environment: [String: String] = [:],
-                     waitForReady: Bool = true) async throws -> DaemonProcess {
+    func startDaemon(
+        _ extra: [String] = [], user: String? = nil, environment: [String: String] = [:],
+        waitForReady: Bool = true
+    ) async throws -> DaemonProcess {
         daemons += 1
         let daemon = try DaemonProcess(
-            serve: ["--inbox", inbox.path, "--outbox", outbox.path, "--checkpoint", checkpoint.path,
-                    "--workers", "2", "--log-level", "debug"] + extra,
+            serve: [
+                "--inbox", inbox.path, "--outbox", outbox.path, "--checkpoint", checkpoint.path,
+                "--workers", "2", "--log-level", "debug",
+            ] + extra,
             log: root.appendingPathComponent("daemon\(daemons).log"), user: user, environment: environment)
         if waitForReady { try await daemon.waitForLog("ready") }
         return daemon
@@ -115,8 +120,9 @@ final class DaemonSandbox {
     /// Waits until `directory/name` exists.
     func waitFor(_ directory: URL, _ name: String, timeout: Double = 20) async throws {
         guard try await eventually(timeout: timeout, { exists(directory, name) }) else {
-            throw DaemonTestError("\(directory.lastPathComponent)/\(name) did not appear within \(timeout) s; "
-                + "\(directory.lastPathComponent) has \(names(in: directory)), inbox has \(names(in: inbox)); daemon logs:\n\(logs)")
+            throw DaemonTestError(
+                "\(directory.lastPathComponent)/\(name) did not appear within \(timeout) s; "
+                    + "\(directory.lastPathComponent) has \(names(in: directory)), inbox has \(names(in: inbox)); daemon logs:\n\(logs)")
         }
     }
 }

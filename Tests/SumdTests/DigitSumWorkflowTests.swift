@@ -8,13 +8,17 @@ import Testing
 struct DigitSumWorkflowTests {
     @Test func digitSumTrainsAndPredicts() async throws {
         let directory = try TemporaryDirectory("digitsum")
-        var result = try await runSumd(["synth", "--out", directory.path("data"), "--n", "300", "--slots", "2",
-                                        "--min-digits", "1", "--max-digits", "2", "--seed", "5"])
+        var result = try await runSumd([
+            "synth", "--out", directory.path("data"), "--n", "300", "--slots", "2",
+            "--min-digits", "1", "--max-digits", "2", "--seed", "5",
+        ])
         try #require(result.status == 0, "\(result.standardError)")
         // Plumbing only (learning is DigitSumTrainingTests' job): two epochs of a tiny network.
-        result = try await runSumd(["train", "--images", directory.path("data/images.npy"), "--labels", directory.path("data/labels.npy"),
-                                    "--out", directory.path("model.safetensors"), "--arch", "digitsum", "--epochs", "2",
-                                    "--channels", "8,16", "--hidden", "16", "--elastic", "1.5"])
+        result = try await runSumd([
+            "train", "--images", directory.path("data/images.npy"), "--labels", directory.path("data/labels.npy"),
+            "--out", directory.path("model.safetensors"), "--arch", "digitsum", "--epochs", "2",
+            "--channels", "8,16", "--hidden", "16", "--elastic", "1.5",
+        ])
         try #require(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.contains("model: digitsum 8,16 hidden 16 kernel 3"))
         #expect(result.standardOutput.split(separator: "\n").filter { $0.hasPrefix("epoch") }.count == 2)
@@ -22,8 +26,10 @@ struct DigitSumWorkflowTests {
         let checkpoint = try Checkpoint.load(from: directory.url.appendingPathComponent("model.safetensors"))
         #expect(checkpoint.architecture == (try Architecture.digitSum(height: 28, width: 56, channels: [8, 16], context: 16, classes: 19)))
 
-        result = try await runSumd(["predict", "--checkpoint", directory.path("model.safetensors"), "--images", directory.path("data/images.npy"),
-                                    "--labels", directory.path("data/labels.npy"), "--out", directory.path("p.csv")])
+        result = try await runSumd([
+            "predict", "--checkpoint", directory.path("model.safetensors"), "--images", directory.path("data/images.npy"),
+            "--labels", directory.path("data/labels.npy"), "--out", directory.path("p.csv"),
+        ])
         try #require(result.status == 0, "\(result.standardError)")
         let rows = try csvRows(directory.path("p.csv"))
         #expect(rows.count == 301)

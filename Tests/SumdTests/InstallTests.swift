@@ -10,8 +10,9 @@ struct InstallTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     private func install(_ script: String, _ arguments: [String], destination: TemporaryDirectory) async throws -> CommandResult {
-        try await runCommand(Self.root.appendingPathComponent("scripts/\(script)"), arguments,
-                             environment: ["DESTDIR": destination.url.path, "PREFIX": "/usr/local"], timeout: 60)
+        try await runCommand(
+            Self.root.appendingPathComponent("scripts/\(script)"), arguments,
+            environment: ["DESTDIR": destination.url.path, "PREFIX": "/usr/local"], timeout: 60)
     }
 
     @Test func systemdFilesGoUnderThePrefixAndTheConfigToEtc() async throws {

@@ -4,10 +4,10 @@ import Testing
 /// Debian's user-mode emulator for x86-64, on x86-64 hosts (elsewhere it would run nothing of ours).
 let x86Emulator: URL? = {
     #if arch(x86_64)
-    let url = URL(fileURLWithPath: "/usr/bin/qemu-x86_64")
-    return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
+        let url = URL(fileURLWithPath: "/usr/bin/qemu-x86_64")
+        return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
     #else
-    return nil
+        return nil
     #endif
 }()
 
@@ -26,8 +26,10 @@ struct PortabilityTests {
         let work = try TemporaryDirectory("sumd-portability")
         #expect(try await runSumd(["synth", "--out", work.path("train"), "--n", "600", "--seed", "3"]).status == 0)
         #expect(try await runSumd(["synth", "--out", work.path("test"), "--n", "40", "--seed", "4"]).status == 0)
-        let trained = try await runSumd(["train", "--images", work.path("train/images.npy"), "--labels", work.path("train/labels.npy"),
-                                         "--out", work.path("model.safetensors"), "--epochs", "2"])
+        let trained = try await runSumd([
+            "train", "--images", work.path("train/images.npy"), "--labels", work.path("train/labels.npy"),
+            "--out", work.path("model.safetensors"), "--epochs", "2",
+        ])
         #expect(trained.status == 0, "\(trained.standardError)")
         let predictArguments = ["predict", "--checkpoint", work.path("model.safetensors"), "--images", work.path("test/images.npy")]
         let native = try await runSumd(predictArguments + ["--out", work.path("native.csv")])
@@ -52,15 +54,17 @@ struct PortabilityTests {
     @Test func aKernelSetTheCPULacksIsRefused() async throws {
         let qemu = try #require(x86Emulator)
         for forced in ["avx2", "avx512"] {
-            let result = try await runCommand(qemu, ["-cpu", "qemu64", DaemonProcess.binary.path, "bench", "--quick", "--batches", "1"],
-                                              environment: ["SUMD_KERNELS": forced])
+            let result = try await runCommand(
+                qemu, ["-cpu", "qemu64", DaemonProcess.binary.path, "bench", "--quick", "--batches", "1"],
+                environment: ["SUMD_KERNELS": forced])
             #expect(result.status == 1, "SUMD_KERNELS=\(forced) on qemu64 exited \(result.status) (132 would be SIGILL)")
             #expect(result.standardError.contains("SUMD_KERNELS=\(forced): this CPU cannot run the \(forced) kernels; it runs portable"))
         }
         let unknown = try await runCommand(DaemonProcess.binary, ["--version"], environment: ["SUMD_KERNELS": "sse9"])
         #expect(unknown.standardOutput.contains("SUMD_KERNELS=sse9 is not a kernel set; use one of avx512, avx2, portable"))
-        let portable = try await runCommand(DaemonProcess.binary, ["bench", "--quick", "--batches", "1", "--phases", "inference"],
-                                            environment: ["SUMD_KERNELS": "portable"])
+        let portable = try await runCommand(
+            DaemonProcess.binary, ["bench", "--quick", "--batches", "1", "--phases", "inference"],
+            environment: ["SUMD_KERNELS": "portable"])
         #expect(portable.status == 0 && portable.standardOutput.contains("kernels: portable"), "\(portable.standardError)")
     }
 

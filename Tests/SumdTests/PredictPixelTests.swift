@@ -10,7 +10,8 @@ struct PredictPixelTests {
     private func fixture() async throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory("pixels")
         try DaemonCheckpoint.write(to: directory.url.appendingPathComponent("model.safetensors"), channels: [4], hidden: 8, seed: 3)
-        let status = try await runPython("""
+        let status = try await runPython(
+            """
             import numpy as np
             x = np.random.default_rng(0).integers(0, 256, (4, 28, 56), dtype=np.uint8)
             np.save('rows.npy', x)
@@ -26,8 +27,10 @@ struct PredictPixelTests {
     }
 
     private func predict(_ images: String, in directory: TemporaryDirectory) async throws -> CommandResult {
-        try await runSumd(["predict", "--checkpoint", directory.path("model.safetensors"), "--images", directory.path(images),
-                           "--out", directory.path(images + ".csv")])
+        try await runSumd([
+            "predict", "--checkpoint", directory.path("model.safetensors"), "--images", directory.path(images),
+            "--out", directory.path(images + ".csv"),
+        ])
     }
 
     @Test func channelsLastReadsLikeChannelsFirst() async throws {
@@ -41,7 +44,8 @@ struct PredictPixelTests {
             #expect(try String(contentsOfFile: directory.path(name + ".csv"), encoding: .utf8) == reference, "\(name)")
         }
         // x / 255 in float32 differs from uint8 × (1/255) in the last bits only.
-        let scaled = try csvRows(directory.path("scaled.npy.csv")), rows = try csvRows(directory.path("rows.npy.csv"))
+        let scaled = try csvRows(directory.path("scaled.npy.csv"))
+        let rows = try csvRows(directory.path("rows.npy.csv"))
         #expect(scaled.map { $0[1] } == rows.map { $0[1] })
     }
 
@@ -49,8 +53,9 @@ struct PredictPixelTests {
         let directory = try await fixture()
         let result = try await predict("bytes.npy", in: directory)
         #expect(result.status != 0)
-        #expect(result.standardError.contains("bytes.npy: image 0 has float pixels from 0.0 to 255.0, but float pixels must be in [0, 1]"),
-                "\(result.standardError)")
+        #expect(
+            result.standardError.contains("bytes.npy: image 0 has float pixels from 0.0 to 255.0, but float pixels must be in [0, 1]"),
+            "\(result.standardError)")
         #expect(result.standardError.contains("divide by 255 (images / 255.0) or send them as uint8 (images.astype(np.uint8))"))
         #expect(!FileManager.default.fileExists(atPath: directory.path("bytes.npy.csv")), "no predictions for refused images")
     }

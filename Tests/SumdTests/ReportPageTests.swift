@@ -20,7 +20,8 @@ struct ReportPageTests {
 
         let report = try csvRows(work.path("r.report.csv"))
         let row = Dictionary(uniqueKeysWithValues: zip(report[0], report[1]))
-        let accuracy = try #require(row["accuracy"]), correct = try #require(Int(row["correct"] ?? ""))
+        let accuracy = try #require(row["accuracy"])
+        let correct = try #require(Int(row["correct"] ?? ""))
         #expect(html.contains("<strong>\(accuracy)</strong>"), "accuracy \(accuracy) not in the page")
         let mistakes = 300 - correct
         try #require(mistakes >= 10, "the untrained model should get most of 300 images wrong; it got \(mistakes)")
@@ -34,17 +35,22 @@ struct ReportPageTests {
         let page = work.url.appendingPathComponent("r.report.html")
         let dom = try await Chromium.run(["--dump-dom", page.absoluteString], in: work)
         #expect(dom.status == 0, "\(dom.standardError)")
-        let loaded = try #require(dom.standardOutput.firstMatch(of: /data-images-loaded="(\d+)\/(\d+)"/),
-                                  "no data-images-loaded in the DOM: the page's script did not run; \(dom.standardOutput.prefix(500))")
+        let loaded = try #require(
+            dom.standardOutput.firstMatch(of: /data-images-loaded="(\d+)\/(\d+)"/),
+            "no data-images-loaded in the DOM: the page's script did not run; \(dom.standardOutput.prefix(500))")
         #expect(Int(loaded.1)! >= 10 && loaded.1 == loaded.2, "\(loaded.1) of \(loaded.2) thumbnails decoded")
 
         // A screenshot of the report against one of an empty page the same size: the report's is much larger.
-        try "<!DOCTYPE html><html><body></body></html>".write(to: work.url.appendingPathComponent("blank.html"), atomically: true, encoding: .utf8)
+        try "<!DOCTYPE html><html><body></body></html>".write(
+            to: work.url.appendingPathComponent("blank.html"), atomically: true, encoding: .utf8)
         var sizes: [Int] = []
         for name in ["r.report.html", "blank.html"] {
             let shot = work.path(name + ".png")
-            let result = try await Chromium.run(["--screenshot=\(shot)", "--window-size=1200,2000",
-                                                 work.url.appendingPathComponent(name).absoluteString], in: work)
+            let result = try await Chromium.run(
+                [
+                    "--screenshot=\(shot)", "--window-size=1200,2000",
+                    work.url.appendingPathComponent(name).absoluteString,
+                ], in: work)
             #expect(result.status == 0, "\(result.standardError)")
             sizes.append(try #require(try FileManager.default.attributesOfItem(atPath: shot)[.size] as? Int))
         }
@@ -56,13 +62,17 @@ struct ReportPageTests {
     /// report CSV); predictions sent to standard output leave no files at all.
     @Test func anUnlabelledBatchShowsTheLeastConfidentImages() async throws {
         let work = try await Self.predictedBatch()
-        var result = try await runSumd(["predict", "--checkpoint", work.path("model.safetensors"), "--images", work.path("data/images.npy")])
+        var result = try await runSumd([
+            "predict", "--checkpoint", work.path("model.safetensors"), "--images", work.path("data/images.npy"),
+        ])
         try #require(result.status == 0, "\(result.standardError)")
         let html = try String(contentsOfFile: work.path("data/images.report.html"), encoding: .utf8)
         #expect(html.contains("<h2>Least confident images</h2><p>48 of 300, the least confident first"))
         #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == Thumbnail.limit)
         try FileManager.default.removeItem(atPath: work.path("data/images.report.html"))
-        result = try await runSumd(["predict", "--checkpoint", work.path("model.safetensors"), "--images", work.path("data/images.npy"), "--out", "-"])
+        result = try await runSumd([
+            "predict", "--checkpoint", work.path("model.safetensors"), "--images", work.path("data/images.npy"), "--out", "-",
+        ])
         #expect(result.status == 0)
         #expect(!FileManager.default.fileExists(atPath: work.path("data/images.report.html")))
     }
@@ -74,10 +84,13 @@ struct ReportPageTests {
         var result = try await runSumd(["synth", "--out", work.path("data"), "--n", "300", "--seed", "11"])
         try #require(result.status == 0, "\(result.standardError)")
         let architecture = try Architecture.seed(height: 28, width: 140, channels: [4], hidden: 8, classes: 46)
-        try Checkpoint(parameters: Parameters(architecture: architecture, seed: 5)).write(to: work.url.appendingPathComponent("model.safetensors"))
-        result = try await runSumd(["predict", "--checkpoint", work.path("model.safetensors"), "--images", work.path("data/images.npy"),
-                                    "--labels", work.path("data/labels.npy"), "--out", work.path("r.predictions.csv"),
-                                    "--report", work.path("r.report.csv")])
+        try Checkpoint(parameters: Parameters(architecture: architecture, seed: 5)).write(
+            to: work.url.appendingPathComponent("model.safetensors"))
+        result = try await runSumd([
+            "predict", "--checkpoint", work.path("model.safetensors"), "--images", work.path("data/images.npy"),
+            "--labels", work.path("data/labels.npy"), "--out", work.path("r.predictions.csv"),
+            "--report", work.path("r.report.csv"),
+        ])
         try #require(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.contains(work.path("r.report.html")), "predict names the page it wrote")
         return work
@@ -91,8 +104,9 @@ enum Chromium {
 
     static func run(_ arguments: [String], in work: TemporaryDirectory) async throws -> CommandResult {
         let profile = work.path("chromium-profile-\(UUID().uuidString.prefix(8))")
-        return try await runCommand(URL(fileURLWithPath: try #require(path)),
-                                    ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile)"] + arguments,
-                                    in: work.url, timeout: 90)
+        return try await runCommand(
+            URL(fileURLWithPath: try #require(path)),
+            ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(profile)"] + arguments,
+            in: work.url, timeout: 90)
     }
 }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArrayFormats
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Every kind of bad input goes to failed/ with `NAME.error.txt`, and the daemon keeps serving.
 @Suite("sumd serve: bad inputs")
@@ -45,8 +46,9 @@ struct ServeBadInputTests {
         try drop("size.npy", NpyWriter.encode([UInt8](repeating: 1, count: 2 * 28 * 50), shape: [2, 28, 50]), ["28×50"])
         try drop("empty.npy", NpyWriter.encode([UInt8](), shape: [0, h, w]), ["no images"])
         try drop("nan.npy", NpyWriter.encode(nan, shape: [3, h, w]), ["NaN", "image 1"])
-        try drop("bytes.npy", NpyWriter.encode((0..<(2 * h * w)).map { Float($0 % 256) }, shape: [2, h, w]),
-                 ["image 0 has float pixels from 0.0 to 255.0", "[0, 1]", "divide by 255"])
+        try drop(
+            "bytes.npy", NpyWriter.encode((0..<(2 * h * w)).map { Float($0 % 256) }, shape: [2, h, w]),
+            ["image 0 has float pixels from 0.0 to 255.0", "[0, 1]", "divide by 255"])
         try sandbox.drop("count.labels.npy", NpyWriter.encode([Int64](repeating: 1, count: 4), shape: [4]))
         try drop("count.npy", good, ["4 labels", "count.npy has 5 images"], fault: "count.labels.npy")
         try sandbox.drop("range.labels.npy", NpyWriter.encode([Int64]([1, 2, 3, 4, 25]), shape: [5]))
@@ -58,7 +60,8 @@ struct ServeBadInputTests {
         // Non-regular entries are never opened or followed, only moved.
         let target = sandbox.staging.appendingPathComponent("target.npy")
         try good.write(to: target)
-        try FileManager.default.createSymbolicLink(atPath: sandbox.inbox.appendingPathComponent("link.npy").path, withDestinationPath: target.path)
+        try FileManager.default.createSymbolicLink(
+            atPath: sandbox.inbox.appendingPathComponent("link.npy").path, withDestinationPath: target.path)
         expected["link.npy"] = ["symbolic link"]
         try FileManager.default.createDirectory(at: sandbox.inbox.appendingPathComponent("folder.npy"), withIntermediateDirectories: false)
         expected["folder.npy"] = ["directory"]
@@ -82,7 +85,8 @@ struct ServeBadInputTests {
             #expect(message.split(separator: "\n").count == 1, "\(base).error.txt is one line: \(message)")
             for word in words { #expect(message.contains(word), "\(base).error.txt: \(message)") }
             // The log line follows the error file.
-            #expect(try await eventually { daemon.logLines(containing: name).contains { $0.contains("warning") } }, "a log line about \(name)")
+            #expect(
+                try await eventually { daemon.logLines(containing: name).contains { $0.contains("warning") } }, "a log line about \(name)")
         }
         for labels in ["count.labels.npy", "range.labels.npy", "fraction.labels.npy"] {
             #expect(sandbox.exists(sandbox.failed, labels), "\(labels) goes to failed/ with its batch")

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Inbox
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The real daemon with `--status-file`, and `sumd health` on it: ok while it serves, "stale"
 /// while it is paused past --max-age, ok again once resumed, and not ok after SIGTERM.
@@ -40,8 +41,9 @@ struct ServeHealthTests {
         let stale = try await runSumd(health, timeout: 30)
         #expect(stale.status == 1 && stale.standardOutput.contains("stale by"), "\(stale)")
         daemon.send(SIGCONT)
-        #expect(try await eventually(timeout: 10) { DaemonHealth.check(statusFile: statusFile, now: Date(), maxAge: 10).isHealthy },
-                "fresh again after SIGCONT")
+        #expect(
+            try await eventually(timeout: 10) { DaemonHealth.check(statusFile: statusFile, now: Date(), maxAge: 10).isHealthy },
+            "fresh again after SIGCONT")
 
         try await daemon.stop()
         let stopped = try await runSumd(health, timeout: 30)

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArrayFormats
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Crashes and concurrency: every input is reported exactly once.
 @Suite("sumd serve: crashes and two daemons")
@@ -12,9 +13,12 @@ struct ServeRecoveryTests {
     static func expectExactlyOnce(_ sandbox: DaemonSandbox, _ names: [String], labels: [String: [Int64]]) async throws {
         // The reservation is dropped just after the inputs reach processed/: give that a moment.
         let reservations = sandbox.outbox.path + "/.reservations"
-        #expect(try await eventually { ((try? FileManager.default.contentsOfDirectory(atPath: reservations)) ?? []).isEmpty },
-                "reservations left: \((try? FileManager.default.contentsOfDirectory(atPath: reservations)) ?? [])")
-        let temporaries = ((try? FileManager.default.contentsOfDirectory(atPath: sandbox.outbox.path)) ?? []).filter { $0.hasSuffix(".tmp") }
+        #expect(
+            try await eventually { ((try? FileManager.default.contentsOfDirectory(atPath: reservations)) ?? []).isEmpty },
+            "reservations left: \((try? FileManager.default.contentsOfDirectory(atPath: reservations)) ?? [])")
+        let temporaries = ((try? FileManager.default.contentsOfDirectory(atPath: sandbox.outbox.path)) ?? []).filter {
+            $0.hasSuffix(".tmp")
+        }
         #expect(temporaries.isEmpty, "temporary files of killed writers are cleaned up: \(temporaries)")
         let summary = try sandbox.summary()
         #expect(summary.compactMap { $0["batch"] }.sorted() == names.sorted(), "summary rows: \(summary.compactMap { $0["batch"] })")
@@ -58,8 +62,9 @@ struct ServeRecoveryTests {
         #expect(done, "processed: \(sandbox.names(in: sandbox.processed))")
         try await daemon.stop()
         try await Self.expectExactlyOnce(sandbox, names, labels: labels)
-        #expect((try? FileManager.default.contentsOfDirectory(atPath: sandbox.inbox.path + "/.claims")) ?? [] == [],
-                "dead daemons' claims adopted and removed")
+        #expect(
+            (try? FileManager.default.contentsOfDirectory(atPath: sandbox.inbox.path + "/.claims")) ?? [] == [],
+            "dead daemons' claims adopted and removed")
     }
 
     @Test("a daemon paused past the claim timeout finds its claims adopted and exits without writing")

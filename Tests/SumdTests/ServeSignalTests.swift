@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArrayFormats
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// SIGTERM gives the batch in flight back and exits 0; SIGHUP reloads the checkpoint.
 @Suite("sumd serve: signals")
@@ -38,8 +39,9 @@ struct ServeSignalTests {
         #expect(try sandbox.report("big") == nil && sandbox.summary().isEmpty)
         #expect(sandbox.names(in: sandbox.processed).isEmpty && sandbox.names(in: sandbox.failed).isEmpty)
         #expect((try? FileManager.default.contentsOfDirectory(atPath: sandbox.outbox.path + "/.reservations")) ?? [] == [])
-        #expect((try? FileManager.default.contentsOfDirectory(atPath: sandbox.inbox.path + "/.claims")) ?? [] == [],
-                "claim directory and lock removed")
+        #expect(
+            (try? FileManager.default.contentsOfDirectory(atPath: sandbox.inbox.path + "/.claims")) ?? [] == [],
+            "claim directory and lock removed")
 
         // The next daemon takes it up again from the start (and gives it back again on SIGTERM).
         let next = try await sandbox.startDaemon()

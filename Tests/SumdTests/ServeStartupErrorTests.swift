@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Whatever keeps `sumd serve` from starting reaches the journal at error priority: run as systemd
 /// runs it (standard error is the stream `$JOURNAL_STREAM` names), every such line starts with `<3>`.
@@ -13,7 +14,8 @@ struct ServeStartupErrorTests {
         let work = try TemporaryDirectory("sumd-startup")
         let (status, log) = try await serveAsUnderSystemd(["--checkpoint", work.path("absent.safetensors")], in: work)
         #expect(status == 78)
-        #expect(log.hasPrefix("<3>Error: cannot read the checkpoint \(work.path("absent.safetensors")): No such file or directory"), "\(log)")
+        #expect(
+            log.hasPrefix("<3>Error: cannot read the checkpoint \(work.path("absent.safetensors")): No such file or directory"), "\(log)")
     }
 
     @Test func aCheckpointThatDoesNotLoadIsLoggedAsAnError() async throws {
@@ -29,7 +31,8 @@ struct ServeStartupErrorTests {
         let work = try TemporaryDirectory("sumd-startup")
         try DaemonCheckpoint.write(to: work.url.appendingPathComponent("model.safetensors"), channels: [4], hidden: 8, seed: 1)
         try Data().write(to: work.url.appendingPathComponent("file"))
-        let (status, log) = try await serveAsUnderSystemd(["--checkpoint", work.path("model.safetensors"), "--inbox", work.path("file/inbox")], in: work)
+        let (status, log) = try await serveAsUnderSystemd(
+            ["--checkpoint", work.path("model.safetensors"), "--inbox", work.path("file/inbox")], in: work)
         #expect(status == 1)
         let line = log.split(separator: "\n").first { $0.contains("stopped on an error") }
         #expect(line?.hasPrefix("<3>") == true && line?.contains(work.path("file/inbox")) == true, "\(log)")

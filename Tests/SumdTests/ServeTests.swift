@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArrayFormats
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `sumd serve` end to end: the real executable, real inotify, temporary directories.
 @Suite("sumd serve: batches in, reports out")
@@ -84,14 +85,17 @@ struct ServeTests {
         let predict = Process()
         predict.executableURL = DaemonProcess.binary
         let out = sandbox.root.appendingPathComponent("b1.predict.csv")
-        predict.arguments = ["predict", "--checkpoint", sandbox.checkpoint.path,
-                             "--images", sandbox.processed.appendingPathComponent("b1.npy").path,
-                             "--labels", sandbox.processed.appendingPathComponent("b1.labels.npy").path,
-                             "--out", out.path, "--report", sandbox.root.appendingPathComponent("b1.predict-report.csv").path]
+        predict.arguments = [
+            "predict", "--checkpoint", sandbox.checkpoint.path,
+            "--images", sandbox.processed.appendingPathComponent("b1.npy").path,
+            "--labels", sandbox.processed.appendingPathComponent("b1.labels.npy").path,
+            "--out", out.path, "--report", sandbox.root.appendingPathComponent("b1.predict-report.csv").path,
+        ]
         predict.standardError = FileHandle.nullDevice
         #expect(try await runToEnd(predict) == 0)
-        #expect(try String(contentsOf: out, encoding: .utf8)
-            == String(contentsOf: sandbox.outbox.appendingPathComponent("b1.predictions.csv"), encoding: .utf8))
+        #expect(
+            try String(contentsOf: out, encoding: .utf8)
+                == String(contentsOf: sandbox.outbox.appendingPathComponent("b1.predictions.csv"), encoding: .utf8))
     }
 
     @Test("a burst of 200 small batches: every one reported exactly once")
@@ -130,7 +134,8 @@ struct ServeNumPyTests {
     func numpyFiles() async throws {
         let sandbox = try DaemonSandbox()
         let daemon = try await sandbox.startDaemon()
-        try await runNumPy("""
+        try await runNumPy(
+            """
             import numpy as np, os
             rng = np.random.default_rng(7)
             x = rng.integers(0, 256, size=(13, 28, 56), dtype=np.uint8)

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The real `sumd serve` talking to a stand-in for systemd's notify socket: READY=1 once serving,
 /// watchdog pings and a live status from the working loop, RELOADING=1 around SIGHUP, STOPPING=1,
@@ -13,8 +14,9 @@ struct SystemdDaemonNotifyTests {
         let sandbox = try DaemonSandbox()
         let socket = try NotifySocket()
         let metrics = sandbox.root.appendingPathComponent("sumd.prom")
-        let daemon = try await sandbox.startDaemon(["--metrics-file", metrics.path],
-                                                   environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "2000000"])
+        let daemon = try await sandbox.startDaemon(
+            ["--metrics-file", metrics.path],
+            environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "2000000"])
         var messages: [String] = []
         func waitFor(_ prefix: String) async throws {
             for _ in 0..<20 {
@@ -44,9 +46,10 @@ struct SystemdDaemonNotifyTests {
         #expect(text.contains("sumd_failures_total{reason=\"not_a_batch\"} 0\n"))
 
         try sandbox.drop("notes.txt", Data("hello".utf8))
-        #expect(try await eventually {
-            (try? String(contentsOf: metrics, encoding: .utf8))?.contains("sumd_failures_total{reason=\"not_a_batch\"} 1\n") == true
-        })
+        #expect(
+            try await eventually {
+                (try? String(contentsOf: metrics, encoding: .utf8))?.contains("sumd_failures_total{reason=\"not_a_batch\"} 1\n") == true
+            })
 
         daemon.send(SIGHUP)
         try await waitFor("RELOADING=1")

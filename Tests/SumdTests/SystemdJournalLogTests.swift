@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Logging
-import sumd
 import Testing
+import sumd
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `JournalLogHandler`: journal lines with syslog priorities, plain lines with a timestamp, and the
 /// `JOURNAL_STREAM` check, written through a real file descriptor.
@@ -23,23 +24,25 @@ import Testing
         logger.warning("w", metadata: ["error": "a = b \"c\""])
         logger.error("two\nlines")
         logger.critical("c", metadata: ["empty": ""])
-        #expect(try output.text() == """
-            <7>t daemon=1
-            <7>d daemon=1
-            <6>batch done batch.file=a.npy batch.images=64 daemon=1
-            <5>n daemon=1
-            <4>w daemon=1 error="a = b \\"c\\""
-            <3>two\\nlines daemon=1
-            <2>c daemon=1 empty=""
+        #expect(
+            try output.text() == """
+                <7>t daemon=1
+                <7>d daemon=1
+                <6>batch done batch.file=a.npy batch.images=64 daemon=1
+                <5>n daemon=1
+                <4>w daemon=1 error="a = b \\"c\\""
+                <3>two\\nlines daemon=1
+                <2>c daemon=1 empty=""
 
-            """)
+                """)
     }
 
     @Test func plainLinesHaveTimeLevelAndLabel() throws {
         let output = try CapturedOutput()
         let logger = Logger(label: "sumd.serve") { label in
-            JournalLogHandler(label: label, style: .plain, fileDescriptor: output.fd,
-                              now: { Date(timeIntervalSince1970: 1_764_183_119.123_4) })
+            JournalLogHandler(
+                label: label, style: .plain, fileDescriptor: output.fd,
+                now: { Date(timeIntervalSince1970: 1_764_183_119.123_4) })
         }
         logger.info("ready", metadata: ["inbox": "/srv/in"])
         logger.debug("below the level")
@@ -52,7 +55,9 @@ import Testing
         try #require(fstat(output.fd, &status) == 0)
         let stream = "\(status.st_dev):\(status.st_ino)"
         #expect(JournalLogHandler.isJournal(fileDescriptor: output.fd, environment: ["JOURNAL_STREAM": stream]))
-        #expect(!JournalLogHandler.isJournal(fileDescriptor: output.fd, environment: ["JOURNAL_STREAM": "\(status.st_dev):\(status.st_ino + 1)"]))
+        #expect(
+            !JournalLogHandler.isJournal(
+                fileDescriptor: output.fd, environment: ["JOURNAL_STREAM": "\(status.st_dev):\(status.st_ino + 1)"]))
         #expect(!JournalLogHandler.isJournal(fileDescriptor: output.fd, environment: ["JOURNAL_STREAM": "garbage"]))
         #expect(!JournalLogHandler.isJournal(fileDescriptor: output.fd, environment: [:]))
     }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Inbox
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The notifier against a real `AF_UNIX` datagram socket standing in for systemd's.
 @Suite struct SystemdNotifierTests {

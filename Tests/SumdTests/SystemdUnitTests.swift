@@ -1,5 +1,5 @@
-import TestFixtures
 import Foundation
+import TestFixtures
 import Testing
 
 /// `systemd/sumd.service` passes `systemd-analyze verify` without a word and scores ≤ 1.0 in
@@ -18,17 +18,22 @@ struct SystemdUnitTests {
     @Test func exposureIsAtMostOne() throws {
         let unit = try SystemdUnit()
         let result = try unit.analyze(["security", "--offline=true", "--no-pager", "sumd.service"])
-        let line = try #require(result.output.split(separator: "\n").first { $0.contains("Overall exposure level for sumd.service:") },
-                                "no score in: \(result.output)")
+        let line = try #require(
+            result.output.split(separator: "\n").first { $0.contains("Overall exposure level for sumd.service:") },
+            "no score in: \(result.output)")
         let score = try #require(line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) }, "\(line)")
-        #expect(score <= 1.0, "exposure \(score); unprotected:\n\(result.output.split(separator: "\n").filter { $0.hasPrefix("✗") }.joined(separator: "\n"))")
+        #expect(
+            score <= 1.0,
+            "exposure \(score); unprotected:\n\(result.output.split(separator: "\n").filter { $0.hasPrefix("✗") }.joined(separator: "\n"))")
     }
 
     @Test func notifiesWatchesAndReloads() throws {
         let text = try SystemdUnit().text
-        for setting in ["Type=notify", "NotifyAccess=main", "WatchdogSec=30s", "Restart=on-failure",
-                        "ExecReload=/bin/sh -c 'kill -HUP $MAINPID'", "ExecStart=/usr/local/bin/sumd serve --config /etc/sumd/sumd.toml",
-                        "User=sumd", "StateDirectory=sumd", "SystemCallFilter=setpriority", "RestartPreventExitStatus=78"] {
+        for setting in [
+            "Type=notify", "NotifyAccess=main", "WatchdogSec=30s", "Restart=on-failure",
+            "ExecReload=/bin/sh -c 'kill -HUP $MAINPID'", "ExecStart=/usr/local/bin/sumd serve --config /etc/sumd/sumd.toml",
+            "User=sumd", "StateDirectory=sumd", "SystemCallFilter=setpriority", "RestartPreventExitStatus=78",
+        ] {
             #expect(text.split(separator: "\n").contains { $0 == setting }, "missing \(setting)")
         }
     }

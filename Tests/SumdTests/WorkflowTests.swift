@@ -1,7 +1,7 @@
-import TestFixtures
 import ArrayFormats
 import Classifier
 import Foundation
+import TestFixtures
 import Testing
 
 /// The one-shot commands driven through the real executable: synth → train → predict, inspect, import.
@@ -29,11 +29,15 @@ struct WorkflowTests {
     /// Single drawn digits (10 classes): a small CNN must get far above the 10% of chance.
     @Test func trainLearnsAnEasySetAndPredictAgreesWithTheEngine() async throws {
         let directory = try TemporaryDirectory("train")
-        var result = try await runSumd(["synth", "--out", directory.path("data"), "--n", "2000", "--slots", "1",
-                                  "--min-digits", "1", "--max-digits", "1", "--seed", "3"])
+        var result = try await runSumd([
+            "synth", "--out", directory.path("data"), "--n", "2000", "--slots", "1",
+            "--min-digits", "1", "--max-digits", "1", "--seed", "3",
+        ])
         try #require(result.status == 0, "\(result.standardError)")
-        result = try await runSumd(["train", "--images", directory.path("data/images.npy"), "--labels", directory.path("data/labels.npy"),
-                              "--out", directory.path("model.safetensors"), "--epochs", "8", "--channels", "8,16", "--hidden", "32"])
+        result = try await runSumd([
+            "train", "--images", directory.path("data/images.npy"), "--labels", directory.path("data/labels.npy"),
+            "--out", directory.path("model.safetensors"), "--epochs", "8", "--channels", "8,16", "--hidden", "32",
+        ])
         try #require(result.status == 0, "\(result.standardError)")
         let epochLines = result.standardOutput.split(separator: "\n").filter { $0.hasPrefix("epoch") }
         #expect(epochLines.count == 8)
@@ -54,19 +58,24 @@ struct WorkflowTests {
         #expect(abs((checkpoint.provenance.validationAccuracy ?? 0) - bestAccuracy) < 1e-6)
 
         // predict (a separate process) against the engine in this process on the same file.
-        result = try await runSumd(["predict", "--checkpoint", directory.path("model.safetensors"), "--images", directory.path("data/images.npy"),
-                              "--labels", directory.path("data/labels.npy"), "--out", directory.path("p.csv"), "--report", directory.path("r.csv")])
+        result = try await runSumd([
+            "predict", "--checkpoint", directory.path("model.safetensors"), "--images", directory.path("data/images.npy"),
+            "--labels", directory.path("data/labels.npy"), "--out", directory.path("p.csv"), "--report", directory.path("r.csv"),
+        ])
         try #require(result.status == 0, "\(result.standardError)")
         let rows = try csvRows(directory.path("p.csv"))
         #expect(rows.first == ["index", "predicted_sum", "confidence", "true_sum", "correct"])
         #expect(rows.count == 2001)
-        let images = try ImageSet.load(images: directory.url.appendingPathComponent("data/images.npy"),
-                                       labels: directory.url.appendingPathComponent("data/labels.npy"))
+        let images = try ImageSet.load(
+            images: directory.url.appendingPathComponent("data/images.npy"),
+            labels: directory.url.appendingPathComponent("data/labels.npy"))
         let model = try ServingModel.load(checkpoint: directory.url.appendingPathComponent("model.safetensors"), workers: 1, chunkSize: 7)
         let (predicted, confidence) = try model.predict(images, range: 0..<images.count)
         var mismatches = 0
         for index in 0..<images.count {
-            if Int(rows[index + 1][1]) != predicted[index] || abs(Double(rows[index + 1][2])! - Double(confidence[index])) > 1e-6 { mismatches += 1 }
+            if Int(rows[index + 1][1]) != predicted[index] || abs(Double(rows[index + 1][2])! - Double(confidence[index])) > 1e-6 {
+                mismatches += 1
+            }
             #expect(Int(rows[index + 1][3]) == images.labels![index])
         }
         #expect(mismatches == 0)
@@ -85,30 +94,35 @@ struct WorkflowTests {
 
         // A checkpoint for 28×28 refuses 28×140 images.
         result = try await runSumd(["synth", "--out", directory.path("wide"), "--n", "3", "--seed", "1"])
-        result = try await runSumd(["predict", "--checkpoint", directory.path("model.safetensors"), "--images", directory.path("wide/images.npy")])
+        result = try await runSumd([
+            "predict", "--checkpoint", directory.path("model.safetensors"), "--images", directory.path("wide/images.npy"),
+        ])
         #expect(result.status != 0)
         #expect(result.standardError.contains("images are 28×140 but the checkpoint takes 28×28"))
     }
 
     /// Every kind of bad training data fails before training with a sentence naming the file.
-    @Test(.enabled(if: numpyAvailable, "needs python3 with numpy"), arguments: [
-        ("images ten.npy labels float.npy", "is 1.5, not an integer"),
-        ("images ten.npy labels negative.npy", "sums cannot be negative"),
-        ("images ten.npy labels nine.npy", "has 9 labels but"),
-        ("images nan.npy labels ten_labels.npy", "image 3 has a NaN pixel"),
-        ("images inf.npy labels ten_labels.npy", "image 1 has an infinite pixel"),
-        ("images bytes.npy labels ten_labels.npy", "image 2 has float pixels from 0.0 to 255.0, but float pixels must be in [0, 1]"),
-        ("images rank5.npy labels ten_labels.npy", "images must be shaped (N, H, W)"),
-        ("images empty.npy labels ten_labels.npy", "holds no images"),
-        ("images object.npy labels ten_labels.npy", "object array"),
-        ("images ten.npy labels fifty.npy classes 46", "label 0 is 50, but the model only knows sums 0…45"),
-        ("images missing.npy labels ten_labels.npy", "missing.npy"),
-        ("images truncated.npy labels ten_labels.npy", "truncated"),
-        ("images ten.npy", "training needs true sums"),
-    ])
+    @Test(
+        .enabled(if: numpyAvailable, "needs python3 with numpy"),
+        arguments: [
+            ("images ten.npy labels float.npy", "is 1.5, not an integer"),
+            ("images ten.npy labels negative.npy", "sums cannot be negative"),
+            ("images ten.npy labels nine.npy", "has 9 labels but"),
+            ("images nan.npy labels ten_labels.npy", "image 3 has a NaN pixel"),
+            ("images inf.npy labels ten_labels.npy", "image 1 has an infinite pixel"),
+            ("images bytes.npy labels ten_labels.npy", "image 2 has float pixels from 0.0 to 255.0, but float pixels must be in [0, 1]"),
+            ("images rank5.npy labels ten_labels.npy", "images must be shaped (N, H, W)"),
+            ("images empty.npy labels ten_labels.npy", "holds no images"),
+            ("images object.npy labels ten_labels.npy", "object array"),
+            ("images ten.npy labels fifty.npy classes 46", "label 0 is 50, but the model only knows sums 0…45"),
+            ("images missing.npy labels ten_labels.npy", "missing.npy"),
+            ("images truncated.npy labels ten_labels.npy", "truncated"),
+            ("images ten.npy", "training needs true sums"),
+        ])
     func badTrainingDataFailsBeforeTraining(arguments: String, message: String) async throws {
         let directory = try TemporaryDirectory("baddata")
-        let status = try await runPython("""
+        let status = try await runPython(
+            """
             import numpy as np
             np.save('ten.npy', np.zeros((10, 28, 28), np.uint8))
             np.save('ten_labels.npy', np.arange(10))
@@ -141,12 +155,16 @@ struct WorkflowTests {
     func importedGoldenModelPredictsLikePyTorch() async throws {
         let golden = try #require(SharedData.goldenSeedModel)
         let directory = try TemporaryDirectory("import")
-        var result = try await runSumd(["import", golden.appendingPathComponent("model.safetensors").path, "--input", "28x140",
-                                  "--channels", "32,64", "--hidden", "128", "--classes", "46", "--out", directory.path("m.safetensors")])
+        var result = try await runSumd([
+            "import", golden.appendingPathComponent("model.safetensors").path, "--input", "28x140",
+            "--channels", "32,64", "--hidden", "128", "--classes", "46", "--out", directory.path("m.safetensors"),
+        ])
         try #require(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("parameters   2031918"))
-        result = try await runSumd(["predict", "--checkpoint", directory.path("m.safetensors"), "--images", golden.appendingPathComponent("images.npy").path,
-                              "--out", directory.path("p.csv")])
+        result = try await runSumd([
+            "predict", "--checkpoint", directory.path("m.safetensors"), "--images", golden.appendingPathComponent("images.npy").path,
+            "--out", directory.path("p.csv"),
+        ])
         try #require(result.status == 0, "\(result.standardError)")
         let rows = try csvRows(directory.path("p.csv"))
         let logits = try NpyArray(contentsOf: golden.appendingPathComponent("logits.npy")).floats()
@@ -162,8 +180,10 @@ struct WorkflowTests {
         #expect(worst < 1e-5)
 
         // A state_dict that does not fit the described architecture is refused, naming the tensor.
-        result = try await runSumd(["import", golden.appendingPathComponent("model.safetensors").path, "--input", "28x140",
-                              "--channels", "32,64", "--hidden", "64", "--classes", "46", "--out", directory.path("bad.safetensors")])
+        result = try await runSumd([
+            "import", golden.appendingPathComponent("model.safetensors").path, "--input", "28x140",
+            "--channels", "32,64", "--hidden", "64", "--classes", "46", "--out", directory.path("bad.safetensors"),
+        ])
         #expect(result.status != 0)
         #expect(result.standardError.contains("fc1"))
     }

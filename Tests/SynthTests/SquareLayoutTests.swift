@@ -18,7 +18,8 @@ import Testing
         let config = SumDatasetConfig.anywhere(count: 400, seed: 3)
         let dataset = try SumDatasetGenerator(config, pool: Self.dotPool()).generate()
         #expect(dataset.shape == [400, 64, 64])
-        var columns = Set<Int>(), rows = Set<Int>()
+        var columns = Set<Int>()
+        var rows = Set<Int>()
         for i in 0..<400 {
             let digits = dataset.digits(inImage: i)
             #expect((2...4).contains(digits.count))

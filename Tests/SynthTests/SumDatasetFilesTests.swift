@@ -17,7 +17,8 @@ import Testing
         let dataset = try SumDatasetGenerator(config).generate()
         let out = directory.appendingPathComponent("nested/out")
         let (imagesURL, labelsURL) = try dataset.write(to: out)
-        let images = try NpyArray(contentsOf: imagesURL), labels = try NpyArray(contentsOf: labelsURL)
+        let images = try NpyArray(contentsOf: imagesURL)
+        let labels = try NpyArray(contentsOf: labelsURL)
         #expect(images.shape == [12, 28, 112] && images.dtype == .uint8)
         #expect(labels.shape == [12] && labels.dtype == .int64)
         #expect(try images.integers().map { UInt8($0) } == dataset.images)
@@ -31,7 +32,8 @@ import Testing
     }
 
     @Test func poolFilesLoadAndBadShapesAreNamed() throws {
-        let digits = directory.appendingPathComponent("digits.npy"), labels = directory.appendingPathComponent("labels.npy")
+        let digits = directory.appendingPathComponent("digits.npy")
+        let labels = directory.appendingPathComponent("labels.npy")
         try NpyWriter.write([UInt8](repeating: 7, count: 3 * 784), shape: [3, 28, 28], to: digits)
         try NpyWriter.write([Int64]([4, 0, 9]), shape: [3], to: labels)
         let pool = try DigitPool(imagesFile: digits, labelsFile: labels)

@@ -72,8 +72,9 @@ import Testing
             for slot in 0..<config.slots {
                 let digit = Int(dataset.slotDigits[i * config.slots + slot])
                 let expected = digit < 0 ? 0 : UInt8(20 * (digit + 1))
-                #expect(slotPixels(dataset, image: i, slot: slot).allSatisfy { $0 == expected },
-                        "image \(i) slot \(slot) should be all \(expected)")
+                #expect(
+                    slotPixels(dataset, image: i, slot: slot).allSatisfy { $0 == expected },
+                    "image \(i) slot \(slot) should be all \(expected)")
             }
         }
     }

@@ -9,7 +9,8 @@ import Testing
             let image = SyntheticDigit.render(digit, seed: seed)
             #expect(image.count == 784)
             let inked = image.indices.filter { image[$0] > 64 }
-            let rows = inked.map { $0 / 28 }, columns = inked.map { $0 % 28 }
+            let rows = inked.map { $0 / 28 }
+            let columns = inked.map { $0 % 28 }
             let height = rows.max()! - rows.min()! + 1
             #expect((14...24).contains(height), "digit \(digit) seed \(seed) is \(height) px tall")
             #expect(image.max()! >= 250, "stroke cores saturate as in MNIST")

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SystemPackage
 import Testing
 import Watcher
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 struct DirectoryEntryTests {
     @Test func listsEveryKindWithoutFollowingLinks() async throws {
@@ -16,14 +17,15 @@ struct DirectoryEntryTests {
             try bindSocket(at: root.appending("sock"))
 
             let entries = try DirectoryEntry.contents(of: root)
-            #expect(entries == [
-                DirectoryEntry(name: name("b.npy"), kind: .regularFile),
-                DirectoryEntry(name: name("d"), kind: .directory),
-                DirectoryEntry(name: name("dangling"), kind: .symbolicLink),
-                DirectoryEntry(name: name("fifo"), kind: .fifo),
-                DirectoryEntry(name: name("link-to-dir"), kind: .symbolicLink),
-                DirectoryEntry(name: name("sock"), kind: .socket),
-            ])
+            #expect(
+                entries == [
+                    DirectoryEntry(name: name("b.npy"), kind: .regularFile),
+                    DirectoryEntry(name: name("d"), kind: .directory),
+                    DirectoryEntry(name: name("dangling"), kind: .symbolicLink),
+                    DirectoryEntry(name: name("fifo"), kind: .fifo),
+                    DirectoryEntry(name: name("link-to-dir"), kind: .symbolicLink),
+                    DirectoryEntry(name: name("sock"), kind: .socket),
+                ])
             for entry in entries {
                 #expect(try DirectoryEntry.kind(of: entry.name, in: root) == entry.kind, "\(entry.name)")
             }
@@ -46,7 +48,7 @@ struct DirectoryEntryTests {
             let link = root.appending("link")
             #expect(symlink(root.string, link.string) == 0)
             let error = #expect(throws: WatcherError.self) { try DirectoryEntry.contents(of: link) }
-            guard case let .systemCall(call, path, _) = try #require(error) else {
+            guard case .systemCall(let call, let path, _) = try #require(error) else {
                 Issue.record("unexpected error \(String(describing: error))")
                 return
             }

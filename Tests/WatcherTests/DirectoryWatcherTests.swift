@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import SystemPackage
 import Testing
 import Watcher
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Real inotify on real temporary directories. Serialized because libinotifytools is
 /// process-global: only one `DirectoryWatcher` runs in a process at a time.
@@ -22,7 +23,8 @@ struct DirectoryWatcherTests {
 
     @Test func fileRenamedInFromSiblingDirectoryIsMovedIn() async throws {
         try await withTemporaryDirectory { root in
-            let inbox = root.appending("inbox"), staging = root.appending("staging")
+            let inbox = root.appending("inbox")
+            let staging = root.appending("staging")
             try makeDirectory(inbox)
             try makeDirectory(staging)
             let watcher = try await DirectoryWatcher(watching: inbox)
@@ -67,7 +69,8 @@ struct DirectoryWatcherTests {
 
     @Test func movedAwayDirectoryIsLeftAndItsReplacementWatched() async throws {
         try await withTemporaryDirectory { root in
-            let inbox = root.appending("inbox"), moved = root.appending("moved")
+            let inbox = root.appending("inbox")
+            let moved = root.appending("moved")
             try makeDirectory(inbox)
             let watcher = try await DirectoryWatcher(watching: inbox)
             #expect(rename(inbox.string, moved.string) == 0)
@@ -84,11 +87,13 @@ struct DirectoryWatcherTests {
     }
 
     @Test func unreadEventsBeyondTheKernelQueueBecomeOverflow() async throws {
-        let maxQueued = try #require(Int(try String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let maxQueued = try #require(
+            Int(
+                try String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)))
         try await withTemporaryDirectory { inbox in
             let files = [inbox.appending("a"), inbox.appending("b")]
-            try files.forEach { try writeFile($0) }
+            for file in files { try writeFile(file) }
             let capacity = 8
             let watcher = try await DirectoryWatcher(watching: inbox, bufferCapacity: capacity)
             // Nobody reads while these are made: the watcher fills its buffer, libinotifytools its
@@ -102,8 +107,9 @@ struct DirectoryWatcherTests {
             }
             let reading = clock.now
             let seen = try await watcher.events(until: .overflow, within: 30)
-            print("overflow: \(closes) closes made in \(generating), \(seen.count) events read in \(clock.now - reading)"
-                + " before .overflow (max_queued_events \(maxQueued))")
+            print(
+                "overflow: \(closes) closes made in \(generating), \(seen.count) events read in \(clock.now - reading)"
+                    + " before .overflow (max_queued_events \(maxQueued))")
             #expect(seen.count > maxQueued / 2)
             #expect(seen.dropLast().allSatisfy { $0 == .closedAfterWriting(name("a")) || $0 == .closedAfterWriting(name("b")) })
             await watcher.stop()
@@ -170,7 +176,8 @@ struct DirectoryWatcherTests {
 
     @Test func fileAndSymlinkAreNotWatchableDirectories() async throws {
         try await withTemporaryDirectory { root in
-            let file = root.appending("file"), link = root.appending("link")
+            let file = root.appending("file")
+            let link = root.appending("link")
             try writeFile(file)
             #expect(symlink(root.string, link.string) == 0)
             for path in [file, link] {

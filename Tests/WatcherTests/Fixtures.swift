@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
-import SystemPackage
 import Synchronization
+import SystemPackage
 import Testing
 import Watcher
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A fresh directory under the system temporary directory, removed with everything in it afterwards.
 func withTemporaryDirectory<Result>(_ body: (FilePath) async throws -> Result) async throws -> Result {

@@ -26,8 +26,10 @@ extension Architecture {
     /// or `head`. `hints` override what they state. A digitsum head has no tensor that fixes the
     /// classes: they come from `hints`, else `fileClasses` (a `classes` metadata entry), else
     /// `defaultDigitSumClasses`. `source` names the file in errors.
-    public static func inferred(from shapes: [String: [Int]], hints: ArchitectureHints, fileClasses: Int? = nil,
-                                source: String) throws -> Architecture {
+    public static func inferred(
+        from shapes: [String: [Int]], hints: ArchitectureHints, fileClasses: Int? = nil,
+        source: String
+    ) throws -> Architecture {
         func fail(_ problem: String) -> CheckpointError { CheckpointError("\(source): \(problem)") }
         var convolutions: [[Int]] = []
         while let shape = shapes["conv\(convolutions.count + 1).weight"] {
@@ -38,7 +40,9 @@ extension Architecture {
         }
         let names = shapes.keys.sorted().joined(separator: ", ")
         guard let first = convolutions.first else {
-            throw fail("has no tensor 'conv1.weight', so it is neither a seed network (conv1…, fc1, fc2) nor a digitsum network (conv1…, head); its tensors: \(names)")
+            throw fail(
+                "has no tensor 'conv1.weight', so it is neither a seed network (conv1…, fc1, fc2) nor a digitsum network (conv1…, head); its tensors: \(names)"
+            )
         }
         let kernel = hints.kernel ?? first[2]
         do {
@@ -52,21 +56,27 @@ extension Architecture {
                 let channels = hints.channels ?? convolutions.dropLast().map { $0[0] }
                 let context = hints.hidden ?? convolutions[convolutions.count - 1][0]
                 func build(classes: Int) throws -> Architecture {
-                    try .digitSum(height: hints.height, width: hints.width, channels: channels, context: context, kernel: kernel, classes: classes)
+                    try .digitSum(
+                        height: hints.height, width: hints.width, channels: channels, context: context, kernel: kernel, classes: classes)
                 }
                 if let classes = hints.classes ?? fileClasses { return try build(classes: classes) }
                 return try build(classes: defaultDigitSumClasses(for: build(classes: 2)))
             }
             guard let fc1 = shapes["fc1.weight"], let fc2 = shapes["fc2.weight"] else {
-                throw fail("has neither 'head.weight' (digitsum) nor 'fc1.weight' and 'fc2.weight' (seed), so its architecture is unknown; its tensors: \(names)")
+                throw fail(
+                    "has neither 'head.weight' (digitsum) nor 'fc1.weight' and 'fc2.weight' (seed), so its architecture is unknown; its tensors: \(names)"
+                )
             }
             guard fc1.count == 2, fc2.count == 2 else {
                 throw fail("tensors 'fc1.weight' \(fc1) and 'fc2.weight' \(fc2) must be Linear weights [out, in]")
             }
-            let architecture = try Architecture.seed(height: hints.height, width: hints.width, channels: hints.channels ?? convolutions.map { $0[0] },
-                                                     hidden: hints.hidden ?? fc1[0], kernel: kernel, classes: hints.classes ?? fc2[0])
+            let architecture = try Architecture.seed(
+                height: hints.height, width: hints.width, channels: hints.channels ?? convolutions.map { $0[0] },
+                hidden: hints.hidden ?? fc1[0], kernel: kernel, classes: hints.classes ?? fc2[0])
             if let needed = architecture.parameters.first(where: { $0.name == "fc1.weight" })?.shape[1], needed != fc1[1] {
-                throw fail("'fc1.weight' takes \(fc1[1]) features, but on a \(hints.height)×\(hints.width) input the conv blocks give \(needed): is --input the size the network was trained on?")
+                throw fail(
+                    "'fc1.weight' takes \(fc1[1]) features, but on a \(hints.height)×\(hints.width) input the conv blocks give \(needed): is --input the size the network was trained on?"
+                )
             }
             return architecture
         } catch let error as ArchitectureError {

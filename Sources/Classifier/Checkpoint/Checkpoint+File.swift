@@ -13,7 +13,9 @@ extension Checkpoint {
             throw CheckpointError("\(source): not a sumd checkpoint: it has \(found)")
         }
         guard metadata["format_version"] == formatVersion else {
-            throw CheckpointError("\(source): checkpoint format version \(metadata["format_version"] ?? "(missing)") is not supported; this sumd reads version \(formatVersion)")
+            throw CheckpointError(
+                "\(source): checkpoint format version \(metadata["format_version"] ?? "(missing)") is not supported; this sumd reads version \(formatVersion)"
+            )
         }
         guard let architectureJSON = metadata["architecture"] else {
             throw CheckpointError("\(source): checkpoint metadata has no architecture")
@@ -32,8 +34,9 @@ extension Checkpoint {
             throw CheckpointError("\(source): provenance metadata is not valid: \(error)")
         }
         let tensors = try readTensors(file, architecture: architecture, source: source)
-        return try Checkpoint(checked: architecture, tensors: tensors, inputScale: inputScale, provenance: provenance,
-                              sha256: SHA256.hex(ofFileAt: url), source: source)
+        return try Checkpoint(
+            checked: architecture, tensors: tensors, inputScale: inputScale, provenance: provenance,
+            sha256: SHA256.hex(ofFileAt: url), source: source)
     }
 
     /// Writes the checkpoint atomically: a temporary file in the same directory, fsync, rename, fsync of the directory.
@@ -60,8 +63,10 @@ extension Checkpoint {
     /// Every tensor of `file` as floats, after checking names and shapes against `architecture`.
     /// `fileNames` maps a parameter name to the name it has in the file, where they differ
     /// (a `state_dict` saved with wrapper prefixes).
-    static func readTensors(_ file: SafetensorsFile, architecture: Architecture, source: String,
-                            fileNames: [String: String] = [:]) throws -> [String: [Float]] {
+    static func readTensors(
+        _ file: SafetensorsFile, architecture: Architecture, source: String,
+        fileNames: [String: String] = [:]
+    ) throws -> [String: [Float]] {
         let originals = Dictionary(uniqueKeysWithValues: fileNames.map { ($1, $0) })
         try check(file.tensorNames.map { originals[$0] ?? $0 }, against: architecture, source: source) { spec in
             let shape = try? file.shape(of: fileNames[spec.name] ?? spec.name)

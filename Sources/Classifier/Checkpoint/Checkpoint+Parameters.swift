@@ -1,7 +1,9 @@
 extension Checkpoint {
     /// A checkpoint of trained `parameters` (their architecture and tensors).
-    public init(parameters: Parameters, inputScale: Double = Checkpoint.defaultInputScale,
-                provenance: CheckpointProvenance = CheckpointProvenance()) throws {
+    public init(
+        parameters: Parameters, inputScale: Double = Checkpoint.defaultInputScale,
+        provenance: CheckpointProvenance = CheckpointProvenance()
+    ) throws {
         var tensors: [String: [Float]] = [:]
         for tensor in parameters.tensors() { tensors[tensor.name] = tensor.values }
         try self.init(architecture: parameters.architecture, tensors: tensors, inputScale: inputScale, provenance: provenance)

@@ -30,19 +30,24 @@ public struct Checkpoint: Sendable {
     public var uint8Scale: Float { Float(inputScale) }
 
     /// Builds a checkpoint from named tensors, checking them against `architecture.parameters`.
-    public init(architecture: Architecture, tensors: [String: [Float]], inputScale: Double = Checkpoint.defaultInputScale,
-                provenance: CheckpointProvenance = CheckpointProvenance()) throws {
+    public init(
+        architecture: Architecture, tensors: [String: [Float]], inputScale: Double = Checkpoint.defaultInputScale,
+        provenance: CheckpointProvenance = CheckpointProvenance()
+    ) throws {
         try Self.check(tensors.keys, against: architecture, source: "checkpoint") { spec in
             let count = tensors[spec.name]?.count ?? 0
             return count == spec.count ? nil : "\(count) values"
         }
-        try self.init(checked: architecture, tensors: tensors, inputScale: inputScale, provenance: provenance, sha256: "", source: "checkpoint")
+        try self.init(
+            checked: architecture, tensors: tensors, inputScale: inputScale, provenance: provenance, sha256: "", source: "checkpoint")
         sha256 = SHA256.hex(of: try encoded())
     }
 
     /// Stores tensors already checked against `architecture`; checks the input scale.
-    init(checked architecture: Architecture, tensors: [String: [Float]], inputScale: Double,
-         provenance: CheckpointProvenance, sha256: String, source: String) throws {
+    init(
+        checked architecture: Architecture, tensors: [String: [Float]], inputScale: Double,
+        provenance: CheckpointProvenance, sha256: String, source: String
+    ) throws {
         guard inputScale.isFinite, inputScale > 0 else {
             throw CheckpointError("\(source): input scale must be a positive number, got \(inputScale)")
         }
@@ -60,19 +65,27 @@ public struct Checkpoint: Sendable {
 
     /// Checks tensors against `architecture.parameters`: none missing, none unexpected, and each of
     /// the right size, where `mismatch(spec)` describes a wrong size (nil if it fits). Names the first offender.
-    static func check(_ names: some Collection<String>, against architecture: Architecture, source: String,
-                      mismatch: (ParameterSpec) -> String?) throws {
+    static func check(
+        _ names: some Collection<String>, against architecture: Architecture, source: String,
+        mismatch: (ParameterSpec) -> String?
+    ) throws {
         let specs = architecture.parameters
-        let known = Set(specs.map(\.name)), present = Set(names)
+        let known = Set(specs.map(\.name))
+        let present = Set(names)
         if let unexpected = present.subtracting(known).sorted().first {
-            throw CheckpointError("\(source): unexpected tensor '\(unexpected)'; the \(architecture.name) architecture has \(specs.map(\.name).joined(separator: ", "))")
+            throw CheckpointError(
+                "\(source): unexpected tensor '\(unexpected)'; the \(architecture.name) architecture has \(specs.map(\.name).joined(separator: ", "))"
+            )
         }
         for spec in specs {
             guard present.contains(spec.name) else {
-                throw CheckpointError("\(source): missing tensor '\(spec.name)' (shape \(spec.shape)) that the \(architecture.name) architecture needs")
+                throw CheckpointError(
+                    "\(source): missing tensor '\(spec.name)' (shape \(spec.shape)) that the \(architecture.name) architecture needs")
             }
             if let what = mismatch(spec) {
-                throw CheckpointError("\(source): tensor '\(spec.name)' has \(what) but the \(architecture.name) architecture needs shape \(spec.shape) (\(spec.count) values)")
+                throw CheckpointError(
+                    "\(source): tensor '\(spec.name)' has \(what) but the \(architecture.name) architecture needs shape \(spec.shape) (\(spec.count) values)"
+                )
             }
         }
     }

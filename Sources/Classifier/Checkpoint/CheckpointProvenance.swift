@@ -27,10 +27,13 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
     public var importedFrom: String?
     public var importedSHA256: String?
 
-    public init(createdAt: Date? = nil, sumdVersion: String? = nil, dataSHA256: [String: String]? = nil,
-                images: Int? = nil, trainImages: Int? = nil, validationImages: Int? = nil, seed: UInt64? = nil,
-                epochs: Int? = nil, bestEpoch: Int? = nil, validationAccuracy: Double? = nil,
-                batchSize: Int? = nil, learningRate: Double? = nil, elasticMagnitude: Double? = nil, importedFrom: String? = nil, importedSHA256: String? = nil) {
+    public init(
+        createdAt: Date? = nil, sumdVersion: String? = nil, dataSHA256: [String: String]? = nil,
+        images: Int? = nil, trainImages: Int? = nil, validationImages: Int? = nil, seed: UInt64? = nil,
+        epochs: Int? = nil, bestEpoch: Int? = nil, validationAccuracy: Double? = nil,
+        batchSize: Int? = nil, learningRate: Double? = nil, elasticMagnitude: Double? = nil, importedFrom: String? = nil,
+        importedSHA256: String? = nil
+    ) {
         self.createdAt = createdAt
         self.sumdVersion = sumdVersion
         self.dataSHA256 = dataSHA256
@@ -49,10 +52,20 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case createdAt = "created_at", sumdVersion = "sumd_version", dataSHA256 = "data_sha256"
-        case images, trainImages = "train_images", validationImages = "validation_images", seed, epochs
-        case bestEpoch = "best_epoch", validationAccuracy = "validation_accuracy", batchSize = "batch_size"
-        case learningRate = "learning_rate", elasticMagnitude = "elastic_magnitude", importedFrom = "imported_from", importedSHA256 = "imported_sha256"
+        case createdAt = "created_at"
+        case sumdVersion = "sumd_version"
+        case dataSHA256 = "data_sha256"
+        case images
+        case trainImages = "train_images"
+        case validationImages = "validation_images"
+        case seed, epochs
+        case bestEpoch = "best_epoch"
+        case validationAccuracy = "validation_accuracy"
+        case batchSize = "batch_size"
+        case learningRate = "learning_rate"
+        case elasticMagnitude = "elastic_magnitude"
+        case importedFrom = "imported_from"
+        case importedSHA256 = "imported_sha256"
     }
 
     /// `key  value` lines for `sumd inspect`, only for the fields that are set.
@@ -61,10 +74,13 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
             ("created", createdAt.map { ISO8601DateFormatter().string(from: $0) }),
             ("sumd version", sumdVersion),
             ("imported from", importedFrom.map { name in importedSHA256.map { "\(name) (sha256 \($0))" } ?? name }),
-            ("images", images.map { total in
-                let split = [trainImages.map { "\($0) training" }, validationImages.map { "\($0) validation" }].compactMap { $0 }
-                return split.isEmpty ? "\(total)" : "\(total) (\(split.joined(separator: ", ")))"
-            }),
+            (
+                "images",
+                images.map { total in
+                    let split = [trainImages.map { "\($0) training" }, validationImages.map { "\($0) validation" }].compactMap { $0 }
+                    return split.isEmpty ? "\(total)" : "\(total) (\(split.joined(separator: ", ")))"
+                }
+            ),
             ("seed", seed.map(String.init)),
             ("epochs", epochs.map { total in bestEpoch.map { "\(total), best \($0)" } ?? "\(total)" }),
             ("val accuracy", validationAccuracy.map { String(format: "%.4f", $0) }),

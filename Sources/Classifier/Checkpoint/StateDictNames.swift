@@ -19,7 +19,9 @@ enum StateDictNames {
             let plain = stripped(name)
             if let other = map[plain] {
                 let pair = [other, name].sorted()
-                throw CheckpointError("\(source): tensors '\(pair[0])' and '\(pair[1])' are both '\(plain)' once the wrapper prefixes (\(wrapperPrefixes.joined(separator: ", "))) are removed")
+                throw CheckpointError(
+                    "\(source): tensors '\(pair[0])' and '\(pair[1])' are both '\(plain)' once the wrapper prefixes (\(wrapperPrefixes.joined(separator: ", "))) are removed"
+                )
             }
             map[plain] = name
         }

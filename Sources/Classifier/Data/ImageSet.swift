@@ -32,14 +32,24 @@ public struct ImageSet: Sendable {
         case 4 where shape[1] == 1: (count, height, width) = (shape[0], shape[2], shape[3])
         // One trailing channel stores the same C-order elements as (N, H, W).
         case 4 where shape[3] == 1: (count, height, width) = (shape[0], shape[1], shape[2])
-        case 4: throw DataError(source, "images shaped \(Self.describe(shape)) have more than one channel; sumd reads grayscale images, shaped (N, H, W), (N, 1, H, W) or (N, H, W, 1)")
-        default: throw DataError(source, "images must be shaped (N, H, W), (N, 1, H, W), (N, H, W, 1) or (H, W), but this array is \(Self.describe(shape))")
+        case 4:
+            throw DataError(
+                source,
+                "images shaped \(Self.describe(shape)) have more than one channel; sumd reads grayscale images, shaped (N, H, W), (N, 1, H, W) or (N, H, W, 1)"
+            )
+        default:
+            throw DataError(
+                source, "images must be shaped (N, H, W), (N, 1, H, W), (N, H, W, 1) or (H, W), but this array is \(Self.describe(shape))")
         }
         guard count > 0 else { throw DataError(source, "holds no images (shape \(Self.describe(shape)))") }
         guard height > 0, width > 0 else { throw DataError(source, "images are empty (shape \(Self.describe(shape)))") }
         switch array.dtype {
         case .uint8, .bool, .float16, .float32, .float64: break
-        default: throw DataError(source, "images are \(array.dtype); sumd reads uint8 pixels (0–255) or float pixels in [0, 1]: send 0–255 values as images.astype(np.uint8), or scaled as (images / 255).astype(np.float32)")
+        default:
+            throw DataError(
+                source,
+                "images are \(array.dtype); sumd reads uint8 pixels (0–255) or float pixels in [0, 1]: send 0–255 values as images.astype(np.uint8), or scaled as (images / 255).astype(np.float32)"
+            )
         }
         self.array = array
         self.source = source
@@ -52,7 +62,10 @@ public struct ImageSet: Sendable {
         if url.pathExtension == "npz" {
             let archive = try NpzArchive(contentsOf: url)
             guard archive.names.contains("images") else {
-                throw DataError(url.path, "has no array named 'images' (it has: \(archive.names.joined(separator: ", "))); save with np.savez(path, images=..., labels=...)")
+                throw DataError(
+                    url.path,
+                    "has no array named 'images' (it has: \(archive.names.joined(separator: ", "))); save with np.savez(path, images=..., labels=...)"
+                )
             }
             set = try ImageSet(archive.array(named: "images"), source: "\(url.path)[images]")
             if labelsURL == nil, archive.names.contains("labels") {
@@ -139,8 +152,10 @@ public struct ImageSet: Sendable {
         if let bad = pixels.first(where: { !$0.isFinite }) {
             return DataError(source, "image \(image) has \(bad.isNaN ? "a NaN" : "an infinite") pixel; pixels must be finite")
         }
-        let low = pixels.min() ?? 0, high = pixels.max() ?? 0
-        let fix = low >= 0 && high <= 255
+        let low = pixels.min() ?? 0
+        let high = pixels.max() ?? 0
+        let fix =
+            low >= 0 && high <= 255
             ? "these look like 0–255 values: divide by 255 (images / 255.0) or send them as uint8 (images.astype(np.uint8))"
             : "scale them into [0, 1] (undo any mean/std normalisation)"
         return DataError(source, "image \(image) has float pixels from \(low) to \(high), but float pixels must be in [0, 1]; \(fix)")

@@ -87,7 +87,9 @@ public struct BatchPredictor: Sendable {
     }
 
     /// Mean cross-entropy and correct count of images in memory against `labels` (each in `0..<classes`).
-    public func evaluate(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, chunkSize: Int = 32) throws -> Evaluation {
+    public func evaluate(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, chunkSize: Int = 32) throws
+        -> Evaluation
+    {
         try checkLabels(labels, count: count, classes: network.classes)
         guard count > 0 else { return Evaluation(loss: 0, correct: 0, count: 0) }
         let values = logits(images: images, count: count, chunkSize: chunkSize)
@@ -131,8 +133,9 @@ public struct BatchPredictor: Sendable {
                         failure.record(error, at: chunk)
                         return
                     }
-                    network.forward(parameters: parameters.base, input: input.base, count: range.count,
-                                    logits: logits.base, workspace: workspace)
+                    network.forward(
+                        parameters: parameters.base, input: input.base, count: range.count,
+                        logits: logits.base, workspace: workspace)
                     consume(range, logits.base)
                 }
             }

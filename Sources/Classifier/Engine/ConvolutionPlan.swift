@@ -53,7 +53,7 @@ struct ConvolutionPlan: Sendable {
     /// Floats of packed forward weights.
     var forwardWeightCount: Int {
         switch forward {
-        case let .winograd(layout): layout.weightCount
+        case .winograd(let layout): layout.weightCount
         case .blocked: geometry.patchSize * geometry.outChannels
         case .im2col: 0
         }
@@ -62,8 +62,8 @@ struct ConvolutionPlan: Sendable {
     /// Floats of packed input-gradient weights.
     var inputGradientWeightCount: Int {
         switch inputGradient {
-        case let .winograd(_, layout): layout.weightCount
-        case let .blocked(transposed, _): transposed.patchSize * transposed.outChannels
+        case .winograd(_, let layout): layout.weightCount
+        case .blocked(let transposed, _): transposed.patchSize * transposed.outChannels
         case .im2col: 0
         }
     }
@@ -74,16 +74,16 @@ struct ConvolutionPlan: Sendable {
         let columns = geometry.patchSize * geometry.outPlane
         var count: Int
         switch forward {
-        case let .winograd(layout): count = layout.scratchCount
-        case let .blocked(layout): count = layout.paddedCount
+        case .winograd(let layout): count = layout.scratchCount
+        case .blocked(let layout): count = layout.paddedCount
         case .im2col: count = columns
         }
         guard training else { return count }
         // The im2col weight gradient keeps the columns and their transpose.
         count = max(count, blockedWeightGradient?.paddedCount ?? 2 * columns)
         switch inputGradient {
-        case let .winograd(_, layout): count = max(count, layout.scratchCount)
-        case let .blocked(_, layout): count = max(count, layout.paddedCount)
+        case .winograd(_, let layout): count = max(count, layout.scratchCount)
+        case .blocked(_, let layout): count = max(count, layout.paddedCount)
         case .im2col: count = max(count, columns)
         }
         return count
@@ -94,15 +94,15 @@ struct ConvolutionPlan: Sendable {
     func rawOutputCount(training: Bool) -> Int {
         var count: Int
         switch forward {
-        case let .winograd(layout): count = layout.productCount
-        case let .blocked(layout): count = layout.outputCount
+        case .winograd(let layout): count = layout.productCount
+        case .blocked(let layout): count = layout.outputCount
         case .im2col: count = geometry.outCount
         }
         guard training else { return count }
         count = max(count, blockedWeightGradient?.outputCount ?? 0)
         switch inputGradient {
-        case let .winograd(_, layout): count = max(count, layout.productCount)
-        case let .blocked(_, layout): count = max(count, layout.outputCount)
+        case .winograd(_, let layout): count = max(count, layout.productCount)
+        case .blocked(_, let layout): count = max(count, layout.outputCount)
         case .im2col: break
         }
         return count
@@ -123,7 +123,7 @@ struct ConvolutionPlan: Sendable {
     ) {
         let g = geometry
         switch inputGradient {
-        case let .winograd(transposed, _):
+        case .winograd(let transposed, _):
             // dInput convolves dOutput with the flipped weights, input and output channels swapped.
             kernels.packWinogradWeights(transposed, into: packed) { o, c, i, j in
                 parameters[g.weight + ((c * g.inChannels + o) * 3 + 2 - i) * 3 + 2 - j]
@@ -148,17 +148,20 @@ struct ConvolutionPlan: Sendable {
         input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, raw: UnsafeMutablePointer<Float>,
         output: UnsafeMutablePointer<Float>
     ) {
-        let g = geometry, bias = parameters + g.bias
+        let g = geometry
+        let bias = parameters + g.bias
         switch forward {
-        case let .winograd(layout):
-            kernels.winogradConvolution(g, layout: layout, packedWeights: packed!, bias: bias, relu: relu, input: input,
-                                        scratch: scratch, products: raw, output: output)
-        case let .blocked(layout):
+        case .winograd(let layout):
+            kernels.winogradConvolution(
+                g, layout: layout, packedWeights: packed!, bias: bias, relu: relu, input: input,
+                scratch: scratch, products: raw, output: output)
+        case .blocked(let layout):
             kernels.blockedConvolution(g, layout: layout, packedWeights: packed!, input: input, padded: scratch, output: raw)
             kernels.unpackBlocked(g, layout: layout, raw: raw, bias: bias, relu: relu, output: output)
         case .im2col:
-            kernels.convolutionForward(g, epilogue: relu ? .biasRelu : .bias, parameters: parameters, input: input, output: output,
-                                       scratch: scratch)
+            kernels.convolutionForward(
+                g, epilogue: relu ? .biasRelu : .bias, parameters: parameters, input: input, output: output,
+                scratch: scratch)
         }
     }
 
@@ -170,15 +173,18 @@ struct ConvolutionPlan: Sendable {
         input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, raw: UnsafeMutablePointer<Float>,
         output: UnsafeMutablePointer<Float>
     ) {
-        let g = geometry, bias = parameters + g.bias
+        let g = geometry
+        let bias = parameters + g.bias
         switch forward {
-        case let .winograd(layout):
-            kernels.winogradConvolutionPool(g, layout: layout, packedWeights: packed!, bias: bias, input: input, scratch: scratch,
-                                            products: raw, output: output)
-        case let .blocked(layout):
+        case .winograd(let layout):
+            kernels.winogradConvolutionPool(
+                g, layout: layout, packedWeights: packed!, bias: bias, input: input, scratch: scratch,
+                products: raw, output: output)
+        case .blocked(let layout):
             kernels.blockedConvolution(g, layout: layout, packedWeights: packed!, input: input, padded: scratch, output: raw)
-            kernels.maxPoolBiasRelu(pool, bias: bias, input: raw, rowStride: layout.rowStride, planeStride: layout.planeStride,
-                                    output: output)
+            kernels.maxPoolBiasRelu(
+                pool, bias: bias, input: raw, rowStride: layout.rowStride, planeStride: layout.planeStride,
+                output: output)
         case .im2col:
             kernels.convolutionForward(g, epilogue: .none, parameters: parameters, input: input, output: raw, scratch: scratch)
             kernels.maxPoolBiasRelu(pool, bias: bias, input: raw, rowStride: g.outWidth, planeStride: g.outPlane, output: output)

@@ -32,9 +32,13 @@ public struct InferenceNetwork: Sendable {
     }
 
     private static func packDense(_ steps: [VectorStep], kernels: any KernelSet.Type, parameters: [Float]) -> ([Float], [Int?]) {
-        var offsets: [Int?] = [], total = 0
+        var offsets: [Int?] = []
+        var total = 0
         for step in steps {
-            guard case let .dense(g, _) = step else { offsets.append(nil); continue }
+            guard case .dense(let g, _) = step else {
+                offsets.append(nil)
+                continue
+            }
             offsets.append(total)
             total += kernels.packedDenseCount(g)
         }
@@ -42,7 +46,7 @@ public struct InferenceNetwork: Sendable {
         parameters.withUnsafeBufferPointer { source in
             packed.withUnsafeMutableBufferPointer { target in
                 for (step, offset) in zip(steps, offsets) {
-                    guard case let .dense(g, _) = step, let offset else { continue }
+                    guard case .dense(let g, _) = step, let offset else { continue }
                     kernels.packDenseWeights(g, parameters: source.baseAddress!, into: target.baseAddress! + offset)
                 }
             }
@@ -61,7 +65,7 @@ public struct InferenceNetwork: Sendable {
     /// Rooflines should use this; images/s comparisons with other engines should not need it.
     public var executedFLOPs: Int {
         imageSteps.reduce(architecture.forwardFLOPs) { total, step in
-            guard let plan = step.convolution, case let .winograd(layout) = plan.forward else { return total }
+            guard let plan = step.convolution, case .winograd(let layout) = plan.forward else { return total }
             let g = plan.geometry
             return total - 2 * g.patchSize * g.outChannels * g.outPlane + layout.flopsPerImage
         }
@@ -81,7 +85,8 @@ public struct InferenceNetwork: Sendable {
     ) {
         precondition(count <= workspace.maxBatch, "batch of \(count) exceeds the workspace's \(workspace.maxBatch)")
         precondition(workspace.featureCount == plan.featureCount, "workspace was made for another network")
-        precondition(images.count >= count * plan.inputCount && logits.count >= count * plan.classes, "buffers too small for \(count) images")
+        precondition(
+            images.count >= count * plan.inputCount && logits.count >= count * plan.classes, "buffers too small for \(count) images")
         guard count > 0, let input = images.baseAddress, let output = logits.baseAddress else { return }
         parameters.values.withUnsafeBufferPointer { arena in
             forward(parameters: arena.baseAddress!, input: input, count: count, logits: output, workspace: workspace)
@@ -104,15 +109,16 @@ public struct InferenceNetwork: Sendable {
         for (index, step) in plan.vectorSteps.enumerated() {
             let target = index == last ? logits : workspace.vectorBuffers[index & 1].base
             switch step {
-            case let .dense(g, relu):
+            case .dense(let g, let relu):
                 packedDense.withUnsafeBufferPointer { packed in
-                    kernels.packedDenseForward(g, relu: relu, packed: packed.baseAddress! + packedDenseOffsets[index]!,
-                                               bias: parameters + g.bias, input: source, output: target, rows: count,
-                                               scratch: workspace.denseScratch.base)
+                    kernels.packedDenseForward(
+                        g, relu: relu, packed: packed.baseAddress! + packedDenseOffsets[index]!,
+                        bias: parameters + g.bias, input: source, output: target, rows: count,
+                        scratch: workspace.denseScratch.base)
                 }
-            case let .relu(n):
+            case .relu(let n):
                 kernels.reluForward(source, target, count: n * count)
-            case let .digitSum(g):
+            case .digitSum(let g):
                 digitSumForward(g, input: source, output: target, rows: count, scratch: workspace.digitSumScratch.base)
             }
             source = UnsafePointer(target)
@@ -128,7 +134,8 @@ public struct InferenceNetwork: Sendable {
         for image in 0..<count {
             var source = input + image * plan.inputCount
             for (index, step) in imageSteps.enumerated() {
-                let target = index == last
+                let target =
+                    index == last
                     ? workspace.features.base + image * plan.featureCount
                     : workspace.imageBuffers[index & 1].base
                 step.forward(kernels, parameters: parameters, packed: packed, input: source, workspace: workspace, output: target)
@@ -173,9 +180,10 @@ public final class InferenceWorkspace: @unchecked Sendable {
         scratch = FloatStorage(count: convolutions.map { $0.scratchCount(training: false) }.max() ?? 0)
         convolutionOutput = FloatStorage(count: convolutions.map { $0.rawOutputCount(training: false) }.max() ?? 0)
         digitSumScratch = DoubleStorage(count: plan.digitSumScratch)
-        denseScratch = FloatStorage(count: plan.vectorSteps.map { step in
-            if case let .dense(g, _) = step { return kernels.packedDenseScratchCount(g, rows: maxBatch) }
-            return 0
-        }.max() ?? 0)
+        denseScratch = FloatStorage(
+            count: plan.vectorSteps.map { step in
+                if case .dense(let g, _) = step { return kernels.packedDenseScratchCount(g, rows: maxBatch) }
+                return 0
+            }.max() ?? 0)
     }
 }

@@ -16,7 +16,7 @@ enum InferenceStep: Sendable {
     var convolution: ConvolutionPlan? {
         switch self {
         case .maxPool, .relu: nil
-        case let .convolution(plan, _, _), let .convolutionPool(plan, _, _): plan
+        case .convolution(let plan, _, _), .convolutionPool(let plan, _, _): plan
         }
     }
 
@@ -28,16 +28,18 @@ enum InferenceStep: Sendable {
             let offset = packed.count
             packed += [Float](repeating: 0, count: plan.forwardWeightCount)
             parameters.withUnsafeBufferPointer { source in
-                packed.withUnsafeMutableBufferPointer { plan.packForwardWeights(kernels, parameters: source.baseAddress!, into: $0.baseAddress! + offset) }
+                packed.withUnsafeMutableBufferPointer {
+                    plan.packForwardWeights(kernels, parameters: source.baseAddress!, into: $0.baseAddress! + offset)
+                }
             }
             return offset
         }
         var index = 0
         while index < steps.count {
             switch steps[index] {
-            case let .convolution(g, relu):
+            case .convolution(let g, let relu):
                 var pool: PoolGeometry?
-                if relu, index + 1 < steps.count, case let .maxPool(next) = steps[index + 1] { pool = next }
+                if relu, index + 1 < steps.count, case .maxPool(let next) = steps[index + 1] { pool = next }
                 let plan = ConvolutionPlan(g, inferencePool: pool)
                 let offset = pack(plan)
                 if let pool, plan.fusesPool(pool) {
@@ -47,10 +49,10 @@ enum InferenceStep: Sendable {
                     result.append(.convolution(plan, relu: relu, packedOffset: offset))
                     index += 1
                 }
-            case let .maxPool(pool):
+            case .maxPool(let pool):
                 result.append(.maxPool(pool))
                 index += 1
-            case let .relu(count):
+            case .relu(let count):
                 result.append(.relu(count: count))
                 index += 1
             }
@@ -63,18 +65,21 @@ enum InferenceStep: Sendable {
         _ kernels: any KernelSet.Type, parameters: UnsafePointer<Float>, packed: UnsafePointer<Float>?, input: UnsafePointer<Float>,
         workspace: InferenceWorkspace, output: UnsafeMutablePointer<Float>
     ) {
-        let scratch = workspace.scratch.base, raw = workspace.convolutionOutput.base
+        let scratch = workspace.scratch.base
+        let raw = workspace.convolutionOutput.base
         switch self {
-        case let .maxPool(g):
+        case .maxPool(let g):
             kernels.maxPoolForward(g, input: input, output: output, argmax: nil)
-        case let .relu(n):
+        case .relu(let n):
             kernels.reluForward(input, output, count: n)
-        case let .convolution(plan, relu, offset):
-            plan.forward(kernels, parameters: parameters, packed: packed.map { $0 + offset }, relu: relu, input: input,
-                         scratch: scratch, raw: raw, output: output)
-        case let .convolutionPool(plan, pool, offset):
-            plan.forwardPooled(kernels, pool: pool, parameters: parameters, packed: packed.map { $0 + offset }, input: input,
-                               scratch: scratch, raw: raw, output: output)
+        case .convolution(let plan, let relu, let offset):
+            plan.forward(
+                kernels, parameters: parameters, packed: packed.map { $0 + offset }, relu: relu, input: input,
+                scratch: scratch, raw: raw, output: output)
+        case .convolutionPool(let plan, let pool, let offset):
+            plan.forwardPooled(
+                kernels, pool: pool, parameters: parameters, packed: packed.map { $0 + offset }, input: input,
+                scratch: scratch, raw: raw, output: output)
         }
     }
 }

@@ -9,9 +9,9 @@ enum ImageStep: Sendable {
 
     var outCount: Int {
         switch self {
-        case let .convolution(g, _): return g.outCount
-        case let .maxPool(g): return g.outCount
-        case let .relu(count): return count
+        case .convolution(let g, _): return g.outCount
+        case .maxPool(let g): return g.outCount
+        case .relu(let count): return count
         }
     }
 }
@@ -26,9 +26,9 @@ enum VectorStep: Sendable {
 
     var outCount: Int {
         switch self {
-        case let .dense(g, _): return g.outFeatures
-        case let .relu(count): return count
-        case let .digitSum(g): return g.classes
+        case .dense(let g, _): return g.outFeatures
+        case .relu(let count): return count
+        case .digitSum(let g): return g.classes
         }
     }
 }
@@ -84,12 +84,12 @@ struct NetworkPlan: Sendable {
         /// when that has none yet, else a step of its own.
         mutating func appendReLU(count: Int) {
             if !flattened {
-                if case let .convolution(g, false)? = imageSteps.last {
+                if case .convolution(let g, false)? = imageSteps.last {
                     imageSteps[imageSteps.count - 1] = .convolution(g, relu: true)
                 } else {
                     imageSteps.append(.relu(count: count))
                 }
-            } else if case let .dense(g, false)? = vectorSteps.last {
+            } else if case .dense(let g, false)? = vectorSteps.last {
                 vectorSteps[vectorSteps.count - 1] = .dense(g, relu: true)
             } else {
                 vectorSteps.append(.relu(count: count))
@@ -100,7 +100,7 @@ struct NetworkPlan: Sendable {
     /// Doubles of scratch the largest digit-sum head needs for one image.
     var digitSumScratch: Int {
         vectorSteps.reduce(0) { result, step in
-            guard case let .digitSum(g) = step else { return result }
+            guard case .digitSum(let g) = step else { return result }
             return max(result, g.scratchCount)
         }
     }

@@ -33,8 +33,9 @@ public struct Parameters: Sendable, Equatable {
     private mutating func setDigitSumPriors() {
         guard let shapes = try? architecture.shapes() else { return }
         for (index, layer) in architecture.layers.enumerated() where index > 0 {
-            guard case .digitSum = layer, case let .conv2d(convolution) = architecture.layers[index - 1],
-                  case let .image(_, h, w) = shapes[index - 1], let bias = range(of: "\(convolution.name).bias") else { continue }
+            guard case .digitSum = layer, case .conv2d(let convolution) = architecture.layers[index - 1],
+                case .image(_, let h, let w) = shapes[index - 1], let bias = range(of: "\(convolution.name).bias")
+            else { continue }
             values[bias.lowerBound + DigitSum.noDigitChannel] = DigitSum.noDigitPriorBias(locations: h * w)
         }
     }
@@ -48,7 +49,9 @@ public struct Parameters: Sendable, Equatable {
         let known = Set(specs.map(\.name))
         let unexpected = tensors.keys.filter { !known.contains($0) }.sorted()
         guard unexpected.isEmpty else {
-            throw EngineError("unexpected tensor(s) \(unexpected.joined(separator: ", ")) for the \(architecture.name) architecture, which has \(specs.map(\.name).joined(separator: ", "))")
+            throw EngineError(
+                "unexpected tensor(s) \(unexpected.joined(separator: ", ")) for the \(architecture.name) architecture, which has \(specs.map(\.name).joined(separator: ", "))"
+            )
         }
         for (spec, range) in zip(specs, ranges) {
             guard let tensor = tensors[spec.name] else {

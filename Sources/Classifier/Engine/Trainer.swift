@@ -46,15 +46,19 @@ public final class Trainer {
 
     /// A trainer starting from `parameters`, with fresh Adam moments unless `adamState` is given
     /// (e.g. when resuming from a checkpoint), on the given kernel set or the process's when nil.
-    public init(parameters: Parameters, adam: AdamConfiguration = AdamConfiguration(), adamState: AdamState? = nil,
-                workers: Int = defaultWorkerCount, kernelSet: KernelSetName? = nil) throws {
+    public init(
+        parameters: Parameters, adam: AdamConfiguration = AdamConfiguration(), adamState: AdamState? = nil,
+        workers: Int = defaultWorkerCount, kernelSet: KernelSetName? = nil
+    ) throws {
         precondition(workers > 0, "need at least one worker")
         self.kernelSet = try KernelSelection.resolve(kernelSet)
         kernels = KernelSelection.kernels(self.kernelSet)
         plan = try NetworkPlan(parameters.architecture)
         let count = parameters.values.count
         if let adamState, adamState.m.count != count || adamState.v.count != count || adamState.step < 0 {
-            throw EngineError("Adam state has \(adamState.m.count)/\(adamState.v.count) moments at step \(adamState.step), but the network has \(count) parameters")
+            throw EngineError(
+                "Adam state has \(adamState.m.count)/\(adamState.v.count) moments at step \(adamState.step), but the network has \(count) parameters"
+            )
         }
         self.parameters = parameters
         self.adam = adam
@@ -81,18 +85,22 @@ public final class Trainer {
     public func computeGradients(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int) throws -> StepResult {
         guard count > 0 else { throw EngineError("a training step needs at least one image") }
         guard images.count >= count * plan.inputCount else {
-            throw EngineError("\(images.count) floats hold fewer than \(count) images of \(architecture.inputHeight)×\(architecture.inputWidth)")
+            throw EngineError(
+                "\(images.count) floats hold fewer than \(count) images of \(architecture.inputHeight)×\(architecture.inputWidth)")
         }
         try checkLabels(labels, count: count, classes: plan.classes)
         let active = min(workers, count)
         prepareWorkspaces(active: active, shard: (count + active - 1) / active)
         let workspaces = workspaces
-        let scale = 1 / Float(count), inputCount = plan.inputCount, smoothing = labelSmoothing
+        let scale = 1 / Float(count)
+        let inputCount = plan.inputCount
+        let smoothing = labelSmoothing
         let outcomes = SharedPointer(UnsafeMutablePointer<(lossSum: Double, correct: Int)>.allocate(capacity: active))
         defer { outcomes.base.deallocate() }
         parameters.values.withUnsafeBufferPointer { arena in
             let weights = SharedPointer(arena.baseAddress!)
-            let input = SharedPointer(images.baseAddress!), targets = SharedPointer(labels.baseAddress!)
+            let input = SharedPointer(images.baseAddress!)
+            let targets = SharedPointer(labels.baseAddress!)
             runWorkers(active) { worker in
                 let shard = (worker * count / active)..<((worker + 1) * count / active)
                 let outcome = workspaces[worker].run(
@@ -101,7 +109,8 @@ public final class Trainer {
                 (outcomes.base + worker).initialize(to: outcome)
             }
         }
-        var lossSum = 0.0, correct = 0
+        var lossSum = 0.0
+        var correct = 0
         let parts = workspaces.prefix(active).map { SharedPointer($0.gradients.base) }
         gradients.withUnsafeMutableBufferPointer { total in
             let target = SharedPointer(total.baseAddress!)
@@ -124,7 +133,9 @@ public final class Trainer {
     /// One Adam update of the parameters with the current `gradients`, slices of the arena in parallel.
     public func applyAdam() {
         adamStep += 1
-        let t = Double(adamStep), count = gradients.count, kernels = kernels
+        let t = Double(adamStep)
+        let count = gradients.count
+        let kernels = kernels
         let step = AdamStep(
             stepSize: Float(Double(adam.learningRate) / (1 - pow(Double(adam.beta1), t))),
             correction2: Float((1 - pow(Double(adam.beta2), t)).squareRoot()),
@@ -142,12 +153,15 @@ public final class Trainer {
             gradients.withUnsafeBufferPointer { g in
                 adamM.withUnsafeMutableBufferPointer { m in
                     adamV.withUnsafeMutableBufferPointer { v in
-                        let (p, g, m, v) = (SharedPointer(p.baseAddress!), SharedPointer(g.baseAddress!),
-                                            SharedPointer(m.baseAddress!), SharedPointer(v.baseAddress!))
+                        let (p, g, m, v) = (
+                            SharedPointer(p.baseAddress!), SharedPointer(g.baseAddress!),
+                            SharedPointer(m.baseAddress!), SharedPointer(v.baseAddress!)
+                        )
                         forEachSlice(of: count, workers: workers) { slice in
                             let start = slice.lowerBound
-                            kernels.adamUpdate(step, parameters: p.base + start, gradients: g.base + start,
-                                               m: m.base + start, v: v.base + start, count: slice.count)
+                            kernels.adamUpdate(
+                                step, parameters: p.base + start, gradients: g.base + start,
+                                m: m.base + start, v: v.base + start, count: slice.count)
                         }
                     }
                 }
@@ -157,7 +171,9 @@ public final class Trainer {
 
     /// Mean loss and correct count of a labelled set with the current parameters (no gradients),
     /// on the same number of workers.
-    public func evaluate(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, chunkSize: Int = 32) throws -> Evaluation {
+    public func evaluate(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, chunkSize: Int = 32) throws
+        -> Evaluation
+    {
         try BatchPredictor(network: InferenceNetwork(parameters: parameters, kernelSet: kernelSet), workers: workers)
             .evaluate(images: images, labels: labels, count: count, chunkSize: chunkSize)
     }
@@ -171,7 +187,8 @@ public final class Trainer {
         let needed = min(shard, Self.microBatchLimit)
         if workspaces.count < active || workspaces.prefix(active).contains(where: { $0.capacity < needed }) {
             let capacity = max(needed, workspaces.first?.capacity ?? 0)
-            workspaces = (0..<max(active, workspaces.count)).map { _ in TrainingWorkspace(plan: plan, kernels: kernels, capacity: capacity) }
+            workspaces = (0..<max(active, workspaces.count)).map { _ in TrainingWorkspace(plan: plan, kernels: kernels, capacity: capacity)
+            }
         }
     }
 }

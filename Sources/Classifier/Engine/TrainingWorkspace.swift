@@ -49,8 +49,9 @@ final class TrainingWorkspace: @unchecked Sendable {
         vectorGradients = [FloatStorage(count: capacity * vectorWidth), FloatStorage(count: capacity * vectorWidth)]
         var packedCount = 0
         convolutions = plan.imageSteps.map { step in
-            guard case let .convolution(g, _) = step else { return nil }
-            let convolution = ConvolutionPlan(g), forward = packedCount
+            guard case .convolution(let g, _) = step else { return nil }
+            let convolution = ConvolutionPlan(g)
+            let forward = packedCount
             packedCount += convolution.forwardWeightCount
             let inputGradient = packedCount
             packedCount += convolution.inputGradientWeightCount
@@ -72,14 +73,16 @@ final class TrainingWorkspace: @unchecked Sendable {
         smoothing: Float
     ) -> (lossSum: Double, correct: Int) {
         zeroGradientsExceptDenseWeights()
-        for case let (plan, forward, inputGradient)? in convolutions {
+        for case (let plan, let forward, let inputGradient)? in convolutions {
             plan.packForwardWeights(kernels, parameters: parameters, into: packed.base + forward)
             plan.packInputGradientWeights(kernels, parameters: parameters, into: packed.base + inputGradient)
         }
-        var lossSum = 0.0, correct = 0
+        var lossSum = 0.0
+        var correct = 0
         for start in stride(from: 0, to: rows, by: capacity) {
-            let part = accumulate(parameters: parameters, images: images + start * plan.inputCount, labels: labels + start,
-                                  rows: min(capacity, rows - start), scale: scale, smoothing: smoothing, first: start == 0)
+            let part = accumulate(
+                parameters: parameters, images: images + start * plan.inputCount, labels: labels + start,
+                rows: min(capacity, rows - start), scale: scale, smoothing: smoothing, first: start == 0)
             lossSum += part.lossSum
             correct += part.correct
         }
@@ -91,7 +94,7 @@ final class TrainingWorkspace: @unchecked Sendable {
     private func zeroGradientsExceptDenseWeights() {
         var next = 0
         for step in plan.vectorSteps {
-            guard case let .dense(g, _) = step, g.weight >= next else { continue }
+            guard case .dense(let g, _) = step, g.weight >= next else { continue }
             (gradients.base + next).update(repeating: 0, count: g.weight - next)
             next = g.weight + g.inFeatures * g.outFeatures
         }
@@ -108,8 +111,9 @@ final class TrainingWorkspace: @unchecked Sendable {
         let features = plan.imageSteps.isEmpty ? images : UnsafePointer(imageActivations.last!.base)
         forwardVectors(parameters: parameters, features: features, rows: rows)
         let logits = vectorActivations.last!.base
-        let result = softmaxCrossEntropy(logits: logits, labels: labels, rows: rows, classes: plan.classes,
-                                         scale: scale, smoothing: smoothing, gradient: vectorGradients[0].base)
+        let result = softmaxCrossEntropy(
+            logits: logits, labels: labels, rows: rows, classes: plan.classes,
+            scale: scale, smoothing: smoothing, gradient: vectorGradients[0].base)
         let featureGradient = backwardVectors(parameters: parameters, features: features, rows: rows, first: first)
         backwardImages(parameters: parameters, images: images, featureGradient: featureGradient, rows: rows)
         return result
@@ -123,11 +127,12 @@ final class TrainingWorkspace: @unchecked Sendable {
                 switch step {
                 case .convolution(_, let relu):
                     let (convolution, offset, _) = convolutions[index]!
-                    convolution.forward(kernels, parameters: parameters, packed: packed.base + offset, relu: relu, input: source,
-                                        scratch: scratch.base, raw: rawOutput.base, output: target)
-                case let .maxPool(g):
+                    convolution.forward(
+                        kernels, parameters: parameters, packed: packed.base + offset, relu: relu, input: source,
+                        scratch: scratch.base, raw: rawOutput.base, output: target)
+                case .maxPool(let g):
                     kernels.maxPoolForward(g, input: source, output: target, argmax: argmax[index].base + image * step.outCount)
-                case let .relu(n):
+                case .relu(let n):
                     kernels.reluForward(source, target, count: n)
                 }
                 source = UnsafePointer(target)
@@ -140,11 +145,11 @@ final class TrainingWorkspace: @unchecked Sendable {
         for (index, step) in plan.vectorSteps.enumerated() {
             let target = vectorActivations[index].base
             switch step {
-            case let .dense(g, relu):
+            case .dense(let g, let relu):
                 kernels.blockedDenseForward(g, relu: relu, parameters: parameters, input: source, output: target, rows: rows)
-            case let .relu(n):
+            case .relu(let n):
                 kernels.reluForward(source, target, count: n * rows)
-            case let .digitSum(g):
+            case .digitSum(let g):
                 digitSumForward(g, input: source, output: target, rows: rows, scratch: digitSumScratch.base)
             }
             source = UnsafePointer(target)
@@ -163,18 +168,20 @@ final class TrainingWorkspace: @unchecked Sendable {
             let input = index == 0 ? features : UnsafePointer(vectorActivations[index - 1].base)
             let needsInputGradient = index > 0 || !plan.imageSteps.isEmpty
             switch plan.vectorSteps[index] {
-            case let .dense(g, relu):
+            case .dense(let g, let relu):
                 if relu { kernels.reluMask(output, activation: activation, count: rows * g.outFeatures) }
                 let target = needsInputGradient ? vectorGradients[1 - current].base : nil
-                kernels.denseBackward(g, parameters: parameters, gradients: gradients.base, input: input,
-                                      outputGradient: output, inputGradient: target, rows: rows, accumulateWeights: !first)
+                kernels.denseBackward(
+                    g, parameters: parameters, gradients: gradients.base, input: input,
+                    outputGradient: output, inputGradient: target, rows: rows, accumulateWeights: !first)
                 current = 1 - current
-            case let .relu(n):
+            case .relu(let n):
                 kernels.reluMask(output, activation: activation, count: rows * n)
-            case let .digitSum(g):
+            case .digitSum(let g):
                 guard needsInputGradient else { continue }
-                digitSumBackward(g, input: input, outputGradient: output, inputGradient: vectorGradients[1 - current].base,
-                                 rows: rows, scratch: digitSumScratch.base)
+                digitSumBackward(
+                    g, input: input, outputGradient: output, inputGradient: vectorGradients[1 - current].base,
+                    rows: rows, scratch: digitSumScratch.base)
                 current = 1 - current
             }
         }
@@ -186,34 +193,42 @@ final class TrainingWorkspace: @unchecked Sendable {
         _ convolution: (plan: ConvolutionPlan, forwardWeights: Int, inputGradientWeights: Int), parameters: UnsafePointer<Float>,
         input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?
     ) {
-        let plan = convolution.plan, g = plan.geometry
+        let plan = convolution.plan
+        let g = plan.geometry
         kernels.convolutionBiasGradient(g, outputGradient: outputGradient, gradients: gradients.base)
         if let layout = plan.blockedWeightGradient {
             kernels.padInput(g, layout: layout, input: input, padded: scratch.base)
             kernels.spreadGradient(g, layout: layout, dense: outputGradient, into: rawOutput.base)
-            kernels.blockedWeightGradient(g, layout: layout, outputGradient: rawOutput.base, padded: scratch.base,
-                                          gradients: gradients.base)
+            kernels.blockedWeightGradient(
+                g, layout: layout, outputGradient: rawOutput.base, padded: scratch.base,
+                gradients: gradients.base)
         } else {
-            kernels.convolutionWeightGradient(g, input: input, outputGradient: outputGradient, gradients: gradients.base,
-                                              columns: scratch.base)
+            kernels.convolutionWeightGradient(
+                g, input: input, outputGradient: outputGradient, gradients: gradients.base,
+                columns: scratch.base)
         }
         guard let inputGradient else { return }
         let weights = packed.base + convolution.inputGradientWeights
         switch plan.inputGradient {
-        case let .winograd(transposed, layout):
-            kernels.winogradConvolution(transposed, layout: layout, packedWeights: weights, bias: nil, relu: false,
-                                        input: outputGradient, scratch: scratch.base, products: rawOutput.base, output: inputGradient)
-        case let .blocked(transposed, layout):
-            kernels.blockedConvolution(transposed, layout: layout, packedWeights: weights, input: outputGradient,
-                                       padded: scratch.base, output: rawOutput.base)
+        case .winograd(let transposed, let layout):
+            kernels.winogradConvolution(
+                transposed, layout: layout, packedWeights: weights, bias: nil, relu: false,
+                input: outputGradient, scratch: scratch.base, products: rawOutput.base, output: inputGradient)
+        case .blocked(let transposed, let layout):
+            kernels.blockedConvolution(
+                transposed, layout: layout, packedWeights: weights, input: outputGradient,
+                padded: scratch.base, output: rawOutput.base)
             kernels.unpackBlocked(transposed, layout: layout, raw: rawOutput.base, bias: nil, relu: false, output: inputGradient)
         case .im2col:
-            kernels.convolutionInputGradient(g, parameters: parameters, outputGradient: outputGradient, inputGradient: inputGradient,
-                                             columns: scratch.base)
+            kernels.convolutionInputGradient(
+                g, parameters: parameters, outputGradient: outputGradient, inputGradient: inputGradient,
+                columns: scratch.base)
         }
     }
 
-    private func backwardImages(parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, featureGradient: UnsafeMutablePointer<Float>?, rows: Int) {
+    private func backwardImages(
+        parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, featureGradient: UnsafeMutablePointer<Float>?, rows: Int
+    ) {
         guard let featureGradient else { return }
         for image in 0..<rows {
             var output = featureGradient + image * plan.featureCount
@@ -221,19 +236,22 @@ final class TrainingWorkspace: @unchecked Sendable {
             for index in plan.imageSteps.indices.reversed() {
                 let step = plan.imageSteps[index]
                 let activation = UnsafePointer(imageActivations[index].base + image * step.outCount)
-                let input = index == 0
+                let input =
+                    index == 0
                     ? images + image * plan.inputCount
                     : UnsafePointer(imageActivations[index - 1].base + image * plan.imageSteps[index - 1].outCount)
                 let target = imageGradients[next].base
                 switch step {
-                case let .convolution(g, relu):
+                case .convolution(let g, let relu):
                     if relu { kernels.reluMask(output, activation: activation, count: g.outCount) }
-                    convolutionBackward(convolutions[index]!, parameters: parameters, input: input, outputGradient: output,
-                                        inputGradient: index == 0 ? nil : target)
-                case let .maxPool(g):
-                    kernels.maxPoolBackward(g, argmax: argmax[index].base + image * step.outCount, outputGradient: output,
-                                            inputGradient: target)
-                case let .relu(n):
+                    convolutionBackward(
+                        convolutions[index]!, parameters: parameters, input: input, outputGradient: output,
+                        inputGradient: index == 0 ? nil : target)
+                case .maxPool(let g):
+                    kernels.maxPoolBackward(
+                        g, argmax: argmax[index].base + image * step.outCount, outputGradient: output,
+                        inputGradient: target)
+                case .relu(let n):
                     kernels.reluMask(output, activation: activation, count: n)
                     continue
                 }

@@ -19,8 +19,9 @@ public struct Conv2d: Sendable, Hashable, CustomStringConvertible, LayerKind {
     static let typeName = "conv2d"
 
     init(json: LayerJSON) throws {
-        self.init(name: try json.string("name"), inChannels: try json.integer("in_channels"), outChannels: try json.integer("out_channels"),
-                  kernel: try json.integer("kernel"), padding: try json.integer("padding"))
+        self.init(
+            name: try json.string("name"), inChannels: try json.integer("in_channels"), outChannels: try json.integer("out_channels"),
+            kernel: try json.integer("kernel"), padding: try json.integer("padding"))
     }
 
     var jsonFields: [String: Any] {
@@ -37,15 +38,18 @@ public struct Conv2d: Sendable, Hashable, CustomStringConvertible, LayerKind {
         guard outChannels > 0, kernel > 0, kernel % 2 == 1, padding >= 0 else {
             throw ArchitectureError("needs positive channels, an odd kernel and padding ≥ 0")
         }
-        let oh = h + 2 * padding - kernel + 1, ow = w + 2 * padding - kernel + 1
+        let oh = h + 2 * padding - kernel + 1
+        let ow = w + 2 * padding - kernel + 1
         guard oh > 0, ow > 0 else { throw ArchitectureError("leaves no output on a \(h)×\(w) input") }
         return .image(channels: outChannels, height: oh, width: ow)
     }
 
     var parameters: [ParameterSpec] {
         let fanIn = inChannels * kernel * kernel
-        return [ParameterSpec(name: "\(name).weight", shape: [outChannels, inChannels, kernel, kernel], fanIn: fanIn),
-                ParameterSpec(name: "\(name).bias", shape: [outChannels], fanIn: fanIn)]
+        return [
+            ParameterSpec(name: "\(name).weight", shape: [outChannels, inChannels, kernel, kernel], fanIn: fanIn),
+            ParameterSpec(name: "\(name).bias", shape: [outChannels], fanIn: fanIn),
+        ]
     }
 
     func forwardFLOPs(input: SampleShape, output: SampleShape) -> Int {
@@ -54,11 +58,13 @@ public struct Conv2d: Sendable, Hashable, CustomStringConvertible, LayerKind {
 
     /// One convolution step (its kernels are `ConvolutionPlan`'s choice); a ReLU after it fuses in.
     func compile(into plan: inout NetworkPlan.Builder, input: SampleShape, output: SampleShape) {
-        guard case let .image(_, h, w) = input, case let .image(_, oh, ow) = output else { return }
+        guard case .image(_, let h, let w) = input, case .image(_, let oh, let ow) = output else { return }
         let weight = plan.takeParameters(outChannels * inChannels * kernel * kernel + outChannels)
-        plan.imageSteps.append(.convolution(
-            ConvolutionGeometry(inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: padding, inHeight: h, inWidth: w,
-                                outHeight: oh, outWidth: ow, weight: weight, bias: weight + outChannels * inChannels * kernel * kernel),
-            relu: false))
+        plan.imageSteps.append(
+            .convolution(
+                ConvolutionGeometry(
+                    inChannels: inChannels, outChannels: outChannels, kernel: kernel, padding: padding, inHeight: h, inWidth: w,
+                    outHeight: oh, outWidth: ow, weight: weight, bias: weight + outChannels * inChannels * kernel * kernel),
+                relu: false))
     }
 }

@@ -25,13 +25,13 @@ public struct DigitSumHead: Sendable, Hashable, CustomStringConvertible, LayerKi
 
     /// Convolving value distributions: at most 10 multiply-adds per location and class.
     func forwardFLOPs(input: SampleShape, output: SampleShape) -> Int {
-        guard case let .image(_, h, w) = input else { return 0 }
+        guard case .image(_, let h, let w) = input else { return 0 }
         return 2 * 10 * classes * h * w
     }
 
     /// One step on the whole batch (`DigitSumKernels.swift`), in Double.
     func compile(into plan: inout NetworkPlan.Builder, input: SampleShape, output: SampleShape) {
-        guard case let .image(_, h, w) = input else { return }
+        guard case .image(_, let h, let w) = input else { return }
         plan.flattened = true
         plan.vectorSteps.append(.digitSum(DigitSumGeometry(locations: h * w, classes: classes)))
     }

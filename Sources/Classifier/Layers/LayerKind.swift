@@ -52,12 +52,12 @@ public enum Layer: Sendable, Hashable, CustomStringConvertible {
 
     var kind: any LayerKind {
         switch self {
-        case let .conv2d(layer): layer
+        case .conv2d(let layer): layer
         case .relu: ReLU()
-        case let .maxPool2d(layer): layer
+        case .maxPool2d(let layer): layer
         case .flatten: Flatten()
-        case let .linear(layer): layer
-        case let .digitSum(layer): layer
+        case .linear(let layer): layer
+        case .digitSum(let layer): layer
         }
     }
 
@@ -89,7 +89,7 @@ struct LayerJSON {
 extension SampleShape {
     /// Channels, height and width of an image sample; throws for a vector.
     func image() throws -> (channels: Int, height: Int, width: Int) {
-        guard case let .image(c, h, w) = self else { throw ArchitectureError("cannot take a sample of shape \(self)") }
+        guard case .image(let c, let h, let w) = self else { throw ArchitectureError("cannot take a sample of shape \(self)") }
         return (c, h, w)
     }
 }

@@ -23,15 +23,17 @@ public struct Linear: Sendable, Hashable, CustomStringConvertible, LayerKind {
     public var description: String { "\(name): Linear(in_features=\(inFeatures), out_features=\(outFeatures))" }
 
     func outputShape(_ input: SampleShape) throws -> SampleShape {
-        guard case let .vector(n) = input else { throw ArchitectureError("cannot take a sample of shape \(input)") }
+        guard case .vector(let n) = input else { throw ArchitectureError("cannot take a sample of shape \(input)") }
         guard inFeatures == n else { throw ArchitectureError("expects \(inFeatures) input features but receives \(n)") }
         guard outFeatures > 0 else { throw ArchitectureError("needs a positive output size") }
         return .vector(outFeatures)
     }
 
     var parameters: [ParameterSpec] {
-        [ParameterSpec(name: "\(name).weight", shape: [outFeatures, inFeatures], fanIn: inFeatures),
-         ParameterSpec(name: "\(name).bias", shape: [outFeatures], fanIn: inFeatures)]
+        [
+            ParameterSpec(name: "\(name).weight", shape: [outFeatures, inFeatures], fanIn: inFeatures),
+            ParameterSpec(name: "\(name).bias", shape: [outFeatures], fanIn: inFeatures),
+        ]
     }
 
     func forwardFLOPs(input: SampleShape, output: SampleShape) -> Int { 2 * inFeatures * outFeatures }
@@ -40,7 +42,10 @@ public struct Linear: Sendable, Hashable, CustomStringConvertible, LayerKind {
     func compile(into plan: inout NetworkPlan.Builder, input: SampleShape, output: SampleShape) {
         plan.flattened = true
         let weight = plan.takeParameters(inFeatures * outFeatures + outFeatures)
-        plan.vectorSteps.append(.dense(DenseGeometry(inFeatures: inFeatures, outFeatures: outFeatures, weight: weight,
-                                                     bias: weight + inFeatures * outFeatures), relu: false))
+        plan.vectorSteps.append(
+            .dense(
+                DenseGeometry(
+                    inFeatures: inFeatures, outFeatures: outFeatures, weight: weight,
+                    bias: weight + inFeatures * outFeatures), relu: false))
     }
 }

@@ -20,7 +20,7 @@ public struct MaxPool2d: Sendable, Hashable, CustomStringConvertible, LayerKind 
 
     /// One pooling step (fused into the convolution before it at inference, see `InferenceStep.fuse`).
     func compile(into plan: inout NetworkPlan.Builder, input: SampleShape, output: SampleShape) {
-        guard case let .image(c, h, w) = input, case let .image(_, oh, ow) = output else { return }
+        guard case .image(let c, let h, let w) = input, case .image(_, let oh, let ow) = output else { return }
         plan.imageSteps.append(.maxPool(PoolGeometry(channels: c, kernel: kernel, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow)))
     }
 }

@@ -11,12 +11,16 @@ extension BatchOutcome {
         var text = CSVText(reservingRows: images + 1, bytesPerRow: labels == nil ? 16 : 22)
         text.append(labels == nil ? "index,predicted_sum,confidence\n" : "index,predicted_sum,confidence,true_sum,correct\n")
         for index in 0..<images {
-            text.append(index); text.comma()
-            text.append(predicted[index]); text.comma()
+            text.append(index)
+            text.comma()
+            text.append(predicted[index])
+            text.comma()
             text.append(fraction: Double(confidence[index]))
             if let labels {
-                text.comma(); text.append(labels[index])
-                text.comma(); text.append(labels[index] == predicted[index] ? 1 : 0)
+                text.comma()
+                text.append(labels[index])
+                text.comma()
+                text.append(labels[index] == predicted[index] ? 1 : 0)
             }
             text.newline()
         }
@@ -60,9 +64,12 @@ extension BatchOutcome {
         text.append("sum,support,correct,accuracy\n")
         for sum in 0..<classes {
             let support = confusion[sum].reduce(0, +)
-            text.append(sum); text.comma()
-            text.append(support); text.comma()
-            text.append(confusion[sum][sum]); text.comma()
+            text.append(sum)
+            text.comma()
+            text.append(support)
+            text.comma()
+            text.append(confusion[sum][sum])
+            text.comma()
             if support > 0 { text.append(fraction: Double(confusion[sum][sum]) / Double(support)) }
             text.newline()
         }
@@ -79,7 +86,10 @@ extension BatchOutcome {
         text.newline()
         for sum in 0..<classes {
             text.append(sum)
-            for count in confusion[sum] { text.comma(); text.append(count) }
+            for count in confusion[sum] {
+                text.comma()
+                text.append(count)
+            }
             text.newline()
         }
         return Data(text.bytes)

@@ -23,8 +23,10 @@ public struct BatchOutcome: Sendable {
     /// The images `S.report.html` shows (mistakes, or the least confident), set by `attachThumbnails(from:)`.
     public var thumbnails: [Thumbnail] = []
 
-    public init(batch: String, predicted: [Int], confidence: [Float], labels: [Int]?, classes: Int,
-                checkpoint: String, modelSHA256: String, startedAt: Date, finishedAt: Date) {
+    public init(
+        batch: String, predicted: [Int], confidence: [Float], labels: [Int]?, classes: Int,
+        checkpoint: String, modelSHA256: String, startedAt: Date, finishedAt: Date
+    ) {
         precondition(predicted.count == confidence.count && (labels?.count ?? predicted.count) == predicted.count)
         self.batch = batch
         self.predicted = predicted

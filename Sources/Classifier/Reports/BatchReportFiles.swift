@@ -26,7 +26,8 @@ public enum BatchReportFiles {
 
     /// Appends the outcome's report row to the `summary.csv` ledger in `directory`.
     public static func appendSummary(_ outcome: BatchOutcome, to directory: URL) throws {
-        try DurableFile.append(outcome.reportRow, to: directory.appendingPathComponent("summary.csv"),
-                               header: BatchOutcome.reportHeader + "\n")
+        try DurableFile.append(
+            outcome.reportRow, to: directory.appendingPathComponent("summary.csv"),
+            header: BatchOutcome.reportHeader + "\n")
     }
 }

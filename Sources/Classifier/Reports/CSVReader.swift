@@ -12,7 +12,12 @@ enum CSVReader {
         var afterQuote = false
         for character in text {
             if quoted {
-                if character == "\"" { quoted = false; afterQuote = true } else { field.append(character) }
+                if character == "\"" {
+                    quoted = false
+                    afterQuote = true
+                } else {
+                    field.append(character)
+                }
                 continue
             }
             switch character {

@@ -9,7 +9,9 @@ extension HTMLReport {
         if let correct = outcome.correct {
             let mistakes = outcome.images - correct
             html += "<h2>Misclassified images</h2><p>"
-            html += mistakes == 0 ? "None: every image was predicted right."
+            html +=
+                mistakes == 0
+                ? "None: every image was predicted right."
                 : "\(shown) of \(mistakes), the most confident mistakes first."
         } else {
             html += "<h2>Least confident images</h2><p>"

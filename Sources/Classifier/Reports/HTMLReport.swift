@@ -34,7 +34,8 @@ struct HTMLReport {
         if let confusion = outcome.confusion {
             html += "<section><h2>Confusion matrix</h2><p>Rows are true sums, columns predicted sums; the diagonal is correct.</p>\n"
             html += confusionHeatMap(confusion) + "</section>\n"
-            html += "<section><h2>Accuracy per sum</h2><p>Bar height is the accuracy on images whose true sum it is; the number above is how many there are.</p>\n"
+            html +=
+                "<section><h2>Accuracy per sum</h2><p>Bar height is the accuracy on images whose true sum it is; the number above is how many there are.</p>\n"
             html += perSumAccuracy(confusion) + "</section>\n"
         }
         html += "<section><h2>Confidence</h2><p>How many images got each confidence (probability of the predicted sum)"
@@ -49,7 +50,11 @@ struct HTMLReport {
     private var summary: String {
         var rows: [(String, String)] = [("Images", "\(outcome.images)")]
         if let correct = outcome.correct, let accuracy = outcome.accuracy {
-            rows.append(("Accuracy", "<strong>\(Self.fraction(accuracy))</strong> (\(String(format: "%.2f", accuracy * 100)) %, \(correct) of \(outcome.images) correct)"))
+            rows.append(
+                (
+                    "Accuracy",
+                    "<strong>\(Self.fraction(accuracy))</strong> (\(String(format: "%.2f", accuracy * 100)) %, \(correct) of \(outcome.images) correct)"
+                ))
             rows.append(("Mistakes", "\(outcome.images - correct)"))
         } else {
             rows.append(("Accuracy", "unknown: no labels came with this batch"))

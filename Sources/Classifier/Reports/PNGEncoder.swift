@@ -44,7 +44,8 @@ public enum PNGEncoder {
 
     /// Adler-32 (RFC 1950), the checksum that ends a zlib stream.
     static func adler32(_ data: [UInt8]) -> UInt32 {
-        var a: UInt32 = 1, b: UInt32 = 0
+        var a: UInt32 = 1
+        var b: UInt32 = 0
         // 5552 bytes is the most that can be summed before b could overflow 32 bits.
         var start = 0
         while start < data.count {

@@ -61,7 +61,8 @@ public struct ReportRecord: Sendable, Hashable {
     /// The record of a complete `S.report.csv` (header and exactly one row), or nil.
     public static func report(at path: String) -> ReportRecord? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8), let records = records(inCSV: text),
-              records.count == 1 else { return nil }
+            records.count == 1
+        else { return nil }
         return records[0]
     }
 

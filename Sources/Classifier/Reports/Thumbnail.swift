@@ -47,7 +47,8 @@ extension ImageSet {
         var pixels = [UInt8](repeating: 0, count: smallHeight * smallWidth)
         for row in 0..<smallHeight {
             for column in 0..<smallWidth {
-                var sum: Float = 0, count: Float = 0
+                var sum: Float = 0
+                var count: Float = 0
                 for y in (row * factor)..<min(height, (row + 1) * factor) {
                     for x in (column * factor)..<min(width, (column + 1) * factor) {
                         sum += values[y * width + x]

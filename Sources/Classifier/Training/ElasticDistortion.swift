@@ -61,27 +61,44 @@ public struct ElasticDistortion: Sendable, Hashable {
 
     /// `image(i, j) ← source(i + dy, j + dx)`, bilinear, zero outside the image.
     private func resample(_ image: UnsafeMutablePointer<Float>, workspace w: Workspace) {
-        let height = w.height, width = w.width, columns = w.columns
-        let source = w.source.base, dx = w.dx.base, dy = w.dy.base
+        let height = w.height
+        let width = w.width
+        let columns = w.columns
+        let source = w.source.base
+        let dx = w.dx.base
+        let dy = w.dy.base
         source.update(from: image, count: height * width)
         let step = 1 / Float(spacing)
         @inline(__always) func pixel(_ i: Int, _ j: Int) -> Float {
             i >= 0 && i < height && j >= 0 && j < width ? source[i &* width &+ j] : 0
         }
         for i in 0..<height {
-            let gridRow = i / spacing, ty = Float(i - gridRow * spacing) * step
-            let top = gridRow &* columns, bottom = top &+ columns
+            let gridRow = i / spacing
+            let ty = Float(i - gridRow * spacing) * step
+            let top = gridRow &* columns
+            let bottom = top &+ columns
             for j in 0..<width {
-                let gridColumn = j / spacing, tx = Float(j - gridColumn * spacing) * step
-                let a = top &+ gridColumn, b = bottom &+ gridColumn
+                let gridColumn = j / spacing
+                let tx = Float(j - gridColumn * spacing) * step
+                let a = top &+ gridColumn
+                let b = bottom &+ gridColumn
                 // Displacement at (i, j): bilinear between the four surrounding control points.
-                let wa0 = (1 - ty) * (1 - tx), wa1 = (1 - ty) * tx, wb0 = ty * (1 - tx), wb1 = ty * tx
+                let wa0 = (1 - ty) * (1 - tx)
+                let wa1 = (1 - ty) * tx
+                let wb0 = ty * (1 - tx)
+                let wb1 = ty * tx
                 let offsetX = wa0 * dx[a] + wa1 * dx[a &+ 1] + wb0 * dx[b] + wb1 * dx[b &+ 1]
                 let offsetY = wa0 * dy[a] + wa1 * dy[a &+ 1] + wb0 * dy[b] + wb1 * dy[b &+ 1]
-                let x = Float(j) + offsetX, y = Float(i) + offsetY
-                let x0 = x.rounded(.down), y0 = y.rounded(.down)
-                let fx = x - x0, fy = y - y0, c = Int(x0), r = Int(y0)
-                image[i &* width &+ j] = (1 - fy) * ((1 - fx) * pixel(r, c) + fx * pixel(r, c &+ 1))
+                let x = Float(j) + offsetX
+                let y = Float(i) + offsetY
+                let x0 = x.rounded(.down)
+                let y0 = y.rounded(.down)
+                let fx = x - x0
+                let fy = y - y0
+                let c = Int(x0)
+                let r = Int(y0)
+                image[i &* width &+ j] =
+                    (1 - fy) * ((1 - fx) * pixel(r, c) + fx * pixel(r, c &+ 1))
                     + fy * ((1 - fx) * pixel(r &+ 1, c) + fx * pixel(r &+ 1, c &+ 1))
             }
         }
@@ -90,7 +107,8 @@ public struct ElasticDistortion: Sendable, Hashable {
     /// Two independent standard normals (Box–Muller).
     private static func normalPair(_ generator: inout SeededGenerator) -> (Float, Float) {
         let u = 1 - generator.nextUnitFloat()  // (0, 1]: log stays finite
-        let radius = (-2 * log(u)).squareRoot(), angle = 2 * Float.pi * generator.nextUnitFloat()
+        let radius = (-2 * log(u)).squareRoot()
+        let angle = 2 * Float.pi * generator.nextUnitFloat()
         return (radius * cos(angle), radius * sin(angle))
     }
 }

@@ -11,8 +11,10 @@ public struct EpochRecord: Sendable, Equatable {
     /// Training images per second in this epoch (forward, backward and Adam).
     public var imagesPerSecond: Double
 
-    public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double,
-                validationAccuracy: Double, seconds: Double, imagesPerSecond: Double) {
+    public init(
+        epoch: Int, trainLoss: Double, trainAccuracy: Double, validationLoss: Double,
+        validationAccuracy: Double, seconds: Double, imagesPerSecond: Double
+    ) {
         self.epoch = epoch
         self.trainLoss = trainLoss
         self.trainAccuracy = trainAccuracy
@@ -29,12 +31,18 @@ extension Array where Element == EpochRecord {
         var text = CSVText(reservingRows: count + 1, bytesPerRow: 64)
         text.append("epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds,images_per_second\n")
         for record in self {
-            text.append(record.epoch); text.comma()
-            text.append(fraction: record.trainLoss); text.comma()
-            text.append(fraction: record.trainAccuracy); text.comma()
-            text.append(fraction: record.validationLoss); text.comma()
-            text.append(fraction: record.validationAccuracy); text.comma()
-            text.append(fraction: record.seconds, decimals: 3); text.comma()
+            text.append(record.epoch)
+            text.comma()
+            text.append(fraction: record.trainLoss)
+            text.comma()
+            text.append(fraction: record.trainAccuracy)
+            text.comma()
+            text.append(fraction: record.validationLoss)
+            text.comma()
+            text.append(fraction: record.validationAccuracy)
+            text.comma()
+            text.append(fraction: record.seconds, decimals: 3)
+            text.comma()
             text.append(fraction: record.imagesPerSecond, decimals: 1)
             text.newline()
         }

@@ -4,30 +4,38 @@ import Foundation
 /// per epoch, training and validation, with the best validation epoch marked.
 public enum HistoryChart {
     public static func svg(_ history: [EpochRecord], title: String, bestEpoch: Int?) -> String {
-        let panelWidth = 420.0, panelHeight = 260.0, margin = 50.0
-        let width = 2 * panelWidth + 3 * margin, height = panelHeight + 2 * margin + 30
+        let panelWidth = 420.0
+        let panelHeight = 260.0
+        let margin = 50.0
+        let width = 2 * panelWidth + 3 * margin
+        let height = panelHeight + 2 * margin + 30
         var svg = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
-        viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="\(margin)" y="24" font-size="15" font-weight="bold">\(escape(title))</text>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" \
+            viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(margin)" y="24" font-size="15" font-weight="bold">\(escape(title))</text>
 
-        """
+            """
         let maxLoss = Swift.max(history.map { Swift.max($0.trainLoss, $0.validationLoss) }.max() ?? 1, 1e-9)
-        svg += panel(history, x: margin, y: margin, width: panelWidth, height: panelHeight, name: "cross-entropy loss",
-                     top: maxLoss * 1.05, series: [(\.trainLoss, "#1f77b4", "train"), (\.validationLoss, "#d62728", "validation")],
-                     bestEpoch: bestEpoch)
-        svg += panel(history, x: 2 * margin + panelWidth, y: margin, width: panelWidth, height: panelHeight, name: "accuracy",
-                     top: 1, series: [(\.trainAccuracy, "#1f77b4", "train"), (\.validationAccuracy, "#d62728", "validation")],
-                     bestEpoch: bestEpoch)
+        svg += panel(
+            history, x: margin, y: margin, width: panelWidth, height: panelHeight, name: "cross-entropy loss",
+            top: maxLoss * 1.05, series: [(\.trainLoss, "#1f77b4", "train"), (\.validationLoss, "#d62728", "validation")],
+            bestEpoch: bestEpoch)
+        svg += panel(
+            history, x: 2 * margin + panelWidth, y: margin, width: panelWidth, height: panelHeight, name: "accuracy",
+            top: 1, series: [(\.trainAccuracy, "#1f77b4", "train"), (\.validationAccuracy, "#d62728", "validation")],
+            bestEpoch: bestEpoch)
         svg += "</svg>\n"
         return svg
     }
 
-    private static func panel(_ history: [EpochRecord], x: Double, y: Double, width: Double, height: Double, name: String,
-                              top: Double, series: [(KeyPath<EpochRecord, Double>, String, String)], bestEpoch: Int?) -> String {
+    private static func panel(
+        _ history: [EpochRecord], x: Double, y: Double, width: Double, height: Double, name: String,
+        top: Double, series: [(KeyPath<EpochRecord, Double>, String, String)], bestEpoch: Int?
+    ) -> String {
         let epochs = history.map(\.epoch)
-        let first = Double(epochs.first ?? 1), last = Double(Swift.max(epochs.last ?? 1, (epochs.first ?? 1) + 1))
+        let first = Double(epochs.first ?? 1)
+        let last = Double(Swift.max(epochs.last ?? 1, (epochs.first ?? 1) + 1))
         func px(_ epoch: Int) -> Double { x + (Double(epoch) - first) / (last - first) * width }
         func py(_ value: Double) -> Double { y + height - value / top * height }
         var out = "<g>\n<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"none\" stroke=\"#888\"/>\n"
@@ -42,7 +50,8 @@ public enum HistoryChart {
         }
         out += "<text x=\"\(f(x + width / 2))\" y=\"\(f(y + height + 32))\" text-anchor=\"middle\">epoch</text>\n"
         if let bestEpoch, epochs.contains(bestEpoch) {
-            out += "<line x1=\"\(f(px(bestEpoch)))\" x2=\"\(f(px(bestEpoch)))\" y1=\"\(f(y))\" y2=\"\(f(y + height))\" stroke=\"#2ca02c\" stroke-dasharray=\"4 3\"/>\n"
+            out +=
+                "<line x1=\"\(f(px(bestEpoch)))\" x2=\"\(f(px(bestEpoch)))\" y1=\"\(f(y))\" y2=\"\(f(y + height))\" stroke=\"#2ca02c\" stroke-dasharray=\"4 3\"/>\n"
             out += "<text x=\"\(f(px(bestEpoch) + 4))\" y=\"\(f(y + 14))\" fill=\"#2ca02c\">best</text>\n"
         }
         for (index, (path, color, label)) in series.enumerated() {
@@ -52,7 +61,8 @@ public enum HistoryChart {
                 out += "<circle cx=\"\(f(px(record.epoch)))\" cy=\"\(f(py(record[keyPath: path])))\" r=\"3\" fill=\"\(color)\"/>\n"
             }
             let legendY = y + 16 + Double(index) * 16
-            out += "<line x1=\"\(f(x + width - 110))\" x2=\"\(f(x + width - 90))\" y1=\"\(f(legendY - 4))\" y2=\"\(f(legendY - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+            out +=
+                "<line x1=\"\(f(x + width - 110))\" x2=\"\(f(x + width - 90))\" y1=\"\(f(legendY - 4))\" y2=\"\(f(legendY - 4))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
             out += "<text x=\"\(f(x + width - 84))\" y=\"\(f(legendY))\">\(label)</text>\n"
         }
         return out + "</g>\n"
@@ -61,6 +71,7 @@ public enum HistoryChart {
     private static func f(_ value: Double) -> String { String(format: "%.1f", value) }
 
     private static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;")
     }
 }

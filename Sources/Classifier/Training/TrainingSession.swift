@@ -32,9 +32,10 @@ public final class TrainingSession {
         let split = DataSplit(count: images.count, validationFraction: options.validationFraction, seed: options.seed)
         self.split = split
         guard !split.training.isEmpty else { throw DataError(images.source, "no images left for training after the validation split") }
-        trainer = try Trainer(parameters: Parameters(architecture: architecture, seed: options.seed),
-                              adam: AdamConfiguration(learningRate: options.learningRate, weightDecay: options.weightDecay),
-                              workers: options.workers)
+        trainer = try Trainer(
+            parameters: Parameters(architecture: architecture, seed: options.seed),
+            adam: AdamConfiguration(learningRate: options.learningRate, weightDecay: options.weightDecay),
+            workers: options.workers)
         trainer.labelSmoothing = options.labelSmoothing
         let pixels = images.height * images.width
         var validationImages = [Float](repeating: 0, count: split.validation.count * pixels)
@@ -69,21 +70,26 @@ public final class TrainingSession {
         let batches = (order.count + batchSize - 1) / batchSize
         let totalSteps = batches * options.epochs
         let warmupSteps = Int((options.warmupEpochs * Double(batches)).rounded())
-        var lossSum = 0.0, correct = 0, seen = 0
+        var lossSum = 0.0
+        var correct = 0
+        var seen = 0
         for batchIndex in 0..<batches {
             let members = order[(batchIndex * batchSize)..<min(order.count, (batchIndex + 1) * batchSize)]
             try batch.withUnsafeMutableBufferPointer { buffer in
                 for (row, index) in members.enumerated() {
-                    try images.fill(index..<(index + 1), into: UnsafeMutableBufferPointer(rebasing: buffer[(row * pixels)...]), scale: scale)
+                    try images.fill(
+                        index..<(index + 1), into: UnsafeMutableBufferPointer(rebasing: buffer[(row * pixels)...]), scale: scale)
                     batchLabels[row] = labels[index]
                 }
                 if let elastic = options.elastic, let distortionWorkspace {
-                    elastic.apply(to: buffer.baseAddress!, count: members.count, workspace: distortionWorkspace,
-                                  generator: &distortionGenerator)
+                    elastic.apply(
+                        to: buffer.baseAddress!, count: members.count, workspace: distortionWorkspace,
+                        generator: &distortionGenerator)
                 }
             }
-            trainer.adam.learningRate = options.schedule.rate(peak: options.learningRate, step: (epoch - 1) * batches + batchIndex,
-                                                              totalSteps: totalSteps, warmupSteps: warmupSteps)
+            trainer.adam.learningRate = options.schedule.rate(
+                peak: options.learningRate, step: (epoch - 1) * batches + batchIndex,
+                totalSteps: totalSteps, warmupSteps: warmupSteps)
             let result = try batch.withUnsafeBufferPointer { imageBuffer in
                 try batchLabels.withUnsafeBufferPointer { labelBuffer in
                     try trainer.step(images: imageBuffer, labels: labelBuffer, count: members.count)

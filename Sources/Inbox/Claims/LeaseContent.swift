@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What a lease file says: whose it is and a value that changes on every renewal, plus what a
 /// daemon on the same machine needs to tell at once that the owner's process is gone.
@@ -37,14 +38,16 @@ struct LeaseContent: Sendable, Equatable {
             fields[line[..<space]] = line[line.index(after: space)...]
         }
         guard let owner = fields["owner"], let boot = fields["boot"], let pidns = fields["pidns"],
-              let pid = fields["pid"].flatMap({ Int32($0) }), let renewal = fields["renewal"].flatMap({ UInt64($0) }) else { return nil }
+            let pid = fields["pid"].flatMap({ Int32($0) }), let renewal = fields["renewal"].flatMap({ UInt64($0) })
+        else { return nil }
         self.init(owner: String(owner), bootID: String(boot), pidNamespace: String(pidns), pid: pid, renewal: renewal)
     }
 
     /// This process's lease content at this moment.
     static func now(owner: String) -> LeaseContent {
-        LeaseContent(owner: owner, bootID: ProcessFacts.bootID, pidNamespace: ProcessFacts.pidNamespace, pid: getpid(),
-                     renewal: UInt64(DispatchTime.now().uptimeNanoseconds))
+        LeaseContent(
+            owner: owner, bootID: ProcessFacts.bootID, pidNamespace: ProcessFacts.pidNamespace, pid: getpid(),
+            renewal: UInt64(DispatchTime.now().uptimeNanoseconds))
     }
 
     /// True when the owner ran on this machine, in this pid namespace, and its process is gone:
@@ -59,7 +62,8 @@ struct LeaseContent: Sendable, Equatable {
 
 /// Facts about this process that a lease records.
 enum ProcessFacts {
-    static let bootID = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
+    static let bootID =
+        (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
         .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
     /// `pid:[4026531836]` from `/proc/self/ns/pid`.
     static let pidNamespace = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")) ?? ""

@@ -43,8 +43,8 @@ extension InboxStateMachine {
         /// The input an inotify event stands for; nil for events only worth a log line.
         init?(_ event: DirectoryEvent) {
             switch event {
-            case let .closedAfterWriting(name), let .movedIn(name): self = .changed(name.string, .complete)
-            case let .created(name): self = .changed(name.string, .created)
+            case .closedAfterWriting(let name), .movedIn(let name): self = .changed(name.string, .complete)
+            case .created(let name): self = .changed(name.string, .created)
             case .overflow, .rewatched: self = .eventsLost
             case .directoryLost: return nil
             }

@@ -4,14 +4,14 @@
 extension InboxStateMachine {
     /// Asks where settled labels `name` stand, unless they no longer wait or a relabel is queued.
     func considerLabels(_ name: String) -> [Action] {
-        guard case let .labels(batch) = InboxName(name), waitingLabels[name] != nil, !turns.contains(.relabel(name)) else {
+        guard case .labels(let batch) = InboxName(name), waitingLabels[name] != nil, !turns.contains(.relabel(name)) else {
             return []
         }
         return [.examineLabels(name, batch: batch)]
     }
 
     mutating func labelsExamined(_ name: String, _ situation: InboxFiles.LabelsSituation, now: Duration) -> [Action] {
-        guard case let .labels(batch) = InboxName(name), let since = waitingLabels[name], !turns.contains(.relabel(name)) else {
+        guard case .labels(let batch) = InboxName(name), let since = waitingLabels[name], !turns.contains(.relabel(name)) else {
             return []
         }
         switch situation {

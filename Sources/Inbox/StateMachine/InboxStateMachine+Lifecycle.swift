@@ -17,7 +17,7 @@ extension InboxStateMachine {
     /// completed, given back to the inbox or rejected by the adoption itself.
     mutating func adopted(_ resumptions: [InboxFiles.Resumption]) -> [Action] {
         resumptions.compactMap { resumption in
-            guard case let .run(inputs) = resumption else { return nil }
+            guard case .run(let inputs) = resumption else { return nil }
             return .prepare(inputs, job: newJobID())
         }
     }

@@ -13,7 +13,7 @@ extension InboxStateMachine {
         guard compute == .running(id), var job = jobs[id] else { return [] }
         compute = .idle
         switch result {
-        case let .predicted(images, elapsed):
+        case .predicted(let images, let elapsed):
             job.done += images
             jobs[id] = job
             adaptSliceSize(images: images, elapsed: elapsed)
@@ -23,7 +23,7 @@ extension InboxStateMachine {
             }
             turns.enqueue(.job(id))
             return []
-        case let .failed(reason):
+        case .failed(let reason):
             jobs[id] = nil
             return [.fail(id, reason: reason)]
         }

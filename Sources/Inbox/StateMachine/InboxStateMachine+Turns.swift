@@ -13,18 +13,18 @@ extension InboxStateMachine {
         guard phase == .serving else { return [] }
         while let turn = turns.popFirst() {
             switch turn {
-            case let .batch(name):
+            case .batch(let name):
                 guard case let kind = InboxName(name), kind.isBatch, let batch = kind.base else { continue }
                 unsettled[name] = nil
                 compute = .claiming(turn)
                 // Labels that arrived first are claimed with their batch.
                 let withLabels = waitingLabels[batch + InboxName.labelsSuffix] != nil
                 return [.claimBatch(name, batch: batch, withLabels: withLabels)]
-            case let .relabel(name):
-                guard case let .labels(batch) = InboxName(name), waitingLabels[name] != nil else { continue }
+            case .relabel(let name):
+                guard case .labels(let batch) = InboxName(name), waitingLabels[name] != nil else { continue }
                 compute = .claiming(turn)
                 return [.claimRelabel(name, batch: batch)]
-            case let .job(id):
+            case .job(let id):
                 guard jobs[id] != nil else { continue }
                 compute = .running(id)
                 return [.runSlice(id, size: sliceSize)]
@@ -35,10 +35,10 @@ extension InboxStateMachine {
 
     /// The claim of the current turn: prepare what was claimed; if nothing was, the next turn goes.
     mutating func claimed(_ inputs: BatchInputs?) -> [Action] {
-        guard case let .claiming(turn) = compute else { return [] }
+        guard case .claiming(let turn) = compute else { return [] }
         compute = .idle
         guard let inputs else { return [] }
-        if case let .relabel(name) = turn { waitingLabels[name] = nil }
+        if case .relabel(let name) = turn { waitingLabels[name] = nil }
         if let labels = inputs.labels { waitingLabels[labels.original] = nil }
         let id = newJobID()
         compute = .preparing(id)
@@ -50,7 +50,7 @@ extension InboxStateMachine {
         let isCurrentTurn = compute == .preparing(id)
         if isCurrentTurn { compute = .idle }
         switch outcome {
-        case let .ready(inputs, images):
+        case .ready(let inputs, let images):
             jobs[id] = Job(inputs: inputs, images: images)
             guard isCurrentTurn else {
                 turns.enqueue(.job(id), first: true)

@@ -88,21 +88,21 @@ struct InboxStateMachine {
         var actions: [Action]
         switch input {
         case .start: actions = start(now: now)
-        case let .changed(name, event): actions = changed(name, after: event)
+        case .changed(let name, let event): actions = changed(name, after: event)
         case .eventsLost: actions = rescan()
         case .tick: actions = tick(now: now)
         case .reloadRequested: actions = [.reloadCheckpoint]
         case .shutdownRequested: actions = shutdownRequested()
-        case let .watcherFailed(message): actions = watcherFailed(message)
+        case .watcherFailed(let message): actions = watcherFailed(message)
         case .cancelled: actions = cancelled()
-        case let .looked(name, status, event): actions = looked(name, status, after: event, now: now)
-        case let .scanned(entries): actions = scanned(entries, now: now)
-        case let .labelsExamined(name, situation): actions = labelsExamined(name, situation, now: now)
-        case let .adopted(resumptions): actions = adopted(resumptions)
-        case let .claimed(inputs): actions = claimed(inputs)
-        case let .prepared(job, inputs, outcome): actions = prepared(job, inputs, outcome, now: now)
-        case let .sliceFinished(job, result): actions = sliceFinished(job, result)
-        case let .finished(job, succeeded): actions = finished(job, succeeded: succeeded, now: now)
+        case .looked(let name, let status, let event): actions = looked(name, status, after: event, now: now)
+        case .scanned(let entries): actions = scanned(entries, now: now)
+        case .labelsExamined(let name, let situation): actions = labelsExamined(name, situation, now: now)
+        case .adopted(let resumptions): actions = adopted(resumptions)
+        case .claimed(let inputs): actions = claimed(inputs)
+        case .prepared(let job, let inputs, let outcome): actions = prepared(job, inputs, outcome, now: now)
+        case .sliceFinished(let job, let result): actions = sliceFinished(job, result)
+        case .finished(let job, let succeeded): actions = finished(job, succeeded: succeeded, now: now)
         }
         return actions + nextWork()
     }

@@ -37,7 +37,8 @@ let digitSumProbabilityFloor = 1e-300
 func digitSymbolProbabilities<T: BinaryFloatingPoint>(
     _ g: DigitSumGeometry, logits: UnsafePointer<T>, probabilities: UnsafeMutablePointer<Double>
 ) {
-    let symbols = DigitSum.symbols, locations = g.locations
+    let symbols = DigitSum.symbols
+    let locations = g.locations
     for l in 0..<locations {
         let p = probabilities + l &* symbols
         var top = -Double.infinity
@@ -69,7 +70,8 @@ func digitSumPrefixes(_ g: DigitSumGeometry, probabilities: UnsafePointer<Double
     prefixes.update(repeating: 0, count: classes)
     prefixes[0] = 1
     for l in 0..<g.locations {
-        let previous = prefixes + l &* classes, next = previous + classes
+        let previous = prefixes + l &* classes
+        let next = previous + classes
         let q = digitValueDistribution(probabilities + l &* DigitSum.symbols)
         // After l + 1 locations no sum above 9(l + 1) is possible.
         let reach = min(classes - 1, 9 &* (l &+ 1))
@@ -86,7 +88,8 @@ func digitSumPrefixes(_ g: DigitSumGeometry, probabilities: UnsafePointer<Double
 func digitSumForwardImage<T: BinaryFloatingPoint>(
     _ g: DigitSumGeometry, logits: UnsafePointer<T>, output: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<Double>
 ) {
-    let probabilities = scratch, prefixes = scratch + g.locations * DigitSum.symbols
+    let probabilities = scratch
+    let prefixes = scratch + g.locations * DigitSum.symbols
     digitSymbolProbabilities(g, logits: logits, probabilities: probabilities)
     digitSumPrefixes(g, probabilities: probabilities, prefixes: prefixes)
     let sum = prefixes + g.locations * g.classes
@@ -99,11 +102,15 @@ func digitSumBackwardImage<T: BinaryFloatingPoint>(
     _ g: DigitSumGeometry, logits: UnsafePointer<T>, outputGradient: UnsafePointer<T>, inputGradient: UnsafeMutablePointer<T>,
     scratch: UnsafeMutablePointer<Double>
 ) {
-    let symbols = DigitSum.symbols, classes = g.classes, locations = g.locations
-    let probabilities = scratch, prefixes = scratch + locations * symbols
+    let symbols = DigitSum.symbols
+    let classes = g.classes
+    let locations = g.locations
+    let probabilities = scratch
+    let prefixes = scratch + locations * symbols
     digitSymbolProbabilities(g, logits: logits, probabilities: probabilities)
     digitSumPrefixes(g, probabilities: probabilities, prefixes: prefixes)
-    var adjoint = prefixes + (locations + 1) * classes, nextAdjoint = adjoint + classes
+    var adjoint = prefixes + (locations + 1) * classes
+    var nextAdjoint = adjoint + classes
     // d(loss)/dP(s) = d(loss)/d(log P(s)) / P(s); floored probabilities pass nothing.
     let sum = prefixes + locations * classes
     for s in 0..<classes {
@@ -149,7 +156,8 @@ func digitSumBackward(
     inputGradient: UnsafeMutablePointer<Float>, rows: Int, scratch: UnsafeMutablePointer<Double>
 ) {
     for r in 0..<rows {
-        digitSumBackwardImage(g, logits: input + r * g.inCount, outputGradient: outputGradient + r * g.classes,
-                              inputGradient: inputGradient + r * g.inCount, scratch: scratch)
+        digitSumBackwardImage(
+            g, logits: input + r * g.inCount, outputGradient: outputGradient + r * g.classes,
+            inputGradient: inputGradient + r * g.inCount, scratch: scratch)
     }
 }

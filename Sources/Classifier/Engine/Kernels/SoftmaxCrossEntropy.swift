@@ -12,9 +12,11 @@ func softmaxCrossEntropy(
     scale: Float, smoothing: Float = 0, gradient: UnsafeMutablePointer<Float>
 ) -> (lossSum: Double, correct: Int) {
     let spread = smoothing / Float(classes)
-    var lossSum = 0.0, correct = 0
+    var lossSum = 0.0
+    var correct = 0
     for r in 0..<rows {
-        let z = logits + r * classes, d = gradient + r * classes
+        let z = logits + r * classes
+        let d = gradient + r * classes
         let label = labels[r]
         let (best, top) = argmax(z, count: classes)
         if best == label { correct += 1 }
@@ -39,7 +41,8 @@ func softmaxCrossEntropy(
 
 /// Summed loss and correct count only (no gradient), for evaluation.
 func crossEntropy(logits: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, classes: Int) -> (lossSum: Double, correct: Int) {
-    var lossSum = 0.0, correct = 0
+    var lossSum = 0.0
+    var correct = 0
     for r in 0..<rows {
         let z = logits + r * classes
         let (best, top) = argmax(z, count: classes)
@@ -54,7 +57,8 @@ func crossEntropy(logits: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows
 /// Index and value of the first maximum of `count` floats.
 @inline(__always)
 func argmax(_ values: UnsafePointer<Float>, count: Int) -> (index: Int, value: Float) {
-    var best = 0, top = values[0]
+    var best = 0
+    var top = values[0]
     for j in 1..<count where values[j] > top {
         top = values[j]
         best = j
