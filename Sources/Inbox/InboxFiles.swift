@@ -121,6 +121,7 @@ struct InboxFiles: Sendable {
         guard let stem = inputs.stem else { throw InboxError("\(inputs.displayName): finished without an output stem") }
         try claims.ensureHolds(inputs.claimed)
         try BatchReportFiles.write(outcome, to: URL(fileURLWithPath: layout.outbox), stem: stem)
+        try claims.ensureHolds(inputs.claimed)  // Again: writing the reports took a moment.
         try BatchReportFiles.appendSummary(outcome, to: URL(fileURLWithPath: layout.outbox))
         try complete(inputs, stem: stem)
     }
