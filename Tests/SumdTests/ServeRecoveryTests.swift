@@ -82,7 +82,8 @@ struct ServeRecoveryTests {
         let adopter = try await sandbox.startDaemon(["--claim-timeout", "3"])
         let done = try await eventually(timeout: 180) { sandbox.names(in: sandbox.processed).count == 2 * names.count }
         #expect(done, "processed: \(sandbox.names(in: sandbox.processed))")
-        #expect(adopter.logLines(containing: "resuming a batch left by a stopped daemon").count == 1, "log:\n\(adopter.log)")
+        // The paused daemon may hold several claims: it claims the next batch between slices.
+        #expect(adopter.logLines(containing: "resuming a batch left by a stopped daemon").count >= 1, "log:\n\(adopter.log)")
         paused.send(SIGCONT)
         #expect(try await paused.waitForExit() == 75, "EX_TEMPFAIL: restart me; log:\n\(paused.log)")
         #expect(paused.logLines(containing: "claims adopted by another daemon; exiting without writing").count == 1)
