@@ -29,8 +29,10 @@ struct ServeCommand: AsyncParsableCommand {
             --labels-grace seconds.
 
             Several daemons may serve one inbox: each batch is claimed by exactly one. A daemon killed \
-            mid-batch leaves its claim behind; the next daemon to start (or any running one, within \
-            seconds) finishes it, so every input is reported exactly once.
+            mid-batch leaves its claim behind; the next daemon to start, or any running one (at once on \
+            the same machine, after --claim-timeout from another host), finishes it, so every input is \
+            reported exactly once. A daemon paused for longer than that finds its claims taken and exits \
+            (status 75) without writing.
 
             Signals: SIGTERM/SIGINT stop taking files, give the batch in flight back to the inbox (under \
             its own name) and exit 0 within about a second; SIGHUP reloads the checkpoint (a bad one is \

@@ -22,7 +22,8 @@ public struct ServeConfigFileError: Error, Equatable, CustomStringConvertible {
 /// booleans, `#` comments, and optionally the keys under a `[serve]` table header.
 ///
 /// Every `sumd serve` flag has a key (`inbox`, `outbox`, `checkpoint`, `processed`, `failed`,
-/// `workers`, `chunk_size`, `labels_grace`, `log_level`, `metrics_file`, `status_file`). An unknown key, a value
+/// `workers`, `chunk_size`, `labels_grace`, `log_level`, `metrics_file`, `status_file`, `claim_timeout`,
+/// `rescan_interval`). An unknown key, a value
 /// of the wrong type or range, a repeated key or a line that is not TOML stops the daemon at start,
 /// naming the file and line. Relative paths are taken from the file's directory.
 public enum ServeConfigFile {
