@@ -106,7 +106,7 @@ let package = Package(
         // The daemon's decisions (InboxStateMachine) fed inputs on a fake clock, and its input merge.
         .testTarget(
             name: "InboxTests",
-            dependencies: ["Inbox", "Watcher", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["Inbox", "Classifier", "Watcher", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .testTarget(
             name: "SumdTests",

@@ -33,7 +33,10 @@ public enum DurableFile {
             }
             guard fsync(fd) == 0 else { throw failure("fsync", temporary) }
         }
-        guard rename(temporary.path, url.path) == 0 else { throw failure("rename to \(url.lastPathComponent)", temporary) }
+        // ENOENT with the temporary gone and the file there: a rename sent again by NFS, done.
+        guard rename(temporary.path, url.path) == 0 || (errno == ENOENT && !exists(temporary) && exists(url)) else {
+            throw failure("rename to \(url.lastPathComponent)", temporary)
+        }
         ok = true
         try syncDirectory(directory)
     }
@@ -50,45 +53,41 @@ public enum DurableFile {
         let temporary = temporaryName(for: url)
         try write(data, to: temporary)
         defer { unlink(temporary.path) }
-        // link(2) fails with EEXIST instead of replacing, unlike rename(2).
+        // link(2) fails with EEXIST instead of replacing, unlike rename(2). On NFS, EEXIST can also
+        // be this link sent again: then the name is the temporary's inode.
         if link(temporary.path, url.path) != 0 {
-            if errno == EEXIST { return false }
-            throw failure("link to \(url.lastPathComponent)", temporary)
+            guard errno == EEXIST else { throw failure("link to \(url.lastPathComponent)", temporary) }
+            guard let created = inode(temporary), created == inode(url) else { return false }
         }
         try syncDirectory(directory)
         return true
     }
 
-    /// Appends `text` to `url` (creating it with `header` first if missing) and syncs it.
-    /// Used for ledgers such as `summary.csv`, where each append is one complete line.
-    public static func append(_ text: String, to url: URL, header: String) throws {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure("open", url) }
-        defer { close(fd) }
-        var stats = stat()
-        guard fstat(fd, &stats) == 0 else { throw failure("stat", url) }
-        let bytes = Array(((stats.st_size == 0 ? header : "") + text).utf8)
-        guard bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress!, $0.count) }) == bytes.count else {
-            throw failure("append", url)
-        }
-        guard fsync(fd) == 0 else { throw failure("fsync", url) }
-        if stats.st_size == 0 { try syncDirectory(url.deletingLastPathComponent()) }
-    }
-
-    /// Removes the temporary files (`.NAME.PID.RANDOM.tmp`) that writers killed mid-write left in
-    /// `directory`, keeping those of processes still alive; returns the names removed.
+    /// Removes the temporary files (`.NAME.WRITER.RANDOM.tmp`) that writers killed mid-write left in
+    /// `directory`; returns the names removed. A temporary of this machine and pid namespace goes
+    /// once its process is gone; one written elsewhere (another host sharing the directory, whose
+    /// pids mean nothing here) once it is `foreignTemporaryAge` seconds old.
     @discardableResult
     public static func removeAbandonedTemporaries(in directory: URL) throws -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return [] }
         var removed: [String] = []
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
             let parts = name.split(separator: ".")
-            guard parts.count >= 4, let pid = pid_t(parts[parts.count - 3]), pid > 0 else { continue }
-            guard kill(pid, 0) != 0, errno == ESRCH else { continue }
-            if unlink(directory.appendingPathComponent(name).path) == 0 { removed.append(name) }
+            guard parts.count >= 4 else { continue }
+            let writer = parts[parts.count - 3].split(separator: "@")
+            guard let pid = pid_t(writer[0]), pid > 0 else { continue }
+            let path = directory.appendingPathComponent(name)
+            let abandoned =
+                writer.count == 1 || writer[1] == ProcessFacts.machineTag
+                ? kill(pid, 0) != 0 && errno == ESRCH
+                : age(of: path).map { $0 > foreignTemporaryAge } == true
+            if abandoned, unlink(path.path) == 0 { removed.append(name) }
         }
         return removed
     }
+
+    /// Seconds after which another machine's temporary counts as abandoned: far longer than any write.
+    public static let foreignTemporaryAge: Double = 3600
 
     /// Makes a directory's entries (new names, renames) durable.
     public static func syncDirectory(_ directory: URL) throws {
@@ -98,10 +97,28 @@ public enum DurableFile {
         guard fsync(fd) == 0 else { throw failure("fsync directory", directory) }
     }
 
-    /// `.NAME.PID.RANDOM.tmp` beside `url`: hidden, and traceable to its writer for clean-up.
+    /// `.NAME.PID@MACHINE.RANDOM.tmp` beside `url`: hidden, and traceable to its writer for clean-up.
     private static func temporaryName(for url: URL) -> URL {
         url.deletingLastPathComponent().appendingPathComponent(
-            ".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+            ".\(url.lastPathComponent).\(getpid())@\(ProcessFacts.machineTag).\(UInt32.random(in: 0...UInt32.max)).tmp")
+    }
+
+    private static func exists(_ url: URL) -> Bool {
+        var status = stat()
+        return lstat(url.path, &status) == 0
+    }
+
+    /// Device and inode of `url`, nil if it does not exist.
+    private static func inode(_ url: URL) -> [UInt]? {
+        var status = stat()
+        return lstat(url.path, &status) == 0 ? [UInt(status.st_dev), UInt(status.st_ino)] : nil
+    }
+
+    /// Seconds since `url` was last modified, nil if it does not exist.
+    private static func age(of url: URL) -> Double? {
+        var status = stat()
+        guard lstat(url.path, &status) == 0 else { return nil }
+        return Date().timeIntervalSince1970 - (Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9)
     }
 
     private static func failure(_ call: String, _ url: URL) -> ArrayFormatError {

@@ -34,8 +34,9 @@ final class ClaimDirectory: Sendable {
         path = root + "/" + owner
         leasePath = path + ".lease"
         // The lease exists before the directory, so a directory without a lease belongs to nobody.
+        // Both names are this daemon's alone: EEXIST is its own request sent again (NFS).
         try Self.write(LeaseContent.now(owner: owner), to: leasePath, flags: O_CREAT | O_EXCL)
-        guard mkdir(path, 0o755) == 0 else {
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
             let error = InboxError.system("mkdir", path)
             unlink(leasePath)
             throw error
@@ -126,7 +127,8 @@ final class ClaimDirectory: Sendable {
     /// Writes a lease file whole: with `O_CREAT | O_EXCL` a new one, with no flags an existing one
     /// (a removed lease is never re-created: that is how a daemon learns it was fenced).
     private static func write(_ content: LeaseContent, to path: String, flags: Int32) throws {
-        let descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | flags, 0o644)
+        var descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | flags, 0o644)
+        if descriptor < 0, errno == EEXIST { descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0o644) }
         guard descriptor >= 0 else {
             if errno == ENOENT && flags == 0 { throw ClaimsFenced(lease: path) }
             throw InboxError.system(flags == 0 ? "renew lease" : "create lease", path)

@@ -6,6 +6,11 @@ import Foundation
 
 /// The few file system operations the inbox protocol is built from, with the error handling each
 /// needs: a missing source means another daemon was faster, an existing target is never replaced.
+///
+/// On NFS a request the client sends again (its reply was lost) can fail although the first one
+/// succeeded: a rename with ENOENT, a link with EEXIST. So on those errors each move looks at
+/// source and target before it concludes anything; the targets are names no other daemon uses
+/// (claims carry a random token), so a target that is the moved file means the move happened.
 enum FileMoves {
     /// `lstat` of `path`, or nil if nothing has that name.
     static func status(_ path: String) throws -> stat? {
@@ -21,11 +26,13 @@ enum FileMoves {
     }
 
     /// Renames `source` to `target` (replacing nothing that matters: targets are fresh random names);
-    /// false when `source` is gone, i.e. someone else took it first.
+    /// false when `source` is gone, i.e. someone else took it first. ENOENT with `source` gone and
+    /// `target` there is a rename that succeeded and was sent again (NFS).
     static func renameIfPresent(_ source: String, to target: String) throws -> Bool {
         if rename(source, target) == 0 { return true }
-        if errno == ENOENT { return false }
-        throw InboxError.system("rename to \(target)", source)
+        let failure = errno
+        if failure == ENOENT { return !exists(source) && exists(target) }
+        throw InboxError.system("rename to \(target)", source, failure)
     }
 
     /// Moves `source` to `target` without ever replacing an existing `target`: `link` + `unlink`
@@ -47,11 +54,31 @@ enum FileMoves {
                 try removeIfPresent(source)
                 return true
             }
-            if errno == EEXIST { return false }
-            guard errno == EPERM else { throw InboxError.system("link to \(target)", source) }
+            let failure = errno
+            if failure == EEXIST {
+                // Either another file took the name, or this link succeeded and was sent again (NFS).
+                guard try isSameFile(target, as: from) else { return false }
+                try removeIfPresent(source)
+                return true
+            }
+            guard failure == EPERM else { throw InboxError.system("link to \(target)", source, failure) }
         }
-        guard rename(source, target) == 0 else { throw InboxError.system("rename to \(target)", source) }
-        return true
+        if rename(source, target) == 0 { return true }
+        let failure = errno
+        if failure == ENOENT, !exists(source), try isSameFile(target, as: from) { return true }
+        throw InboxError.system("rename to \(target)", source, failure)
+    }
+
+    /// Whether `path` is the file `status` describes (same device and inode).
+    private static func isSameFile(_ path: String, as status: stat) throws -> Bool {
+        guard let other = try self.status(path) else { return false }
+        return other.st_dev == status.st_dev && other.st_ino == status.st_ino
+    }
+
+    /// Gives `source` the second name `target`; a `target` that exists already (from an earlier
+    /// attempt) is fine.
+    static func linkUnlessPresent(_ source: String, to target: String) throws {
+        guard link(source, target) == 0 || errno == EEXIST else { throw InboxError.system("link to \(target)", source) }
     }
 
     /// Removes a file (or an empty directory); a missing one is fine.

@@ -57,10 +57,15 @@ extension InboxDaemon {
     func finish(_ id: InboxStateMachine.JobID) async -> InboxStateMachine.Input {
         guard let job = jobs.removeValue(forKey: id) else { return .finished(id, succeeded: false) }
         let outcome = job.outcome(finishedAt: Date())
-        let written: Void? = await perform("write the reports of \(job.inputs.displayName)") { [files, inputs = job.inputs] in
-            try files.finish(inputs, outcome: outcome)
+        let written = await perform("write the reports of \(job.inputs.displayName)") { [files, inputs = job.inputs] in
+            try files.finish(inputs, outcome: outcome).map { "\($0)" }
         }
-        guard written != nil else { return .finished(id, succeeded: false) }
+        guard let mergeFailure = written else { return .finished(id, succeeded: false) }
+        if let mergeFailure {
+            logger.warning(
+                "summary.csv not updated yet; the row is recorded and merged later",
+                metadata: ["batch.stem": "\(outcome.batch)", "error": "\(mergeFailure)"])
+        }
         var metadata: Logger.Metadata = [
             "batch.file": "\(job.inputs.displayName)", "batch.stem": "\(outcome.batch)", "batch.images": "\(outcome.images)",
             "batch.seconds": "\(String(format: "%.3f", outcome.seconds))",

@@ -16,10 +16,13 @@ extension InboxFiles {
     }
 
     /// Adopts the claims of dead daemons and decides, per claim token, how to go on
-    /// (docs/daemon-design.md, "Resume of an adopted claim").
+    /// (docs/daemon-design.md, "Resume of an adopted claim"); then merges summary rows that a
+    /// dead daemon recorded but did not merge.
     func adoptDeadClaims() throws -> [Resumption] {
         let adopted = try claims.adoptDeadClaims()
-        return try Dictionary(grouping: adopted, by: \.token).values.map(resume)
+        let resumptions = try Dictionary(grouping: adopted, by: \.token).values.map(resume)
+        try ledger.mergeIfPending()
+        return resumptions
     }
 
     /// Removes reservations no claim of any daemon refers to (left when a daemon died between
@@ -27,7 +30,7 @@ extension InboxFiles {
     func removeStaleReservations() throws {
         try reservations.removeStale { try Set(claims.allClaims().map(\.token)) }
         // Writers killed mid-write leave hidden temporaries behind; never under a final name.
-        for directory in [layout.outbox, reservations.directory, layout.failed] {
+        for directory in [layout.outbox, reservations.directory, ledger.rows, layout.failed] {
             try DurableFile.removeAbandonedTemporaries(in: URL(fileURLWithPath: directory))
         }
     }
@@ -63,11 +66,9 @@ extension InboxFiles {
         guard let report = ReportRecord.report(at: reservations.reportPath(stem)), !inputs.isRelabel || report.isLabeled else {
             return .run(inputs)
         }
-        // Step 4 was done: finish 5–7 without writing any report twice.
-        let summary = layout.outbox + "/summary.csv"
-        if !ReportRecord.ledger(at: summary).contains(where: { $0.batch == stem && $0.isLabeled == report.isLabeled }) {
-            try DurableFile.append(report.line, to: URL(fileURLWithPath: summary), header: BatchOutcome.reportHeader + "\n")
-        }
+        // Step 4 was done: finish 5–7 without writing any report twice (a recorded row stays one;
+        // adoptDeadClaims merges it).
+        try ledger.record(report)
         try complete(inputs, stem: stem)
         return .completed(inputs)
     }

@@ -8,11 +8,13 @@ struct InboxFiles: Sendable {
     let layout: InboxLayout
     let claims: ClaimDirectory
     let reservations: StemReservations
+    let ledger: SummaryLedger
 
     init(layout: InboxLayout, claims: ClaimDirectory) {
         self.layout = layout
         self.claims = claims
         reservations = StemReservations(outbox: layout.outbox)
+        ledger = SummaryLedger(outbox: layout.outbox)
     }
 
     // MARK: Taking batches
@@ -117,13 +119,20 @@ struct InboxFiles: Sendable {
     // MARK: Finishing
 
     /// Steps 4–7: reports (report last), the summary row, inputs to processed/, reservation removed.
-    func finish(_ inputs: BatchInputs, outcome: BatchOutcome) throws {
+    ///
+    /// The row is recorded durably, then merged into `summary.csv`. A merge that fails does not fail
+    /// the batch: the row stays pending and the next adoption round merges it. Its error is
+    /// returned, for the log.
+    func finish(_ inputs: BatchInputs, outcome: BatchOutcome) throws -> (any Error)? {
         guard let stem = inputs.stem else { throw InboxError("\(inputs.displayName): finished without an output stem") }
         try claims.ensureHolds(inputs.claimed)
         try BatchReportFiles.write(outcome, to: URL(fileURLWithPath: layout.outbox), stem: stem)
         try claims.ensureHolds(inputs.claimed)  // Again: writing the reports took a moment.
-        try BatchReportFiles.appendSummary(outcome, to: URL(fileURLWithPath: layout.outbox))
+        try ledger.record(outcome.reportRecord)
+        var mergeFailure: (any Error)?
+        do { try ledger.merge() } catch { mergeFailure = error }
         try complete(inputs, stem: stem)
+        return mergeFailure
     }
 
     /// Steps 6–7: moves the claimed inputs to `processed/S.*` and drops the reservation.

@@ -22,7 +22,10 @@ struct InboxLayout: Sendable {
     /// from the inbox to processed/ and failed/ with `rename`/`link`, which only work within one
     /// file system. (The outbox may live elsewhere: reports are written in place.)
     func prepare() throws {
-        for directory in [inbox, outbox, outbox + "/.reservations", processed, failed] { try FileMoves.makeDirectory(directory) }
+        let ledger = SummaryLedger(outbox: outbox).directories
+        for directory in [inbox, outbox, outbox + "/.reservations"] + ledger + [processed, failed] {
+            try FileMoves.makeDirectory(directory)
+        }
         let device = try Self.device(of: inbox)
         for (role, directory) in [("processed", processed), ("failed", failed)] where try Self.device(of: directory) != device {
             throw InboxError(

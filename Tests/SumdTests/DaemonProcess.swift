@@ -11,6 +11,9 @@ import Foundation
 final class DaemonProcess {
     let process = Process()
     let logURL: URL
+    /// Where `send` delivers signals: the process started, unless a launcher (such as `unshare`)
+    /// started the daemon as its child and the test pointed this at it.
+    var signalTarget: pid_t = 0
 
     static var binary: URL {
         RepositoryFiles.sumdBinary
@@ -42,6 +45,20 @@ final class DaemonProcess {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
+        signalTarget = process.processIdentifier
+    }
+
+    /// Starts `executable ARGUMENTS`, a launcher that ends up running `sumd serve` (its output
+    /// goes to the same log).
+    init(launching executable: URL, _ arguments: [String], log: URL) throws {
+        logURL = log
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = process.standardOutput
+        try process.run()
+        signalTarget = process.processIdentifier
     }
 
     deinit {
@@ -69,7 +86,7 @@ final class DaemonProcess {
     }
 
     func send(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        kill(signalTarget, signal)
     }
 
     /// Waits for the process to exit; returns its exit status, or nil on timeout.

@@ -23,11 +23,4 @@ public enum BatchReportFiles {
         for (url, data) in zip(urls, contents) { try DurableFile.write(data, to: url) }
         return urls
     }
-
-    /// Appends the outcome's report row to the `summary.csv` ledger in `directory`.
-    public static func appendSummary(_ outcome: BatchOutcome, to directory: URL) throws {
-        try DurableFile.append(
-            outcome.reportRow, to: directory.appendingPathComponent("summary.csv"),
-            header: BatchOutcome.reportHeader + "\n")
-    }
 }

@@ -65,10 +65,4 @@ public struct ReportRecord: Sendable, Hashable {
         else { return nil }
         return records[0]
     }
-
-    /// The records of `summary.csv`, or an empty list when it does not exist yet.
-    public static func ledger(at path: String) -> [ReportRecord] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-        return records(inCSV: text) ?? []
-    }
 }

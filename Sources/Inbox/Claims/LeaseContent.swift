@@ -1,3 +1,4 @@
+import ArrayFormats
 import Foundation
 
 #if canImport(Glibc)
@@ -58,13 +59,4 @@ struct LeaseContent: Sendable, Equatable {
         }
         return kill(pid, 0) == -1 && errno == ESRCH
     }
-}
-
-/// Facts about this process that a lease records.
-enum ProcessFacts {
-    static let bootID =
-        (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
-        .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-    /// `pid:[4026531836]` from `/proc/self/ns/pid`.
-    static let pidNamespace = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid")) ?? ""
 }

@@ -1,0 +1,106 @@
+import ArrayFormats
+import Classifier
+import Foundation
+
+/// `summary.csv`, the one file users read for every batch, kept by any number of daemons on one
+/// host or many sharing the outbox, without an atomic append (NFS has none) and without a lock.
+///
+/// A finished batch's row is first recorded as a file of its own, `outbox/.ledger/rows/KEY` (KEY:
+/// the stem, then `.labeled` or `.unlabeled`), written whole under a temporary name and then
+/// `link`ed to KEY. The link fails with EEXIST when the row is already there, so a row is recorded
+/// at most once, by whichever daemon gets there first (the batch's own or one that adopted its
+/// claim), and never torn. A second link, `.ledger/pending/KEY`, says a merge is due.
+///
+/// A merge reads `summary.csv`, appends every recorded row missing from it (oldest first), writes
+/// the result under a temporary name and renames it over `summary.csv`: readers see the old file
+/// or the new one, never a torn line. Daemons may merge at the same time. Two merges that read the
+/// same file lose the first rename's rows to the second, so every merge reads the file again after
+/// its rename and merges again until nothing recorded is missing: the last rename is always
+/// followed by such a check. Only then are the pending links it saw removed. See
+/// docs/many-hosts.md, "The summary ledger".
+struct SummaryLedger: Sendable {
+    let summary: URL
+    let rows: String
+    let pending: String
+
+    init(outbox: String) {
+        summary = URL(fileURLWithPath: outbox + "/summary.csv")
+        rows = outbox + "/.ledger/rows"
+        pending = outbox + "/.ledger/pending"
+    }
+
+    /// The directories `prepare` creates.
+    var directories: [String] { [rows, pending] }
+
+    /// The row file name of a batch report: one per stem and labelled-ness (a batch reported
+    /// without labels and relabelled later has two rows).
+    static func key(of record: ReportRecord) -> String {
+        record.batch + (record.isLabeled ? ".labeled" : ".unlabeled")
+    }
+
+    /// Records `record` unless it already is, and marks a merge as due.
+    func record(_ record: ReportRecord) throws {
+        let key = Self.key(of: record)
+        _ = try DurableFile.create(Data(record.line.utf8), at: URL(fileURLWithPath: rows + "/" + key))
+        try FileMoves.linkUnlessPresent(rows + "/" + key, to: pending + "/" + key)
+    }
+
+    /// Merges when a row is pending: rows recorded by a daemon that died before its merge, or
+    /// whose merge another daemon's rename undid.
+    func mergeIfPending() throws {
+        if try !visibleNames(in: pending).isEmpty { try merge() }
+    }
+
+    /// Brings every recorded row into `summary.csv`, then clears the pending links seen before.
+    func merge() throws {
+        let due = try visibleNames(in: pending)
+        while try mergeRound() {}
+        for key in due { try FileMoves.removeIfPresent(pending + "/" + key) }
+    }
+
+    /// Appends the recorded rows missing from `summary.csv` and replaces it; false when none was missing.
+    private func mergeRound() throws -> Bool {
+        let present = try readSummary()
+        let listed = Set(present.map(Self.key))
+        let missing = try visibleNames(in: rows).filter { !listed.contains($0) }
+        guard !missing.isEmpty else { return false }
+        var text = ReportColumn.header + "\n" + present.map(\.line).joined()
+        for key in try oldestFirst(missing) {
+            let row = try String(contentsOfFile: rows + "/" + key, encoding: .utf8)
+            guard let record = ReportRecord.records(inCSV: ReportColumn.header + "\n" + row)?.first else {
+                throw InboxError("\(rows)/\(key): not a summary row")
+            }
+            text += record.line
+        }
+        try DurableFile.write(text, to: summary)
+        return true
+    }
+
+    /// The rows of `summary.csv` (torn or incomplete lines left out); none when it does not exist. A
+    /// file that is no sumd summary (another header) is kept as `summary.csv.unreadable`, `~2`, …
+    /// and a new one is started.
+    private func readSummary() throws -> [ReportRecord] {
+        guard FileMoves.exists(summary.path) else { return [] }
+        let text = try String(contentsOf: summary, encoding: .utf8)
+        if text.isEmpty { return [] }
+        if let records = ReportRecord.records(inCSV: text) { return records }
+        var k = 1
+        while try !FileMoves.moveNoReplace(summary.path, to: summary.path + Stem.candidate(".unreadable", k)) { k += 1 }
+        return []
+    }
+
+    /// `keys` in the order their rows were recorded (modification time, then name).
+    private func oldestFirst(_ keys: [String]) throws -> [String] {
+        try keys.map { key -> (key: String, time: Double) in
+            guard let status = try FileMoves.status(rows + "/" + key) else { return (key, 0) }
+            return (key, Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9)
+        }
+        .sorted { ($0.time, $0.key) < ($1.time, $1.key) }
+        .map(\.key)
+    }
+
+    /// Names in `directory` other than hidden temporaries.
+    private func visibleNames(in directory: String) throws -> [String] {
+        try FileMoves.names(in: directory).filter { !$0.hasPrefix(".") }
+    }
+}
