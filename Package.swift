@@ -69,7 +69,7 @@ let package = Package(
             name: "Watcher",
             dependencies: ["CInotify", .product(name: "SystemPackage", package: "swift-system")]
         ),
-        // The daemon's inbox protocol: claims, labels pairing, slices, reports, recovery.
+        // The daemon's inbox protocol: claims, labels pairing, slices, reports, recovery; its configuration and log lines.
         .target(
             name: "Inbox",
             dependencies: [
@@ -108,11 +108,10 @@ let package = Package(
             name: "InboxTests",
             dependencies: ["Inbox", "Classifier", "Watcher", .product(name: "SystemPackage", package: "swift-system")]
         ),
+        // The executable driven as a process (`make test` builds it first), and the serve configuration and log lines.
         .testTarget(
             name: "SumdTests",
-            dependencies: [
-                "sumd", "Inbox", "ArrayFormats", "Classifier", "TestFixtures", .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["Inbox", "ArrayFormats", "Classifier", "TestFixtures", .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -71,10 +71,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var workers: Int?
 
-    @Option(help: "Images per chunk handed to a worker (default 32, which measured fastest).")
+    @Option(help: "Images per chunk handed to a worker (default \(ServeConfiguration.Defaults.chunkSize), which measured fastest).")
     var chunkSize: Int?
 
-    @Option(help: ArgumentHelp("How long labels wait for their batch before they count as failed (default 60).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "How long labels wait for their batch before they count as failed (default \(ServeConfiguration.Defaults.labelsGraceSeconds)).",
+            valueName: "seconds"))
     var labelsGrace: Double?
 
     @Option(help: ArgumentHelp("Least severe log level shown: trace, debug, info, notice, warning, error or critical.", valueName: "level"))
@@ -89,7 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Another daemon's claims are adopted once its lease has not changed for this long (default 30; several hosts: longer than any pause you expect).",
+            "Another daemon's claims are adopted once its lease has not changed for this long (default \(ServeConfiguration.Defaults.claimTimeoutSeconds); several hosts: longer than any pause you expect).",
             valueName: "seconds"))
     var claimTimeout: Double?
 
@@ -103,16 +106,12 @@ struct ServeCommand: AsyncParsableCommand {
     static let configurationError: Int32 = 78
 
     func run() async throws {
-        let flags = ServeSettings(
-            inbox: inbox, outbox: outbox, checkpoint: checkpoint, processed: processed, failed: failed,
-            workers: workers, chunkSize: chunkSize, labelsGrace: labelsGrace, logLevel: logLevel,
-            metricsFile: metricsFile, statusFile: statusFile, claimTimeout: claimTimeout,
-            rescanInterval: rescanInterval)
-        let settings: ResolvedServeSettings
+        var configuration = ServeConfiguration()
         do {
-            let file = try config.map { try ServeConfigFile.load(path: $0) } ?? ServeSettings()
-            settings = try file.overridden(by: flags).resolved()
-            try Self.checkReadable(checkpoint: settings.checkpoint)
+            if let config { try configuration.read(configFile: config) }
+            for (setting, value) in givenFlags { try configuration.set(setting, to: value, from: .flag) }
+            try configuration.validate()
+            try Self.checkReadable(checkpoint: configuration.checkpoint.path)
         } catch {
             // EX_CONFIG (sysexits.h): the unit's RestartPreventExitStatus=78 keeps systemd from
             // restarting a daemon whose configuration cannot work until someone fixes it. In the
@@ -120,23 +119,13 @@ struct ServeCommand: AsyncParsableCommand {
             ErrorOutput.write("Error: " + ((error as? ValidationError)?.message ?? "\(error)"))
             throw ExitCode(Self.configurationError)
         }
-        let level = settings.logLevel
+        let level = configuration.logLevel
         LoggingSystem.bootstrap { label in
             var handler = JournalLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "sumd.serve")
-        let configuration = ServeConfiguration(
-            inbox: URL(fileURLWithPath: settings.inbox), outbox: URL(fileURLWithPath: settings.outbox),
-            checkpoint: URL(fileURLWithPath: settings.checkpoint),
-            processed: settings.processed.map { URL(fileURLWithPath: $0) }, failed: settings.failed.map { URL(fileURLWithPath: $0) },
-            workers: settings.workers ?? ProcessInfo.processInfo.activeProcessorCount, chunkSize: settings.chunkSize,
-            labelsGrace: .milliseconds(Int64((settings.labelsGrace * 1000).rounded())),
-            metricsFile: settings.metricsFile.map { URL(fileURLWithPath: $0) },
-            statusFile: settings.statusFile.map { URL(fileURLWithPath: $0) },
-            claimTimeout: .milliseconds(Int64((settings.claimTimeout * 1000).rounded())),
-            rescanInterval: settings.rescanInterval.map { .milliseconds(Int64(($0 * 1000).rounded())) })
         var groupConfiguration = ServiceGroupConfiguration(
             services: [InboxService(configuration: configuration, logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -151,6 +140,20 @@ struct ServeCommand: AsyncParsableCommand {
             logger.error("stopped on an error", metadata: ["error": "\(error)"])
             throw ExitCode.failure
         }
+    }
+
+    /// The flags given, as values for the settings they override (after the config file's).
+    private var givenFlags: [(ServeConfiguration.Setting, ConfigValue)] {
+        let flags: [(ServeConfiguration.Setting, ConfigValue?)] = [
+            (.inbox, inbox.map(ConfigValue.string)), (.outbox, outbox.map(ConfigValue.string)),
+            (.checkpoint, checkpoint.map(ConfigValue.string)), (.processed, processed.map(ConfigValue.string)),
+            (.failed, failed.map(ConfigValue.string)), (.workers, workers.map(ConfigValue.integer)),
+            (.chunkSize, chunkSize.map(ConfigValue.integer)), (.labelsGrace, labelsGrace.map(ConfigValue.float)),
+            (.logLevel, logLevel.map(ConfigValue.string)), (.metricsFile, metricsFile.map(ConfigValue.string)),
+            (.statusFile, statusFile.map(ConfigValue.string)), (.claimTimeout, claimTimeout.map(ConfigValue.float)),
+            (.rescanInterval, rescanInterval.map(ConfigValue.float)),
+        ]
+        return flags.compactMap { setting, value in value.map { (setting, $0) } }
     }
 
     /// A checkpoint that is missing or unreadable is a setting to fix (often: the service was

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inbox
 
 #if canImport(Glibc)
     import Glibc

@@ -1,12 +1,27 @@
 import Foundation
+import Inbox
 import TestFixtures
 import Testing
-import sumd
 
-/// `sumd serve --config`: the TOML subset, flags over the file, and one test per kind of error.
+/// `sumd serve --config`: the TOML subset, flags over the file, one `validate()`, and one test per
+/// kind of error, each naming the line or flag to fix.
 @Suite struct ConfigFileTests {
+    /// `text` read as /etc/sumd/sumd.toml over no other setting.
+    static func read(_ text: String) throws -> ServeConfiguration {
+        var configuration = ServeConfiguration()
+        try configuration.read(configText: text, path: "/etc/sumd/sumd.toml")
+        return configuration
+    }
+
+    /// Sets the three settings without a default, as flags.
+    static func setRequired(_ configuration: inout ServeConfiguration) throws {
+        for (setting, path) in [(ServeConfiguration.Setting.inbox, "/i"), (.outbox, "/o"), (.checkpoint, "/m")] {
+            try configuration.set(setting, to: .string(path), from: .flag)
+        }
+    }
+
     @Test func readsEveryKeyInsideAndOutsideTheServeTable() throws {
-        let settings = try ServeConfigFile.parse(
+        let configuration = try Self.read(
             """
             # sumd settings
             inbox = "/srv/in"   # trailing comment
@@ -22,52 +37,91 @@ import sumd
             metrics_file = "/srv/sumd.prom"
             claim_timeout = 45
             rescan_interval = 2.5
-            """, path: "/etc/sumd/sumd.toml")
-        #expect(
-            settings
-                == ServeSettings(
-                    inbox: "/srv/in", outbox: "/srv/out", checkpoint: "/etc/sumd/models/m.safetensors", processed: "/srv/done",
-                    failed: "/srv/failé", workers: 2, chunkSize: 1024, labelsGrace: 2.5, logLevel: "debug", metricsFile: "/srv/sumd.prom",
-                    claimTimeout: 45, rescanInterval: 2.5))
+            status_file = "run/status.json"
+            """)
+        try configuration.validate()
+        #expect(configuration.inbox.path == "/srv/in" && configuration.outbox.path == "/srv/out")
+        #expect(configuration.checkpoint.path == "/etc/sumd/models/m.safetensors")
+        #expect(configuration.processed.path == "/srv/done" && configuration.failed.path == "/srv/failé")
+        #expect(configuration.workers == 2 && configuration.chunkSize == 1024 && configuration.logLevel == .debug)
+        #expect(configuration.labelsGrace == .milliseconds(2500) && configuration.rescanInterval == .milliseconds(2500))
+        #expect(configuration.claimTimeout == .seconds(45))
+        #expect(configuration.metricsFile?.path == "/srv/sumd.prom" && configuration.statusFile?.path == "/etc/sumd/run/status.json")
+        #expect(configuration.origins.count == ServeConfiguration.Setting.allCases.count)
+        #expect(configuration.origins[.checkpoint] == .file(path: "/etc/sumd/sumd.toml", line: 5))
     }
 
-    @Test func takesWholeSecondsForTheGraceAndLeavesUnsetKeysNil() throws {
-        let settings = try ServeConfigFile.parse("labels_grace = 60\r\n\r\n", path: "/x/sumd.toml")
-        #expect(settings == ServeSettings(labelsGrace: 60))
+    @Test func takesWholeSecondsAndLeavesUnsetKeysAtTheirDefaults() throws {
+        var configuration = ServeConfiguration()
+        try configuration.read(configText: "labels_grace = 90\r\n\r\n", path: "/x/sumd.toml")
+        #expect(configuration.labelsGrace == .seconds(90))
+        #expect(configuration.origins == [.labelsGrace: .file(path: "/x/sumd.toml", line: 1)])
+        #expect(configuration.workers == ProcessInfo.processInfo.activeProcessorCount && configuration.chunkSize == 32)
+        #expect(configuration.claimTimeout == .seconds(30) && configuration.rescanInterval == nil && configuration.logLevel == .info)
+        #expect(configuration.metricsFile == nil && configuration.statusFile == nil)
     }
 
     @Test func flagsOverrideTheFileAndDefaultsFillTheRest() throws {
-        let file = ServeSettings(inbox: "/a/in", outbox: "/a/out", checkpoint: "/a/m", workers: 2, logLevel: "debug")
-        let merged = file.overridden(by: ServeSettings(inbox: "/b/in", workers: 1))
-        #expect(merged == ServeSettings(inbox: "/b/in", outbox: "/a/out", checkpoint: "/a/m", workers: 1, logLevel: "debug"))
-        let resolved = try merged.resolved()
-        #expect(resolved.inbox == "/b/in" && resolved.workers == 1 && resolved.logLevel == .debug)
-        #expect(resolved.chunkSize == 32 && resolved.labelsGrace == 60 && resolved.processed == nil && resolved.metricsFile == nil)
-        #expect(resolved.claimTimeout == 30 && resolved.rescanInterval == nil)
-        for bad in [
-            ServeSettings(workers: 0), ServeSettings(chunkSize: -1), ServeSettings(labelsGrace: .infinity), ServeSettings(logLevel: "loud"),
-            ServeSettings(claimTimeout: 2), ServeSettings(rescanInterval: 0),
-        ] {
-            #expect(throws: (any Error).self) {
-                try bad.overridden(by: ServeSettings(inbox: "/i", outbox: "/o", checkpoint: "/m")).resolved()
-            }
-        }
-        #expect(throws: (any Error).self) { try ServeSettings(inbox: "/a").resolved() }
+        var configuration = try Self.read(
+            "inbox = \"/a/in\"\noutbox = \"/a/out\"\ncheckpoint = \"/a/m\"\nworkers = 2\nlog_level = \"debug\"")
+        try configuration.set(.inbox, to: .string("/b/in"), from: .flag)
+        try configuration.set(.workers, to: .integer(1), from: .flag)
+        try configuration.validate()
+        #expect(configuration.inbox.path == "/b/in" && configuration.outbox.path == "/a/out" && configuration.workers == 1)
+        #expect(configuration.processed.path == "/b/processed" && configuration.failed.path == "/b/failed", "beside the inbox")
+        #expect(configuration.logLevel == .debug && configuration.origins[.workers] == .flag)
+        #expect(configuration.labelsGrace == .seconds(60) && configuration.metricsFile == nil)
+    }
+
+    /// A value out of range is found once everything is set, and named the way it was given.
+    @Test(arguments: [
+        (ServeConfiguration.Setting.workers, ConfigValue.integer(0), "--workers must be at least 1, not 0"),
+        (.chunkSize, .integer(-1), "--chunk-size must be at least 1, not -1"),
+        (.labelsGrace, .float(.infinity), "--labels-grace must be a number of seconds ≥ 0, not inf"),
+        (.claimTimeout, .float(2), "--claim-timeout must be a number of seconds ≥ 3, not 2.0: a daemon renews its lease"),
+        (.rescanInterval, .float(0), "--rescan-interval must be a number of seconds > 0, not 0.0"),
+    ])
+    func refusesFlagsOutOfRange(setting: ServeConfiguration.Setting, value: ConfigValue, problem: String) throws {
+        var configuration = ServeConfiguration()
+        try Self.setRequired(&configuration)
+        try configuration.set(setting, to: value, from: .flag)
         do {
-            _ = try ServeSettings(inbox: "/a").resolved()
+            try configuration.validate()
+            Issue.record("accepted \(setting) = \(value)")
         } catch {
-            #expect("\(error)".contains("--outbox PATH, --checkpoint PATH"))
+            #expect(error.origin == .flag && "\(error)".hasPrefix(problem), "\(error)")
+        }
+    }
+
+    @Test func namesEveryMissingSetting() throws {
+        var configuration = ServeConfiguration()
+        try configuration.set(.inbox, to: .string("/a"), from: .flag)
+        #expect(throws: ServeConfigurationError.self) { try configuration.validate() }
+        do {
+            try configuration.validate()
+        } catch {
+            #expect(error.origin == nil && "\(error)".contains("Missing --outbox PATH, --checkpoint PATH"), "\(error)")
+        }
+        #expect(
+            throws: ServeConfigurationError(
+                origin: .flag,
+                problem:
+                    "--log-level must be one of \"trace\", \"debug\", \"info\", \"notice\", \"warning\", \"error\", \"critical\", not \"loud\""
+            )
+        ) {
+            try configuration.set(.logLevel, to: .string("loud"), from: .flag)
         }
     }
 
     /// The commented default config that `make install` puts in /etc/sumd loads as the unit expects.
     @Test func theShippedDefaultConfigLoads() throws {
-        let path = RepositoryFiles.url("systemd/sumd.toml").path
-        let settings = try ServeConfigFile.load(path: path)
-        #expect(settings.inbox == "/var/lib/sumd/inbox" && settings.outbox == "/var/lib/sumd/outbox")
-        #expect(settings.checkpoint == "/var/lib/sumd/models/current.safetensors")
-        #expect(settings.processed == "/var/lib/sumd/processed" && settings.failed == "/var/lib/sumd/failed")
-        #expect(settings.logLevel == "info" && settings.workers == nil && settings.metricsFile == nil)
+        var configuration = ServeConfiguration()
+        try configuration.read(configFile: RepositoryFiles.url("systemd/sumd.toml").path)
+        try configuration.validate()
+        #expect(configuration.inbox.path == "/var/lib/sumd/inbox" && configuration.outbox.path == "/var/lib/sumd/outbox")
+        #expect(configuration.checkpoint.path == "/var/lib/sumd/models/current.safetensors")
+        #expect(configuration.processed.path == "/var/lib/sumd/processed" && configuration.failed.path == "/var/lib/sumd/failed")
+        #expect(configuration.logLevel == .info && configuration.origins[.workers] == nil && configuration.metricsFile == nil)
     }
 
     @Test(arguments: [
@@ -97,23 +151,27 @@ import sumd
         ("log_level = \"loud\"", 1, "log_level must be one of \"trace\""),
         ("checkpoint = \"\"", 1, "checkpoint must not be empty"),
     ])
-    func refusesWithFileLineAndProblem(text: String, line: Int, problem: String) {
+    func refusesWithFileLineAndProblem(text: String, line: Int, problem: String) throws {
+        var configuration = ServeConfiguration()
+        try Self.setRequired(&configuration)
         do {
-            let settings = try ServeConfigFile.parse(text, path: "/etc/sumd/sumd.toml")
-            Issue.record("accepted \(text.debugDescription) as \(settings)")
-        } catch let error as ServeConfigFileError {
-            #expect(error.line == line, "\(error)")
-            #expect("\(error)".hasPrefix("/etc/sumd/sumd.toml:\(line): \(problem)"), "\(error)")
+            try configuration.read(configText: text, path: "/etc/sumd/sumd.toml")
+            try configuration.validate()
+            Issue.record("accepted \(text.debugDescription) as \(configuration)")
         } catch {
-            Issue.record("unexpected \(error)")
+            #expect(error.origin == .file(path: "/etc/sumd/sumd.toml", line: line), "\(error)")
+            #expect("\(error)".hasPrefix("/etc/sumd/sumd.toml:\(line): \(problem)"), "\(error)")
         }
     }
 
     @Test func namesAFileThatCannotBeRead() {
         let path = "/nonexistent-\(UUID().uuidString)/sumd.toml"
-        #expect(throws: ServeConfigFileError(path: path, line: nil, problem: "cannot read the config file: no such file")) {
-            try ServeConfigFile.load(path: path)
+        let expected = ServeConfigurationError(origin: .file(path: path, line: nil), problem: "cannot read the config file: no such file")
+        #expect(throws: expected) {
+            var configuration = ServeConfiguration()
+            try configuration.read(configFile: path)
         }
+        #expect(expected.description == "\(path): cannot read the config file: no such file")
     }
 
     /// A configuration that cannot work exits 78 (EX_CONFIG), which the unit's

@@ -2,7 +2,6 @@ import Foundation
 import Inbox
 import TestFixtures
 import Testing
-import sumd
 
 /// The status file `sumd serve --status-file` writes and what `sumd health` concludes from it,
 /// without a daemon: verdicts at given times, files that are missing or not status files, the
@@ -56,17 +55,20 @@ import sumd
     }
 
     @Test func theConfigFileTakesAStatusFile() throws {
-        let settings = try ServeConfigFile.parse("status_file = \"run/status.json\"\n", path: "/etc/sumd/sumd.toml")
-        #expect(settings == ServeSettings(statusFile: "/etc/sumd/run/status.json"))
-        let merged = settings.overridden(by: ServeSettings(inbox: "/i", outbox: "/o", checkpoint: "/m", statusFile: "/s.json"))
-        #expect(try merged.resolved().statusFile == "/s.json")
+        var configuration = ServeConfiguration()
+        try configuration.read(configText: "status_file = \"run/status.json\"\n", path: "/etc/sumd/sumd.toml")
+        #expect(configuration.statusFile?.path == "/etc/sumd/run/status.json")
+        try configuration.set(.statusFile, to: .string("/s.json"), from: .flag)
+        #expect(configuration.statusFile?.path == "/s.json")
     }
 
     /// The ConfigMap's file (deploy/kubernetes/sumd.toml) loads, with per-pod status and metrics files.
     @Test func theKubernetesConfigLoads() throws {
-        let settings = try ServeConfigFile.load(path: RepositoryFiles.url("deploy/kubernetes/sumd.toml").path)
-        #expect(settings.inbox == "/var/lib/sumd/spool/inbox" && settings.processed == "/var/lib/sumd/spool/processed")
-        #expect(settings.statusFile == "/run/sumd/status.json" && settings.metricsFile == "/run/sumd/sumd.prom")
-        #expect(settings.workers == 2)
+        var configuration = ServeConfiguration()
+        try configuration.read(configFile: RepositoryFiles.url("deploy/kubernetes/sumd.toml").path)
+        try configuration.validate()
+        #expect(configuration.inbox.path == "/var/lib/sumd/spool/inbox" && configuration.processed.path == "/var/lib/sumd/spool/processed")
+        #expect(configuration.statusFile?.path == "/run/sumd/status.json" && configuration.metricsFile?.path == "/run/sumd/sumd.prom")
+        #expect(configuration.workers == 2)
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
+import Inbox
 import Logging
 import Testing
-import sumd
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,6 @@
 /// The value kinds of the TOML subset `sumd.toml` is written in, and how one is read from the
-/// text after `key =` on a line.
-enum ConfigValue: Equatable {
+/// text after `key =` on a line. Flags of `sumd serve` hand their values over in the same kinds.
+public enum ConfigValue: Equatable, Sendable {
     case string(String)
     case integer(Int)
     case float(Double)
@@ -105,7 +105,7 @@ enum ConfigValue: Equatable {
     }
 }
 
-/// A problem with one line of the config file, as a sentence; `ServeConfigFile` adds the place.
+/// A problem with a value, as a sentence without the place, which the caller adds.
 struct ConfigProblem: Error {
     let message: String
     init(_ message: String) { self.message = message }
