@@ -52,6 +52,16 @@ import Testing
         #expect(try summary() == ["c", "a", "b"])
     }
 
+    @Test func batchNamesThatNeedQuotingStayOneRow() throws {
+        let name = "a,\"b\"\nc"
+        for labeled in [false, true, false] {
+            try ledger.record(Self.row(name, labeled: labeled))
+            try ledger.merge()
+        }
+        let records = try #require(ReportRecord.records(inCSV: String(contentsOf: ledger.summary, encoding: .utf8)))
+        #expect(records.map(\.batch) == [name, name] && records.map(\.isLabeled) == [false, true])
+    }
+
     @Test func concurrentMergesLoseNoRow() throws {
         let outbox = outbox
         // Four writers, each with its own ledger value, record and merge at once, as daemons on

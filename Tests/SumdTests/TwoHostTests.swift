@@ -41,11 +41,13 @@ import Testing
         try await ServeRecoveryTests.expectExactlyOnce(sandbox, names, labels: labels)
         #expect(watch.stop() == [], "a partial file under a final name")
         #expect(sandbox.names(in: sandbox.inbox.appendingPathComponent(".claims")) == [], "the dead host's lease and claims are gone")
+        // What host-b found of host-a's work: the kill lands mid-batch almost always, not always.
         let servedByA = hostA.daemon.logLines(containing: "batch done").count
         let servedByB = hostB.daemon.logLines(containing: "batch done").count
+        let adopted = hostB.daemon.logLines(containing: "left by a stopped daemon").count
         print(
-            "two hosts: 40 × 500 images in \(String(format: "%.1f", seconds)) s; host-a served \(servedByA) before it was killed, host-b \(servedByB)"
-        )
+            "two hosts: 40 × 500 images in \(String(format: "%.1f", seconds)) s; host-a served \(servedByA) before it was killed, "
+                + "host-b \(servedByB); host-b took over \(adopted) claims of host-a")
     }
 
     @Test("a host paused past the claim timeout writes nothing for the claims the other host adopted")

@@ -35,7 +35,11 @@ struct SummaryLedger: Sendable {
     /// The row file name of a batch report: one per stem and labelled-ness (a batch reported
     /// without labels and relabelled later has two rows).
     static func key(of record: ReportRecord) -> String {
-        record.batch + (record.isLabeled ? ".labeled" : ".unlabeled")
+        key(batch: record.batch, isLabeled: record.isLabeled)
+    }
+
+    static func key(batch: String, isLabeled: Bool) -> String {
+        batch + (isLabeled ? ".labeled" : ".unlabeled")
     }
 
     /// Records `record` unless it already is, and marks a merge as due.
@@ -60,33 +64,31 @@ struct SummaryLedger: Sendable {
 
     /// Appends the recorded rows missing from `summary.csv` and replaces it; false when none was missing.
     private func mergeRound() throws -> Bool {
-        let present = try readSummary()
-        let listed = Set(present.map(Self.key))
+        let (kept, listed) = try readSummary()
         let missing = try visibleNames(in: rows).filter { !listed.contains($0) }
         guard !missing.isEmpty else { return false }
-        var text = ReportColumn.header + "\n" + present.map(\.line).joined()
-        for key in try oldestFirst(missing) {
-            let row = try String(contentsOfFile: rows + "/" + key, encoding: .utf8)
-            guard let record = ReportRecord.records(inCSV: ReportColumn.header + "\n" + row)?.first else {
-                throw InboxError("\(rows)/\(key): not a summary row")
-            }
-            text += record.line
-        }
+        var text = kept
+        for key in try oldestFirst(missing) { text.append(try Data(contentsOf: URL(fileURLWithPath: rows + "/" + key))) }
         try DurableFile.write(text, to: summary)
         return true
     }
 
-    /// The rows of `summary.csv` (torn or incomplete lines left out); none when it does not exist. A
-    /// file that is no sumd summary (another header) is kept as `summary.csv.unreadable`, `~2`, …
-    /// and a new one is started.
-    private func readSummary() throws -> [ReportRecord] {
-        guard FileMoves.exists(summary.path) else { return [] }
-        let text = try String(contentsOf: summary, encoding: .utf8)
-        if text.isEmpty { return [] }
-        if let records = ReportRecord.records(inCSV: text) { return records }
+    /// What a merge keeps of `summary.csv` (its header and complete rows, as they are; a torn last
+    /// line is left out) and the keys of those rows; a header alone when there is no file. A file
+    /// with another column order is rewritten in sumd's; one that is no sumd summary at all is
+    /// kept as `summary.csv.unreadable` (`~2`, …) and a new one is started.
+    private func readSummary() throws -> (kept: Data, keys: Set<String>) {
+        let header = Data((ReportColumn.header + "\n").utf8)
+        guard FileMoves.exists(summary.path) else { return (header, []) }
+        let data = try Data(contentsOf: summary)
+        if data.isEmpty { return (header, []) }
+        if let scan = data.withUnsafeBytes(SummaryScan.init) { return (data.prefix(scan.keptLength), scan.keys) }
+        if let text = String(data: data, encoding: .utf8), let records = ReportRecord.records(inCSV: text) {
+            return (header + Data(records.map(\.line).joined().utf8), Set(records.map(Self.key)))
+        }
         var k = 1
         while try !FileMoves.moveNoReplace(summary.path, to: summary.path + Stem.candidate(".unreadable", k)) { k += 1 }
-        return []
+        return (header, [])
     }
 
     /// `keys` in the order their rows were recorded (modification time, then name).
