@@ -10,7 +10,7 @@ import Testing
 /// sharing a directory.
 @Suite struct DurableFileTests {
     @Test func createNeverReplacesAndWritesWholeFiles() throws {
-        try withTemporaryDirectory { directory in
+        try withTemporaryDirectory { directory throws in
             let url = directory.appendingPathComponent("row")
             #expect(try DurableFile.create(Data("first\n".utf8), at: url))
             #expect(try !DurableFile.create(Data("second\n".utf8), at: url))
