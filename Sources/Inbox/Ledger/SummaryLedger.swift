@@ -1,6 +1,8 @@
 import ArrayFormats
 import Classifier
 import Foundation
+import SystemCalls
+import SystemPackage
 
 /// `summary.csv`, the one file users read for every batch, kept by any number of daemons on one
 /// host or many sharing the outbox, without an atomic append (NFS has none) and without a lock.
@@ -19,18 +21,18 @@ import Foundation
 /// followed by such a check. Only then are the pending links it saw removed. See
 /// docs/many-hosts.md, "The summary ledger".
 struct SummaryLedger: Sendable {
-    let summary: URL
-    let rows: String
-    let pending: String
+    let summary: FilePath
+    let rows: FilePath
+    let pending: FilePath
 
-    init(outbox: String) {
-        summary = URL(fileURLWithPath: outbox + "/summary.csv")
-        rows = outbox + "/.ledger/rows"
-        pending = outbox + "/.ledger/pending"
+    init(outbox: FilePath) {
+        summary = outbox.appending("summary.csv")
+        rows = outbox.appending(".ledger/rows")
+        pending = outbox.appending(".ledger/pending")
     }
 
     /// The directories `prepare` creates.
-    var directories: [String] { [rows, pending] }
+    var directories: [FilePath] { [rows, pending] }
 
     /// The row file name of a batch report: one per stem and labelled-ness (a batch reported
     /// without labels and relabelled later has two rows).
@@ -41,8 +43,8 @@ struct SummaryLedger: Sendable {
     /// Records `record` unless it already is, and marks a merge as due.
     func record(_ record: ReportRecord) throws {
         let key = Self.key(of: record)
-        _ = try DurableFile.create(Data(record.line.utf8), at: URL(fileURLWithPath: rows + "/" + key))
-        try FileMoves.linkUnlessPresent(rows + "/" + key, to: pending + "/" + key)
+        _ = try DurableFile.create(Data(record.line.utf8), at: URL(fileURLWithPath: rows.appending(key).string))
+        try FileMoves.linkUnlessPresent(rows.appending(key), to: pending.appending(key))
     }
 
     /// Merges when a row is pending: rows recorded by a daemon that died before its merge, or
@@ -55,7 +57,7 @@ struct SummaryLedger: Sendable {
     func merge() throws {
         let due = try visibleNames(in: pending)
         while try mergeRound() {}
-        for key in due { try FileMoves.removeIfPresent(pending + "/" + key) }
+        for key in due { try FileMoves.removeIfPresent(pending.appending(key)) }
     }
 
     /// Appends the recorded rows missing from `summary.csv` and replaces it; false when none was missing.
@@ -66,13 +68,13 @@ struct SummaryLedger: Sendable {
         guard !missing.isEmpty else { return false }
         var text = ReportColumn.header + "\n" + present.map(\.line).joined()
         for key in try oldestFirst(missing) {
-            let row = try String(contentsOfFile: rows + "/" + key, encoding: .utf8)
+            let row = try String(contentsOfFile: rows.appending(key).string, encoding: .utf8)
             guard let record = ReportRecord.records(inCSV: ReportColumn.header + "\n" + row)?.first else {
-                throw InboxError("\(rows)/\(key): not a summary row")
+                throw InboxError("\(rows.appending(key)): not a summary row")
             }
             text += record.line
         }
-        try DurableFile.write(text, to: summary)
+        try DurableFile.write(text, to: URL(fileURLWithPath: summary.string))
         return true
     }
 
@@ -80,19 +82,19 @@ struct SummaryLedger: Sendable {
     /// file that is no sumd summary (another header) is kept as `summary.csv.unreadable`, `~2`, …
     /// and a new one is started.
     private func readSummary() throws -> [ReportRecord] {
-        guard FileMoves.exists(summary.path) else { return [] }
-        let text = try String(contentsOf: summary, encoding: .utf8)
+        guard summary.exists else { return [] }
+        let text = try String(contentsOfFile: summary.string, encoding: .utf8)
         if text.isEmpty { return [] }
         if let records = ReportRecord.records(inCSV: text) { return records }
         var k = 1
-        while try !FileMoves.moveNoReplace(summary.path, to: summary.path + Stem.candidate(".unreadable", k)) { k += 1 }
+        while try !FileMoves.moveNoReplace(summary, to: FilePath(summary.string + Stem.candidate(".unreadable", k))) { k += 1 }
         return []
     }
 
     /// `keys` in the order their rows were recorded (modification time, then name).
     private func oldestFirst(_ keys: [String]) throws -> [String] {
         try keys.map { key -> (key: String, time: Double) in
-            guard let status = try FileMoves.status(rows + "/" + key) else { return (key, 0) }
+            guard let status = try rows.appending(key).statusIfPresent() else { return (key, 0) }
             return (key, Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9)
         }
         .sorted { ($0.time, $0.key) < ($1.time, $1.key) }
@@ -100,7 +102,7 @@ struct SummaryLedger: Sendable {
     }
 
     /// Names in `directory` other than hidden temporaries.
-    private func visibleNames(in directory: String) throws -> [String] {
+    private func visibleNames(in directory: FilePath) throws -> [String] {
         try FileMoves.names(in: directory).filter { !$0.hasPrefix(".") }
     }
 }
