@@ -92,7 +92,10 @@ struct InboxFiles: Sendable {
         guard let imagesPath = inputs.imagesPath else { throw InboxError("\(inputs.displayName): has no images") }
         for file in inputs.claimed {
             // Checked again on the claimed name, which no one else touches: nothing is ever followed.
-            if let irregularity = try EntryStatus.of(file.path)?.irregularity {
+            // An entry that cannot even be looked at fails the batch too (an InboxError).
+            let status: EntryStatus?
+            do { status = try EntryStatus.of(file.path) } catch { throw InboxError(error.description) }
+            if let irregularity = status?.irregularity {
                 throw InboxError("\(file.original) \(irregularity); sumd only reads regular files")
             }
         }
