@@ -45,10 +45,16 @@ let package = Package(
         .systemLibrary(name: "CInotify", path: "Sources/CInotify", providers: [.apt(["libinotifytools0-dev"])]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
+        // The one way sumd calls the C library on files: retry on EINTR, errors naming the call, the
+        // path and the reason; `lstat` and directory listings on `FilePath`.
+        .target(name: "SystemCalls", dependencies: [.product(name: "SystemPackage", package: "swift-system")]),
         // NumPy .npy/.npz and safetensors: reading (memory-mapped), validating, writing.
         .target(
             name: "ArrayFormats",
-            dependencies: ["CCrypto", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: [
+                "CCrypto", "SystemCalls", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
         ),
         // What the engine's kernels compute, and the shapes they compute on (no code that runs per element).
         .target(name: "KernelInterface"),
@@ -67,13 +73,13 @@ let package = Package(
         // inotify (through libinotifytools) as an AsyncSequence of directory events.
         .target(
             name: "Watcher",
-            dependencies: ["CInotify", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["CInotify", "SystemCalls", .product(name: "SystemPackage", package: "swift-system")]
         ),
         // The daemon's inbox protocol: claims, labels pairing, slices, reports, recovery; its configuration and log lines.
         .target(
             name: "Inbox",
             dependencies: [
-                "Classifier", "ArrayFormats", "Watcher", "KernelInterface",
+                "Classifier", "ArrayFormats", "Watcher", "SystemCalls", "KernelInterface",
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -86,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "sumd",
             dependencies: [
-                "Classifier", "ArrayFormats", "Watcher", "Synth", "Inbox", "KernelInterface",
+                "Classifier", "ArrayFormats", "Watcher", "Synth", "Inbox", "SystemCalls", "KernelInterface",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,12 +107,15 @@ let package = Package(
             name: "ClassifierTests", dependencies: ["Classifier", "ArrayFormats", "KernelInterface", "TestFixtures"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "WatcherTests", dependencies: ["Watcher"]),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls", .product(name: "SystemPackage", package: "swift-system")]),
+        .testTarget(
+            name: "WatcherTests", dependencies: ["Watcher", "SystemCalls", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "ArrayFormats"]),
         // The daemon's decisions (InboxStateMachine) fed inputs on a fake clock, and its input merge.
         .testTarget(
             name: "InboxTests",
-            dependencies: ["Inbox", "Classifier", "Watcher", .product(name: "SystemPackage", package: "swift-system")]
+            dependencies: ["Inbox", "Classifier", "Watcher", "SystemCalls", .product(name: "SystemPackage", package: "swift-system")]
         ),
         // The executable driven as a process (`make test` builds it first), and the serve configuration and log lines.
         .testTarget(

@@ -1,3 +1,5 @@
+import SystemPackage
+
 /// The claimed files of one batch and where its outputs go.
 ///
 /// A new batch claims `NAME.npy` or `NAME.npz` (and `NAME.labels.npy` if it is there); relabelling
@@ -11,7 +13,7 @@ struct BatchInputs: Sendable, Equatable {
     var images: ClaimedFile?
     var labels: ClaimedFile?
     /// Relabelling: the images of the earlier, unlabelled batch (`processed/S.npy` or `.npz`).
-    var processedImages: String?
+    var processedImages: FilePath?
     /// The reserved output stem `S`, once reserved.
     var stem: String?
 
@@ -23,5 +25,5 @@ struct BatchInputs: Sendable, Equatable {
     var displayName: String { (images ?? labels)?.original ?? name }
 
     /// Where the images are read from now.
-    var imagesPath: String? { images?.path ?? processedImages }
+    var imagesPath: FilePath? { images?.path ?? processedImages }
 }

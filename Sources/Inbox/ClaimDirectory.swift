@@ -1,5 +1,7 @@
 import Foundation
 import Synchronization
+import SystemCalls
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -16,30 +18,31 @@ import Synchronization
 /// filesystems, daemons that are all PID 1 in their containers). See docs/daemon-design.md.
 final class ClaimDirectory: Sendable {
     /// `inbox/.claims`.
-    let root: String
+    let root: FilePath
     /// This daemon's claim directory.
-    let path: String
-    private let leasePath: String
+    let path: FilePath
+    private let leasePath: FilePath
     private let owner: String
     private let claimTimeout: Duration
     private let started = ContinuousClock.now
     private let observer = Mutex(LeaseObserver())
 
     /// Creates the lease, then the claim directory, under `inbox/.claims`.
-    init(inbox: String, owner: String, claimTimeout: Duration) throws {
-        root = inbox + "/.claims"
+    init(inbox: FilePath, owner: String, claimTimeout: Duration) throws {
+        root = inbox.appending(".claims")
         try FileMoves.makeDirectory(root)
         self.owner = owner
         self.claimTimeout = claimTimeout
-        path = root + "/" + owner
-        leasePath = path + ".lease"
+        path = root.appending(owner)
+        leasePath = root.appending(owner + ".lease")
         // The lease exists before the directory, so a directory without a lease belongs to nobody.
         // Both names are this daemon's alone: EEXIST is its own request sent again (NFS).
         try Self.write(LeaseContent.now(owner: owner), to: leasePath, flags: O_CREAT | O_EXCL)
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
-            let error = InboxError.system("mkdir", path)
-            unlink(leasePath)
-            throw error
+        switch valueOrErrno({ path.withPlatformString { mkdir($0, 0o755) } }) {
+        case .success, .failure(.fileExists): break
+        case .failure(let failure):
+            try? FileMoves.removeIfPresent(leasePath)
+            throw SystemCallError("mkdir", path: path, errno: failure)
         }
     }
 
@@ -52,7 +55,7 @@ final class ClaimDirectory: Sendable {
     /// Whether this daemon still holds `file`: its lease stands and the file is still in its claim
     /// directory.
     func holds(_ file: ClaimedFile) -> Bool {
-        FileMoves.exists(leasePath) && FileMoves.exists(file.path)
+        leasePath.exists && file.path.exists
     }
 
     /// Throws `ClaimsFenced` unless this daemon still holds every one of `files`: checked before a
@@ -63,15 +66,15 @@ final class ClaimDirectory: Sendable {
     }
 
     /// Takes `inbox/<name>` for the batch with `token`; nil if it is gone (another daemon took it).
-    func claim(_ name: String, inbox: String, token: String) throws -> ClaimedFile? {
+    func claim(_ name: String, inbox: FilePath, token: String) throws -> ClaimedFile? {
         let claimed = ClaimedFile(token: token, original: name, directory: path)
-        return try FileMoves.renameIfPresent(inbox + "/" + name, to: claimed.path) ? claimed : nil
+        return try FileMoves.renameIfPresent(inbox.appending(name), to: claimed.path) ? claimed : nil
     }
 
     /// Puts a claimed file back into the inbox under its original name; false (and the file stays
     /// claimed, to be adopted after this process ends) if a new file with that name arrived meanwhile.
-    func release(_ file: ClaimedFile, inbox: String) throws -> Bool {
-        try FileMoves.moveNoReplace(file.path, to: inbox + "/" + file.original)
+    func release(_ file: ClaimedFile, inbox: FilePath) throws -> Bool {
+        try FileMoves.moveNoReplace(file.path, to: inbox.appending(file.original))
     }
 
     /// Removes the leases of dead daemons, then moves the claims of every directory without a
@@ -82,33 +85,34 @@ final class ClaimDirectory: Sendable {
         var leases = Set<String>()
         for name in try FileMoves.names(in: root) where name.hasSuffix(".lease") && name != myLease {
             leases.insert(name)
-            guard let text = try? String(contentsOfFile: root + "/" + name, encoding: .utf8) else { continue }
+            guard let text = try? String(contentsOfFile: root.appending(name).string, encoding: .utf8) else { continue }
             let goneHere = LeaseContent(parsing: text)?.ownerIsGoneHere == true
             let stale = observer.withLock { $0.isStale(name, content: text, now: now, timeout: claimTimeout) }
-            if goneHere || stale { try FileMoves.removeIfPresent(root + "/" + name) }
+            if goneHere || stale { try FileMoves.removeIfPresent(root.appending(name)) }
         }
         observer.withLock { $0.forget(allBut: leases) }
         var adopted: [ClaimedFile] = []
         for name in try FileMoves.names(in: root) where name != owner && !name.hasSuffix(".lease") {
-            let directory = root + "/" + name
-            guard !FileMoves.exists(directory + ".lease"), let status = try FileMoves.status(directory) else { continue }
-            guard status.st_mode & S_IFMT == S_IFDIR else {
+            let directory = root.appending(name)
+            guard !root.appending(name + ".lease").exists, let status = try directory.statusIfPresent() else { continue }
+            guard status.type == .directory else {
                 try FileMoves.removeIfPresent(directory)  // A lock file of a daemon from before leases.
                 continue
             }
             for claimName in try FileMoves.names(in: directory) {
                 guard let claim = ClaimedFile(claimName: claimName, in: path) else { continue }
-                if try FileMoves.renameIfPresent(directory + "/" + claimName, to: claim.path) { adopted.append(claim) }
+                if try FileMoves.renameIfPresent(directory.appending(claimName), to: claim.path) { adopted.append(claim) }
             }
-            if rmdir(directory) != 0 && errno != ENOENT && errno != ENOTEMPTY { throw InboxError.system("rmdir", directory) }
+            try FileMoves.removeDirectoryIfPresent(directory, keepingNonEmpty: true)
         }
         return adopted
     }
 
     /// Every claim of every daemon (this one included).
     func allClaims() throws -> [ClaimedFile] {
-        try FileMoves.names(in: root).filter { !$0.hasSuffix(".lease") }.flatMap { directory in
-            try FileMoves.names(in: root + "/" + directory).compactMap { ClaimedFile(claimName: $0, in: root + "/" + directory) }
+        try FileMoves.names(in: root).filter { !$0.hasSuffix(".lease") }.flatMap { name in
+            let directory = root.appending(name)
+            return try FileMoves.names(in: directory).compactMap { ClaimedFile(claimName: $0, in: directory) }
         }
     }
 
@@ -119,25 +123,27 @@ final class ClaimDirectory: Sendable {
 
     /// Removes the claim directory (if empty: leftovers stay for the next daemon to adopt) and the lease.
     func dispose() {
-        if rmdir(path) == 0 {
-            unlink(leasePath)
+        if case .success = valueOrErrno({ path.withPlatformString { rmdir($0) } }) {
+            try? FileMoves.removeIfPresent(leasePath)
         }
     }
 
     /// Writes a lease file whole: with `O_CREAT | O_EXCL` a new one, with no flags an existing one
     /// (a removed lease is never re-created: that is how a daemon learns it was fenced).
-    private static func write(_ content: LeaseContent, to path: String, flags: Int32) throws {
-        var descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | flags, 0o644)
-        if descriptor < 0, errno == EEXIST { descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC, 0o644) }
-        guard descriptor >= 0 else {
-            if errno == ENOENT && flags == 0 { throw ClaimsFenced(lease: path) }
-            throw InboxError.system(flags == 0 ? "renew lease" : "create lease", path)
+    private static func write(_ content: LeaseContent, to path: FilePath, flags: Int32) throws {
+        let call = flags == 0 ? "renew lease" : "create lease"
+        var opened = valueOrErrno { path.withPlatformString { open($0, O_WRONLY | O_TRUNC | O_CLOEXEC | flags, 0o644) } }
+        if opened == .failure(.fileExists) {
+            opened = valueOrErrno { path.withPlatformString { open($0, O_WRONLY | O_TRUNC | O_CLOEXEC, 0o644) } }
+        }
+        let descriptor: Int32
+        switch opened {
+        case .success(let value): descriptor = value
+        case .failure(.noSuchFileOrDirectory) where flags == 0: throw ClaimsFenced(lease: path)
+        case .failure(let failure): throw SystemCallError(call, path: path, errno: failure)
         }
         defer { close(descriptor) }
-        let bytes = Array(content.text.utf8)
-        guard bytes.withUnsafeBytes({ Glibc.write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else {
-            throw InboxError.system("write lease", path)
-        }
+        try Array(content.text.utf8).withUnsafeBytes { raw in try writeAll(raw, to: descriptor, naming: path) }
     }
 }
 
@@ -145,7 +151,7 @@ final class ClaimDirectory: Sendable {
 /// off from the filesystem, for longer than the claim timeout) and took its claims. The daemon
 /// must write nothing more for them: it exits, and its supervisor starts it afresh.
 struct ClaimsFenced: Error, CustomStringConvertible {
-    let lease: String
+    let lease: FilePath
     var description: String {
         "\(lease): this daemon's lease is gone: another daemon adopted its claims after it was silent for longer than the claim timeout"
     }

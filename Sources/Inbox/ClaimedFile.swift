@@ -1,3 +1,5 @@
+import SystemPackage
+
 /// An inbox file this daemon took by renaming it into its claim directory as `TOKEN.ORIGINAL`.
 struct ClaimedFile: Sendable, Hashable {
     /// The claim token shared by a batch's files (images and labels), 16 hex digits.
@@ -5,23 +7,23 @@ struct ClaimedFile: Sendable, Hashable {
     /// The name the file had in the inbox (and gets back if the claim is abandoned).
     var original: String
     /// Where the claimed file is now.
-    var path: String
+    var path: FilePath
 
     var kind: InboxName { InboxName(original) }
 
     /// Parses `TOKEN.ORIGINAL` in `directory`; nil for names that are not claims.
-    init?(claimName name: String, in directory: String) {
+    init?(claimName name: String, in directory: FilePath) {
         guard let dot = name.firstIndex(of: "."), name.distance(from: name.startIndex, to: dot) == 16 else { return nil }
         token = String(name[..<dot])
         original = String(name[name.index(after: dot)...])
         guard !original.isEmpty, token.allSatisfy(\.isHexDigit) else { return nil }
-        path = directory + "/" + name
+        path = directory.appending(name)
     }
 
-    init(token: String, original: String, directory: String) {
+    init(token: String, original: String, directory: FilePath) {
         self.token = token
         self.original = original
-        self.path = directory + "/" + token + "." + original
+        self.path = directory.appending(token + "." + original)
     }
 
     /// A fresh random claim token.

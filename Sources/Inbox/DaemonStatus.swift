@@ -1,4 +1,6 @@
 import Foundation
+import SystemCalls
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -67,17 +69,16 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     /// Replaces `url` with `encoded()`: written under a hidden temporary name in the same
     /// directory, then renamed over it, so a reader sees the old file or the new one, never half.
     public func write(to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        let target = FilePath(url.path)
+        let temporary = target.removingLastComponent().appending(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
-            try encoded().write(to: temporary)
+            try encoded().write(to: URL(fileURLWithPath: temporary.string))
+            try systemCall("rename to \(url.lastPathComponent)", path: temporary) {
+                withPlatformStrings(temporary, target) { rename($0, $1) }
+            }
         } catch {
-            unlink(temporary.path)
+            try? FileMoves.removeIfPresent(temporary)
             throw error
-        }
-        guard rename(temporary.path, url.path) == 0 else {
-            let failure = InboxError.system("rename", temporary.path)
-            unlink(temporary.path)
-            throw failure
         }
     }
 

@@ -1,6 +1,6 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
+import Foundation
+import SystemCalls
+import SystemPackage
 
 /// What an inbox entry is and how long ago it changed, copied out of `lstat` on the IO thread.
 struct EntryStatus: Sendable {
@@ -14,20 +14,35 @@ struct EntryStatus: Sendable {
         self.age = age
     }
 
-    init(_ status: stat) {
-        irregularity = FileMoves.isRegular(status) ? nil : FileMoves.describeKind(status)
-        age = FileMoves.age(of: status)
+    init(_ status: Stat) {
+        irregularity = DirectoryEntry.Kind(status.type).irregularity
+        age = status.age(now: Date().timeIntervalSince1970)
     }
 
-    /// The status of `name` in `directory`, or nil if it is gone.
-    static func of(_ name: String, in directory: String) throws -> EntryStatus? {
-        try FileMoves.status(directory + "/" + name).map(EntryStatus.init)
+    /// The status of `path`, or nil if it is gone.
+    static func of(_ path: FilePath) throws(SystemCallError) -> EntryStatus? {
+        try path.statusIfPresent().map(EntryStatus.init)
     }
 
-    /// Every entry of `directory` with its status (entries removed meanwhile are left out).
-    static func all(in directory: String) throws -> [(name: String, status: EntryStatus)] {
-        try FileMoves.names(in: directory).sorted().compactMap { name in
-            try of(name, in: directory).map { (name, $0) }
+    /// Every entry of `directory` by name, with its status (entries removed meanwhile are left out).
+    static func all(in directory: FilePath) throws -> [(name: String, status: EntryStatus)] {
+        try FileMoves.names(in: directory).compactMap { name in
+            try of(directory.appending(name)).map { (name, $0) }
+        }
+    }
+}
+
+extension DirectoryEntry.Kind {
+    /// Nil for a regular file; otherwise what the entry is, as the reason it goes to failed/:
+    /// "is a symbolic link", "is a directory", …
+    var irregularity: String? {
+        switch self {
+        case .regularFile: nil
+        case .symbolicLink: "is a symbolic link"
+        case .directory: "is a directory"
+        case .fifo: "is a FIFO (named pipe)"
+        case .socket: "is a socket"
+        case .other: "is a device"
         }
     }
 }

@@ -23,7 +23,7 @@ extension InboxDaemon {
 
     func look(at name: String, after event: InboxStateMachine.EntryEvent?) async -> InboxStateMachine.Input {
         let inbox = files.layout.inbox
-        let status = await perform("stat \(name)", { try EntryStatus.of(name, in: inbox) }) ?? nil
+        let status = await perform("stat \(name)", { try EntryStatus.of(inbox.appending(name)) }) ?? nil
         return .looked(name, status, after: event)
     }
 

@@ -1,6 +1,8 @@
 import ArrayFormats
 import Classifier
 import Foundation
+import SystemCalls
+import SystemPackage
 
 extension InboxFiles {
     /// What became of a claim left by a daemon that died.
@@ -31,7 +33,7 @@ extension InboxFiles {
         try reservations.removeStale { try Set(claims.allClaims().map(\.token)) }
         // Writers killed mid-write leave hidden temporaries behind; never under a final name.
         for directory in [layout.outbox, reservations.directory, ledger.rows, layout.failed] {
-            try DurableFile.removeAbandonedTemporaries(in: URL(fileURLWithPath: directory))
+            try DurableFile.removeAbandonedTemporaries(in: URL(fileURLWithPath: directory.string))
         }
     }
 
@@ -57,13 +59,13 @@ extension InboxFiles {
             return .released(inputs)
         }
         if inputs.isRelabel {
-            guard let processedImages = [".npy", ".npz"].map({ layout.processed + "/" + stem + $0 }).first(where: FileMoves.exists) else {
+            guard let processedImages = [".npy", ".npz"].map({ layout.processed.appending(stem + $0) }).first(where: \.exists) else {
                 try release(inputs)
                 return .released(inputs)
             }
             inputs.processedImages = processedImages
         }
-        guard let report = ReportRecord.report(at: reservations.reportPath(stem)), !inputs.isRelabel || report.isLabeled else {
+        guard let report = ReportRecord.report(at: reservations.reportPath(stem).string), !inputs.isRelabel || report.isLabeled else {
             return .run(inputs)
         }
         // Step 4 was done: finish 5–7 without writing any report twice (a recorded row stays one;
@@ -75,8 +77,8 @@ extension InboxFiles {
 
     /// Why an entry that is not a batch was (or is) moved to failed/.
     func rejection(of file: ClaimedFile) throws -> String {
-        if let status = try FileMoves.status(file.path), !FileMoves.isRegular(status) {
-            return "\(file.original) \(FileMoves.describeKind(status)); sumd only reads regular files"
+        if let irregularity = try EntryStatus.of(file.path)?.irregularity {
+            return "\(file.original) \(irregularity); sumd only reads regular files"
         }
         return "\(file.original) is not a batch: sumd takes NAME.npy, NAME.labels.npy or NAME.npz"
     }

@@ -1,6 +1,8 @@
 import ArrayFormats
 import Classifier
 import Foundation
+import SystemCalls
+import SystemPackage
 
 /// The daemon's file operations, in the order the design fixes for crash safety (docs/daemon-design.md,
 /// "Order of durable steps"). Every method blocks on file IO: call them on the daemon's IO queue.
@@ -40,33 +42,33 @@ struct InboxFiles: Sendable {
         /// Their batch is in the inbox or claimed by a daemon: they go with it.
         case batchPending
         /// The batch's latest report `S` is unlabelled and its images are at `images`: relabel it.
-        case relabel(stem: String, images: String)
+        case relabel(stem: String, images: FilePath)
         /// No batch, pending or reported, that they could belong to.
         case noBatch
     }
 
     /// Looks at labels `name` of batch `batch`: their batch pending, a report to relabel, or neither.
     func labelsSituation(labels name: String, batch: String) throws -> LabelsSituation {
-        guard FileMoves.exists(layout.inbox + "/" + name) else { return .gone }
+        guard layout.inbox.appending(name).exists else { return .gone }
         for suffix in [".npy", ".npz"] {
-            if try FileMoves.exists(layout.inbox + "/" + batch + suffix) || claims.isClaimedAnywhere(batch + suffix) {
+            if try layout.inbox.appending(batch + suffix).exists || claims.isClaimedAnywhere(batch + suffix) {
                 return .batchPending
             }
         }
         if let stem = reservations.latestReportedStem(of: batch),
-            let report = ReportRecord.report(at: reservations.reportPath(stem)), !report.isLabeled,
-            !FileMoves.exists(layout.processed + "/" + stem + InboxName.labelsSuffix),
-            !FileMoves.exists(reservations.directory + "/" + stem)
+            let report = ReportRecord.report(at: reservations.reportPath(stem).string), !report.isLabeled,
+            !layout.processed.appending(stem + InboxName.labelsSuffix).exists,
+            !reservations.directory.appending(stem).exists
         {
-            for suffix in [".npy", ".npz"] where FileMoves.exists(layout.processed + "/" + stem + suffix) {
-                return .relabel(stem: stem, images: layout.processed + "/" + stem + suffix)
+            for suffix in [".npy", ".npz"] where layout.processed.appending(stem + suffix).exists {
+                return .relabel(stem: stem, images: layout.processed.appending(stem + suffix))
             }
         }
         return .noBatch
     }
 
     /// Claims labels `name` to relabel `stem`; nil if the labels are gone or another daemon is on it.
-    func claimRelabel(_ name: String, batch: String, stem: String, images: String) throws -> BatchInputs? {
+    func claimRelabel(_ name: String, batch: String, stem: String, images: FilePath) throws -> BatchInputs? {
         let token = ClaimedFile.newToken()
         guard let labels = try claims.claim(name, inbox: layout.inbox, token: token) else { return nil }
         var inputs = BatchInputs(name: batch, token: token, labels: labels, processedImages: images)
@@ -90,14 +92,17 @@ struct InboxFiles: Sendable {
         guard let imagesPath = inputs.imagesPath else { throw InboxError("\(inputs.displayName): has no images") }
         for file in inputs.claimed {
             // Checked again on the claimed name, which no one else touches: nothing is ever followed.
-            if let status = try FileMoves.status(file.path), !FileMoves.isRegular(status) {
-                throw InboxError("\(file.original) \(FileMoves.describeKind(status)); sumd only reads regular files")
+            // An entry that cannot even be looked at fails the batch too (an InboxError).
+            let status: EntryStatus?
+            do { status = try EntryStatus.of(file.path) } catch { throw InboxError(error.description) }
+            if let irregularity = status?.irregularity {
+                throw InboxError("\(file.original) \(irregularity); sumd only reads regular files")
             }
         }
         do {
             let set = try ImageSet.load(
-                images: URL(fileURLWithPath: imagesPath),
-                labels: inputs.labels.map { URL(fileURLWithPath: $0.path) })
+                images: URL(fileURLWithPath: imagesPath.string),
+                labels: inputs.labels.map { URL(fileURLWithPath: $0.path.string) })
             try model.validate(set)
             return set
         } catch {
@@ -109,10 +114,11 @@ struct InboxFiles: Sendable {
     func presentable(_ message: String, for inputs: BatchInputs) -> String {
         var text = message
         for file in inputs.claimed {
-            text = text.replacingOccurrences(of: file.path, with: file.original)
+            text = text.replacingOccurrences(of: file.path.string, with: file.original)
             text = text.replacingOccurrences(of: file.token + "." + file.original, with: file.original)
         }
-        let named = inputs.claimed.contains { text.hasPrefix($0.original) } || inputs.processedImages.map(text.hasPrefix) == true
+        let fromProcessed = inputs.processedImages.map { text.hasPrefix($0.string) } == true
+        let named = inputs.claimed.contains { text.hasPrefix($0.original) } || fromProcessed
         return named ? text : "\(inputs.displayName): \(text)"
     }
 
@@ -126,7 +132,7 @@ struct InboxFiles: Sendable {
     func finish(_ inputs: BatchInputs, outcome: BatchOutcome) throws -> (any Error)? {
         guard let stem = inputs.stem else { throw InboxError("\(inputs.displayName): finished without an output stem") }
         try claims.ensureHolds(inputs.claimed)
-        try BatchReportFiles.write(outcome, to: URL(fileURLWithPath: layout.outbox), stem: stem)
+        try BatchReportFiles.write(outcome, to: URL(fileURLWithPath: layout.outbox.string), stem: stem)
         try claims.ensureHolds(inputs.claimed)  // Again: writing the reports took a moment.
         try ledger.record(outcome.reportRecord)
         var mergeFailure: (any Error)?
@@ -144,7 +150,7 @@ struct InboxFiles: Sendable {
     /// Moves a bad batch's claimed files to failed/ with `S.error.txt` holding `reason`, and drops
     /// any reservation; returns the paths written.
     @discardableResult
-    func fail(_ inputs: BatchInputs, reason: String) throws -> [String] {
+    func fail(_ inputs: BatchInputs, reason: String) throws -> [FilePath] {
         try claims.ensureHolds(inputs.claimed)
         let moved = try failFiles(inputs.claimed, base: inputs.name, reason: reason)
         if let stem = inputs.stem { try reservations.release(stem) }
@@ -152,11 +158,11 @@ struct InboxFiles: Sendable {
     }
 
     /// Moves claimed entries to failed/ under the first free `NAME~k` and writes `S.error.txt`.
-    func failFiles(_ files: [ClaimedFile], base: String, reason: String) throws -> [String] {
+    func failFiles(_ files: [ClaimedFile], base: String, reason: String) throws -> [FilePath] {
         let stem = try moveGroup(files, into: layout.failed, base: base, keepingFree: [".error.txt"])
-        let errorFile = layout.failed + "/" + stem + ".error.txt"
-        try DurableFile.write(reason + "\n", to: URL(fileURLWithPath: errorFile))
-        return files.map { layout.failed + "/" + stem + $0.kind.suffix(of: $0.original) } + [errorFile]
+        let errorFile = layout.failed.appending(stem + ".error.txt")
+        try DurableFile.write(reason + "\n", to: URL(fileURLWithPath: errorFile.string))
+        return files.map { layout.failed.appending(stem + $0.kind.suffix(of: $0.original)) } + [errorFile]
     }
 
     /// Gives an abandoned batch back: claimed files return to their inbox names, reservation dropped.
@@ -170,17 +176,17 @@ struct InboxFiles: Sendable {
     /// `base`, `base~2`, … whose targets are all free, never replacing anything; returns the stem.
     /// Stems where a name with one of the `keepingFree` suffixes exists are skipped.
     private func moveGroup(
-        _ files: [ClaimedFile], into directory: String, base: String,
+        _ files: [ClaimedFile], into directory: FilePath, base: String,
         keepingFree extra: [String] = []
     ) throws -> String {
         var k = 1
         search: while true {
             let stem = Stem.candidate(base, k)
             k += 1
-            if extra.contains(where: { FileMoves.exists(directory + "/" + stem + $0) }) { continue }
-            var moved: [String] = []
+            if extra.contains(where: { directory.appending(stem + $0).exists }) { continue }
+            var moved: [FilePath] = []
             for file in files {
-                let target = directory + "/" + stem + file.kind.suffix(of: file.original)
+                let target = directory.appending(stem + file.kind.suffix(of: file.original))
                 guard try FileMoves.moveNoReplace(file.path, to: target) else {
                     // Put back what this attempt moved and try the next stem.
                     for (done, path) in zip(files, moved) { _ = try FileMoves.moveNoReplace(path, to: done.path) }
@@ -188,7 +194,7 @@ struct InboxFiles: Sendable {
                 }
                 moved.append(target)
             }
-            try DurableFile.syncDirectory(URL(fileURLWithPath: directory))
+            try DurableFile.syncDirectory(URL(fileURLWithPath: directory.string))
             return stem
         }
     }

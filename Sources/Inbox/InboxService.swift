@@ -48,7 +48,7 @@ public struct InboxService: Service {
             try ClaimDirectory(inbox: layout.inbox, owner: HostIdentity.current.description, claimTimeout: configuration.claimTimeout)
         }
         defer { claims.dispose() }
-        let watcher = try await DirectoryWatcher(watching: FilePath(layout.inbox))
+        let watcher = try await DirectoryWatcher(watching: layout.inbox)
         // Trapped before "ready", so a SIGHUP right after it is not the default (terminating) action.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let daemon = InboxDaemon(

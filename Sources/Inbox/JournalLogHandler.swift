@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import SystemCalls
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
@@ -58,9 +60,8 @@ public struct JournalLogHandler: LogHandler {
         guard let stream = environment["JOURNAL_STREAM"] else { return false }
         let parts = stream.split(separator: ":")
         guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }
-        var status = stat()
-        guard fstat(fileDescriptor, &status) == 0 else { return false }
-        return UInt64(status.st_dev) == device && UInt64(status.st_ino) == inode
+        guard let status = try? FileDescriptor(rawValue: fileDescriptor).stat() else { return false }
+        return UInt64(status.deviceID.rawValue) == device && UInt64(status.inode.rawValue) == inode
     }
 
     /// The syslog priority journald reads from a `<N>` prefix.
@@ -86,17 +87,9 @@ public struct JournalLogHandler: LogHandler {
         if let own = event.metadata { merged.merge(own) { _, new in new } }
         if let error = event.error { merged["error"] = "\(error)" }
         let line = format(level: event.level, message: event.message.description, metadata: merged)
-        let bytes = Array(line.utf8)
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(fileDescriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
+        // A line that cannot be written has nowhere else to go: it is dropped.
+        Array(line.utf8).withUnsafeBytes { raw in
+            _ = try? writeAll(raw, to: fileDescriptor, naming: FilePath("/dev/fd/\(fileDescriptor)"))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// Network and cluster filesystems, by the type the kernel reports for the mount a path is on
 /// (`/proc/self/mountinfo`): on them inotify does not see files other hosts write, so the inbox
@@ -11,9 +12,9 @@ enum SharedFilesystem {
     ]
 
     /// The type of the shared filesystem `path` is on, or nil for a local one (or when unknown).
-    static func type(of path: String) -> String? {
+    static func type(of path: FilePath) -> String? {
         guard let mounts = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return nil }
-        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let target = URL(fileURLWithPath: path.string).resolvingSymlinksInPath().path
         return type(of: target, mountinfo: mounts).flatMap { types.contains($0) || $0.hasPrefix("fuse") ? $0 : nil }
     }
 

@@ -1,17 +1,19 @@
 import ArrayFormats
 import Classifier
 import Foundation
+import SystemCalls
+import SystemPackage
 
 /// Output stems in `outbox/.reservations/`: a batch named `NAME` writes `S.*.csv` with `S` = `NAME`,
 /// `NAME~2`, … — the first stem without a report that this daemon could reserve with `O_EXCL`.
 /// The reservation holds the batch's claim token, so recovery finds the stem again after a crash.
 struct StemReservations: Sendable {
-    let outbox: String
-    let directory: String
+    let outbox: FilePath
+    let directory: FilePath
 
-    init(outbox: String) {
+    init(outbox: FilePath) {
         self.outbox = outbox
-        directory = outbox + "/.reservations"
+        directory = outbox.appending(".reservations")
     }
 
     /// Reserves the first free stem for a new batch `name`; a later batch never overwrites an earlier report.
@@ -19,20 +21,20 @@ struct StemReservations: Sendable {
         var k = 1
         while true {
             let stem = Stem.candidate(name, k)
-            if !FileMoves.exists(reportPath(stem)), try reserve(stem, token: token) { return stem }
+            if !reportPath(stem).exists, try reserve(stem, token: token) { return stem }
             k += 1
         }
     }
 
     /// Reserves `stem` (for relabelling an existing report); false if another batch holds it.
     func reserve(_ stem: String, token: String) throws -> Bool {
-        try DurableFile.create(Data(token.utf8), at: URL(fileURLWithPath: directory + "/" + stem))
+        try DurableFile.create(Data(token.utf8), at: URL(fileURLWithPath: directory.appending(stem).string))
     }
 
     /// The stem reserved with `token`, if any.
     func stem(reservedBy token: String) throws -> String? {
         for stem in try FileMoves.names(in: directory) where !stem.hasPrefix(".") {
-            if let content = try? String(contentsOfFile: directory + "/" + stem, encoding: .utf8), content == token {
+            if let content = try? String(contentsOfFile: directory.appending(stem).string, encoding: .utf8), content == token {
                 return stem
             }
         }
@@ -47,18 +49,18 @@ struct StemReservations: Sendable {
     func removeStale(liveTokens: () throws -> Set<String>) throws {
         var stale: [(stem: String, token: String)] = []
         for stem in try FileMoves.names(in: directory) where !stem.hasPrefix(".") {
-            if let token = try? String(contentsOfFile: directory + "/" + stem, encoding: .utf8) { stale.append((stem, token)) }
+            if let token = try? String(contentsOfFile: directory.appending(stem).string, encoding: .utf8) { stale.append((stem, token)) }
         }
         for pass in 0..<2 {
             guard !stale.isEmpty else { return }
             let live = try liveTokens()
             stale.removeAll { live.contains($0.token) }
-            if pass == 1 { for reservation in stale { try FileMoves.removeIfPresent(directory + "/" + reservation.stem) } }
+            if pass == 1 { for reservation in stale { try FileMoves.removeIfPresent(directory.appending(reservation.stem)) } }
         }
     }
 
     func release(_ stem: String) throws {
-        try FileMoves.removeIfPresent(directory + "/" + stem)
+        try FileMoves.removeIfPresent(directory.appending(stem))
     }
 
     /// The newest stem of `name` that has a report: the one labels arriving late belong to.
@@ -67,14 +69,14 @@ struct StemReservations: Sendable {
         var k = 1
         while true {
             let stem = Stem.candidate(name, k)
-            if FileMoves.exists(reportPath(stem)) {
+            if reportPath(stem).exists {
                 latest = stem
-            } else if !FileMoves.exists(directory + "/" + stem) {
+            } else if !directory.appending(stem).exists {
                 return latest
             }
             k += 1
         }
     }
 
-    func reportPath(_ stem: String) -> String { outbox + "/" + stem + ".report.csv" }
+    func reportPath(_ stem: String) -> FilePath { outbox.appending(stem + ".report.csv") }
 }

@@ -1,10 +1,12 @@
 import Foundation
+import SystemCalls
+import SystemPackage
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Why a notification could not be sent to systemd: the socket and the system's reason.
+/// Why a notification could not be sent to systemd: the socket, the call and the system's reason.
 public struct SystemdNotifyError: Error, CustomStringConvertible {
     public let description: String
 }
@@ -83,20 +85,22 @@ public struct SystemdNotifier: Sendable {
     public func send(_ assignments: [String]) throws {
         guard let socketPath, !assignments.isEmpty else { return }
         let message = Array(assignments.joined(separator: "\n").utf8)
-        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw failure("socket", socketPath) }
-        defer { close(fd) }
         var address = try Self.address(socketPath)
-        while true {
-            let sent = withUnsafePointer(to: &address.storage) { storage in
-                storage.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                    message.withUnsafeBytes { bytes in
-                        sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), pointer, address.length)
+        let path = FilePath(socketPath)
+        do {
+            let fd = try systemCall("socket", path: path) { socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+            defer { close(fd) }
+            try systemCall("send to", path: path) {
+                withUnsafePointer(to: &address.storage) { storage in
+                    storage.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                        message.withUnsafeBytes { bytes in
+                            sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), pointer, address.length)
+                        }
                     }
                 }
             }
-            if sent >= 0 { return }
-            if errno != EINTR { throw failure("send to", socketPath) }
+        } catch {
+            throw SystemdNotifyError(description: "cannot notify systemd through its notification socket \(error)")
         }
     }
 
@@ -125,9 +129,5 @@ public struct SystemdNotifier: Sendable {
         }
         let length = MemoryLayout<sockaddr_un>.offset(of: \.sun_path)! + bytes.count + (abstract ? 0 : 1)
         return (storage, socklen_t(length))
-    }
-
-    private func failure(_ call: String, _ path: String) -> SystemdNotifyError {
-        SystemdNotifyError(description: "cannot \(call) the systemd notification socket \(path): \(String(cString: strerror(errno)))")
     }
 }

@@ -1,5 +1,6 @@
 import CInotify
 import Synchronization
+import SystemCalls
 import SystemPackage
 
 #if canImport(Glibc)
@@ -28,7 +29,7 @@ enum InotifyLibrary {
         try isInitialized.withLock { (initialized: inout Bool) throws(WatcherError) in
             guard !initialized else { return }
             let before = inotifyDescriptors()
-            try systemCall("inotify_init", path: directory) { libraryResult(inotifytools_initialize()) }
+            try libraryCall("inotify_init", path: directory) { inotifytools_initialize() }
             let created = inotifyDescriptors().subtracting(before)
             for fd in created {
                 _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC)
@@ -45,14 +46,14 @@ enum InotifyLibrary {
     /// and returns its watch descriptor.
     static func watch(_ directory: FilePath) throws(WatcherError) -> Int32 {
         let mask = Int32(bitPattern: InotifyMask.watched.rawValue)
-        try systemCall("inotify_add_watch", path: directory) {
-            directory.withPlatformString { libraryResult(inotifytools_watch_file($0, mask)) }
+        try libraryCall("inotify_add_watch", path: directory) {
+            directory.withPlatformString { inotifytools_watch_file($0, mask) }
         }
         // The library records a directory under its path with a trailing slash. It has no record
         // only if the directory was replaced by a non-directory right after the watch was added.
         let wd = withTableKey(directory) { inotifytools_wd_from_filename($0) }
         guard wd > 0 else {
-            throw .systemCall("inotifytools_wd_from_filename", path: directory, errno: .notDirectory)
+            throw .systemCall(SystemCallError("inotifytools_wd_from_filename", path: directory, errno: .notDirectory))
         }
         return wd
     }
@@ -80,9 +81,24 @@ enum InotifyLibrary {
         guard let event = inotifytools_next_event(max(1, seconds)) else {
             let error = inotifytools_error()
             if error == 0 || error == EINTR { return nil }
-            throw .systemCall("select/read on the inotify descriptor", path: directory, errno: Errno(rawValue: error))
+            throw .systemCall(SystemCallError("select/read on the inotify descriptor", path: directory, errno: Errno(rawValue: error)))
         }
         return InotifyRecord(copying: event)
+    }
+
+    /// Runs a libinotifytools call, which returns 0 on failure and keeps the `errno` in
+    /// `inotifytools_error()`, through `systemCall` (so EINTR is retried and a failure names `call`
+    /// and `directory`).
+    private static func libraryCall(_ call: String, path directory: FilePath, _ body: () -> Int32) throws(WatcherError) {
+        do {
+            try systemCall(call, path: directory) { () -> Int32 in
+                if body() != 0 { return 0 }
+                errno = inotifytools_error()
+                return -1
+            }
+        } catch {
+            throw .systemCall(error)
+        }
     }
 
     /// Calls `body` with the C string the library's table uses for `directory`: its path with a

@@ -1,9 +1,10 @@
+import SystemCalls
 import SystemPackage
 
 /// Why watching or listing a directory failed, in words a person can act on.
 public enum WatcherError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A system or libinotifytools call failed: which call, on which path, and the `errno` it left.
-    case systemCall(String, path: FilePath, errno: Errno)
+    case systemCall(SystemCallError)
     /// Another `DirectoryWatcher` in this process is still running. libinotifytools keeps
     /// process-global state, so only one watcher may be active at a time.
     case anotherWatcherActive(FilePath)
@@ -13,8 +14,8 @@ public enum WatcherError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .systemCall(let call, let path, let errno):
-            return "\(call) failed for \(path): \(errno) (errno \(errno.rawValue))"
+        case .systemCall(let failure):
+            return failure.description
         case .anotherWatcherActive(let path):
             return "cannot start a second directory watcher while \(path) is still watched "
                 + "(libinotifytools is process-global: stop the first watcher before starting another)"

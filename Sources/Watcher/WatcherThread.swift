@@ -1,4 +1,5 @@
 import CInotify
+import SystemCalls
 import SystemPackage
 
 #if canImport(Glibc)
@@ -28,7 +29,7 @@ func startThread(named name: String, for directory: FilePath, _ body: @escaping 
         }, work)
     guard status == 0 else {
         Unmanaged<Work>.fromOpaque(work).release()
-        throw .systemCall("pthread_create", path: directory, errno: Errno(rawValue: status))
+        throw .systemCall(SystemCallError("pthread_create", path: directory, errno: Errno(rawValue: status)))
     }
     pthread_detach(thread)
 }

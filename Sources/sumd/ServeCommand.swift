@@ -3,6 +3,7 @@ import Foundation
 import Inbox
 import Logging
 import ServiceLifecycle
+import SystemCalls
 
 /// `sumd serve`: the inbox daemon. A thin layer over `InboxService` (target Inbox): options,
 /// logging set-up and the `ServiceGroup` that turns SIGTERM/SIGINT into a graceful shutdown.
@@ -160,8 +161,7 @@ struct ServeCommand: AsyncParsableCommand {
     /// enabled before the model was put in place), so it counts as a configuration error; a file
     /// that is there but does not load is the daemon's to report.
     static func checkReadable(checkpoint path: String) throws {
-        guard access(path, R_OK) != 0 else { return }
-        let reason = String(cString: strerror(errno))
+        guard case .failure(let reason) = valueOrErrno({ access(path, R_OK) }) else { return }
         throw ValidationError(
             "cannot read the checkpoint \(path): \(reason); put the model there or name another with checkpoint = \"…\" in the config file or --checkpoint."
         )

@@ -1,3 +1,4 @@
+import SystemPackage
 import Testing
 
 @testable import Inbox
@@ -97,6 +98,6 @@ extension BatchInputs {
         return BatchInputs(
             name: batch, token: token,
             labels: ClaimedFile(token: token, original: batch + ".labels.npy", directory: "/claims"),
-            processedImages: "/processed/\(stem).npy", stem: stem)
+            processedImages: FilePath("/processed/\(stem).npy"), stem: stem)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import Testing
 
 @testable import Inbox
@@ -54,10 +55,10 @@ import Testing
         let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("sumd-lease-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: inbox) }
-        let dead = try ClaimDirectory(inbox: inbox, owner: "a@1", claimTimeout: .milliseconds(300))
-        let alive = try ClaimDirectory(inbox: inbox, owner: "b@2", claimTimeout: .milliseconds(300))
+        let dead = try ClaimDirectory(inbox: FilePath(inbox), owner: "a@1", claimTimeout: .milliseconds(300))
+        let alive = try ClaimDirectory(inbox: FilePath(inbox), owner: "b@2", claimTimeout: .milliseconds(300))
         try Data("x".utf8).write(to: URL(fileURLWithPath: inbox + "/batch.npy"))
-        let claimed = try #require(try dead.claim("batch.npy", inbox: inbox, token: ClaimedFile.newToken()))
+        let claimed = try #require(try dead.claim("batch.npy", inbox: FilePath(inbox), token: ClaimedFile.newToken()))
         #expect(dead.holds(claimed))
         #expect(try alive.adoptDeadClaims().isEmpty, "first sighting: nothing is stale yet")
         try dead.renewLease()

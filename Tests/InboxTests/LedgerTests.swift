@@ -1,5 +1,7 @@
 import Classifier
 import Foundation
+import SystemCalls
+import SystemPackage
 import Testing
 
 @testable import Inbox
@@ -7,11 +9,11 @@ import Testing
 /// `summary.csv` kept by many writers: each row recorded once, merged by rename, never lost to a
 /// concurrent merge, never torn (on real files in a temporary outbox).
 @Suite struct LedgerTests {
-    let outbox: String
+    let outbox: FilePath
     let ledger: SummaryLedger
 
     init() throws {
-        outbox = FileManager.default.temporaryDirectory.appendingPathComponent("sumd-ledger-\(UUID().uuidString)").path
+        outbox = FilePath(FileManager.default.temporaryDirectory.appendingPathComponent("sumd-ledger-\(UUID().uuidString)").path)
         ledger = SummaryLedger(outbox: outbox)
         for directory in ledger.directories { try FileMoves.makeDirectory(directory) }
     }
@@ -26,7 +28,7 @@ import Testing
 
     /// `summary.csv` as (batch, labelled) pairs, in order; checks every line is a complete row.
     func summary() throws -> [String] {
-        let text = try String(contentsOf: ledger.summary, encoding: .utf8)
+        let text = try String(contentsOfFile: ledger.summary.string, encoding: .utf8)
         let records = try #require(ReportRecord.records(inCSV: text))
         #expect(text.split(separator: "\n").count == records.count + 1, "no torn or extra lines:\n\(text)")
         return records.map { $0.batch + ($0.isLabeled ? "+labels" : "") }
@@ -58,7 +60,7 @@ import Testing
             try ledger.record(Self.row(name, labeled: labeled))
             try ledger.merge()
         }
-        let records = try #require(ReportRecord.records(inCSV: String(contentsOf: ledger.summary, encoding: .utf8)))
+        let records = try #require(ReportRecord.records(inCSV: String(contentsOfFile: ledger.summary.string, encoding: .utf8)))
         #expect(records.map(\.batch) == [name, name] && records.map(\.isLabeled) == [false, true])
     }
 
@@ -82,14 +84,14 @@ import Testing
         try ledger.merge()
         try ledger.record(Self.row("b"))
         // Another daemon renamed a summary read before either row over it, and died before its check.
-        try Data((ReportColumn.header + "\n").utf8).write(to: ledger.summary)
+        try Data((ReportColumn.header + "\n").utf8).write(to: URL(fileURLWithPath: ledger.summary.string))
         try ledger.mergeIfPending()
         #expect(try summary() == ["a", "b"])
     }
 
     @Test func nothingPendingMeansNoMerge() throws {
         try ledger.mergeIfPending()
-        #expect(!FileMoves.exists(ledger.summary.path))
+        #expect(!ledger.summary.exists)
     }
 
     @Test func aTornLastLineIsDroppedAndItsRowWrittenWhole() throws {
@@ -97,24 +99,24 @@ import Testing
         try ledger.record(Self.row("b"))
         let line = Self.row("b").line
         let torn = ReportColumn.header + "\n" + Self.row("a").line + line.prefix(line.count / 2)
-        try Data(torn.utf8).write(to: ledger.summary)
+        try Data(torn.utf8).write(to: URL(fileURLWithPath: ledger.summary.string))
         try ledger.merge()
         #expect(try summary() == ["a", "b"])
     }
 
     @Test func rowsWrittenBeforeTheLedgerAreKept() throws {
         // A summary.csv from a version that appended rows directly: no row files for them.
-        try Data((ReportColumn.header + "\n" + Self.row("old").line).utf8).write(to: ledger.summary)
+        try Data((ReportColumn.header + "\n" + Self.row("old").line).utf8).write(to: URL(fileURLWithPath: ledger.summary.string))
         try ledger.record(Self.row("new"))
         try ledger.merge()
         #expect(try summary() == ["old", "new"])
     }
 
     @Test func aSummaryThatIsNotOursIsSetAsideNotLost() throws {
-        try Data("my own notes\n".utf8).write(to: ledger.summary)
+        try Data("my own notes\n".utf8).write(to: URL(fileURLWithPath: ledger.summary.string))
         try ledger.record(Self.row("a"))
         try ledger.merge()
         #expect(try summary() == ["a"])
-        #expect(try String(contentsOfFile: ledger.summary.path + ".unreadable", encoding: .utf8) == "my own notes\n")
+        #expect(try String(contentsOfFile: ledger.summary.string + ".unreadable", encoding: .utf8) == "my own notes\n")
     }
 }

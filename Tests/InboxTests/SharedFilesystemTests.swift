@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 import Testing
 
 @testable import Inbox
@@ -75,6 +76,6 @@ struct SharedFilesystemDetectionTests {
 
     @Test("this machine's temporary directory is not shared")
     func localTemporaryDirectory() {
-        #expect(SharedFilesystem.type(of: NSTemporaryDirectory()) == nil)
+        #expect(SharedFilesystem.type(of: FilePath(NSTemporaryDirectory())) == nil)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCalls
 import SystemPackage
 import Testing
 import Watcher
@@ -168,7 +169,7 @@ struct DirectoryWatcherTests {
             let error = await #expect(throws: WatcherError.self) {
                 _ = try await DirectoryWatcher(watching: missing)
             }
-            #expect(error == .systemCall("inotify_add_watch", path: missing, errno: .noSuchFileOrDirectory))
+            #expect(error == .systemCall(SystemCallError("inotify_add_watch", path: missing, errno: .noSuchFileOrDirectory)))
             let message = String(describing: try #require(error))
             #expect(message.contains(missing.string) && message.contains("No such file or directory"), "\(message)")
         }
@@ -181,7 +182,7 @@ struct DirectoryWatcherTests {
             try writeFile(file)
             #expect(symlink(root.string, link.string) == 0)
             for path in [file, link] {
-                await #expect(throws: WatcherError.systemCall("inotify_add_watch", path: path, errno: .notDirectory)) {
+                await #expect(throws: WatcherError.systemCall(SystemCallError("inotify_add_watch", path: path, errno: .notDirectory))) {
                     _ = try await DirectoryWatcher(watching: path)
                 }
             }

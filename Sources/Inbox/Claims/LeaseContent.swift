@@ -1,5 +1,6 @@
 import ArrayFormats
 import Foundation
+import SystemCalls
 
 #if canImport(Glibc)
     import Glibc
@@ -57,6 +58,6 @@ struct LeaseContent: Sendable, Equatable {
         guard bootID == ProcessFacts.bootID, pidNamespace == ProcessFacts.pidNamespace, !bootID.isEmpty, !pidNamespace.isEmpty else {
             return false
         }
-        return kill(pid, 0) == -1 && errno == ESRCH
+        return valueOrErrno({ kill(pid, 0) }) == .failure(.noSuchProcess)
     }
 }

@@ -1,6 +1,8 @@
 import ArrayFormats
 import Classifier
 import Foundation
+import SystemCalls
+import SystemPackage
 
 /// `summary.csv`, the one file users read for every batch, kept by any number of daemons on one
 /// host or many sharing the outbox, without an atomic append (NFS has none) and without a lock.
@@ -19,18 +21,18 @@ import Foundation
 /// followed by such a check. Only then are the pending links it saw removed. See
 /// docs/many-hosts.md, "The summary ledger".
 struct SummaryLedger: Sendable {
-    let summary: URL
-    let rows: String
-    let pending: String
+    let summary: FilePath
+    let rows: FilePath
+    let pending: FilePath
 
-    init(outbox: String) {
-        summary = URL(fileURLWithPath: outbox + "/summary.csv")
-        rows = outbox + "/.ledger/rows"
-        pending = outbox + "/.ledger/pending"
+    init(outbox: FilePath) {
+        summary = outbox.appending("summary.csv")
+        rows = outbox.appending(".ledger/rows")
+        pending = outbox.appending(".ledger/pending")
     }
 
     /// The directories `prepare` creates.
-    var directories: [String] { [rows, pending] }
+    var directories: [FilePath] { [rows, pending] }
 
     /// The row file name of a batch report: one per stem and labelled-ness (a batch reported
     /// without labels and relabelled later has two rows).
@@ -45,8 +47,8 @@ struct SummaryLedger: Sendable {
     /// Records `record` unless it already is, and marks a merge as due.
     func record(_ record: ReportRecord) throws {
         let key = Self.key(of: record)
-        _ = try DurableFile.create(Data(record.line.utf8), at: URL(fileURLWithPath: rows + "/" + key))
-        try FileMoves.linkUnlessPresent(rows + "/" + key, to: pending + "/" + key)
+        _ = try DurableFile.create(Data(record.line.utf8), at: URL(fileURLWithPath: rows.appending(key).string))
+        try FileMoves.linkUnlessPresent(rows.appending(key), to: pending.appending(key))
     }
 
     /// Merges when a row is pending: rows recorded by a daemon that died before its merge, or
@@ -59,7 +61,7 @@ struct SummaryLedger: Sendable {
     func merge() throws {
         let due = try visibleNames(in: pending)
         while try mergeRound() {}
-        for key in due { try FileMoves.removeIfPresent(pending + "/" + key) }
+        for key in due { try FileMoves.removeIfPresent(pending.appending(key)) }
     }
 
     /// Appends the recorded rows missing from `summary.csv` and replaces it; false when none was missing.
@@ -68,8 +70,8 @@ struct SummaryLedger: Sendable {
         let missing = try visibleNames(in: rows).filter { !listed.contains($0) }
         guard !missing.isEmpty else { return false }
         var text = kept
-        for key in try oldestFirst(missing) { text.append(try Data(contentsOf: URL(fileURLWithPath: rows + "/" + key))) }
-        try DurableFile.write(text, to: summary)
+        for key in try oldestFirst(missing) { text.append(try Data(contentsOf: URL(fileURLWithPath: rows.appending(key).string))) }
+        try DurableFile.write(text, to: URL(fileURLWithPath: summary.string))
         return true
     }
 
@@ -79,22 +81,22 @@ struct SummaryLedger: Sendable {
     /// kept as `summary.csv.unreadable` (`~2`, …) and a new one is started.
     private func readSummary() throws -> (kept: Data, keys: Set<String>) {
         let header = Data((ReportColumn.header + "\n").utf8)
-        guard FileMoves.exists(summary.path) else { return (header, []) }
-        let data = try Data(contentsOf: summary)
+        guard summary.exists else { return (header, []) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: summary.string))
         if data.isEmpty { return (header, []) }
         if let scan = data.withUnsafeBytes(SummaryScan.init) { return (data.prefix(scan.keptLength), scan.keys) }
         if let text = String(data: data, encoding: .utf8), let records = ReportRecord.records(inCSV: text) {
             return (header + Data(records.map(\.line).joined().utf8), Set(records.map(Self.key)))
         }
         var k = 1
-        while try !FileMoves.moveNoReplace(summary.path, to: summary.path + Stem.candidate(".unreadable", k)) { k += 1 }
+        while try !FileMoves.moveNoReplace(summary, to: FilePath(summary.string + Stem.candidate(".unreadable", k))) { k += 1 }
         return (header, [])
     }
 
     /// `keys` in the order their rows were recorded (modification time, then name).
     private func oldestFirst(_ keys: [String]) throws -> [String] {
         try keys.map { key -> (key: String, time: Double) in
-            guard let status = try FileMoves.status(rows + "/" + key) else { return (key, 0) }
+            guard let status = try rows.appending(key).statusIfPresent() else { return (key, 0) }
             return (key, Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) / 1e9)
         }
         .sorted { ($0.time, $0.key) < ($1.time, $1.key) }
@@ -102,7 +104,7 @@ struct SummaryLedger: Sendable {
     }
 
     /// Names in `directory` other than hidden temporaries.
-    private func visibleNames(in directory: String) throws -> [String] {
+    private func visibleNames(in directory: FilePath) throws -> [String] {
         try FileMoves.names(in: directory).filter { !$0.hasPrefix(".") }
     }
 }

@@ -5,8 +5,8 @@ import SystemPackage
 #endif
 
 /// One entry of a directory and what it is, as `lstat` sees it: symbolic links are reported as
-/// links and never followed. Used for the backlog scan at start-up and for rescans after
-/// `DirectoryEvent.overflow` and `.rewatched`.
+/// links and never followed. The one way sumd lists a directory: the inbox scans (start-up backlog,
+/// rescans after the watcher's overflow and re-watch), claims, reservations and the summary ledger.
 public struct DirectoryEntry: Sendable, Hashable {
     /// What kind of file system object an entry is.
     public enum Kind: Sendable, Hashable {
@@ -26,21 +26,21 @@ public struct DirectoryEntry: Sendable, Hashable {
 
     /// The entries of `directory` (without `.` and `..`), sorted by name. Entries removed while the
     /// directory is read are left out. `directory` itself must be a directory, not a symbolic link.
-    public static func contents(of directory: FilePath) throws(WatcherError) -> [DirectoryEntry] {
+    public static func contents(of directory: FilePath) throws(SystemCallError) -> [DirectoryEntry] {
         let fd = try systemCall("open", path: directory) {
             directory.withPlatformString { open($0, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
         }
         guard let stream = fdopendir(fd) else {
             let failure = Errno(rawValue: errno)
             close(fd)
-            throw .systemCall("fdopendir", path: directory, errno: failure)
+            throw SystemCallError("fdopendir", path: directory, errno: failure)
         }
         defer { closedir(stream) }
         var entries: [DirectoryEntry] = []
         while true {
             errno = 0
             guard let record = readdir(stream) else {
-                if errno != 0 { throw .systemCall("readdir", path: directory, errno: Errno(rawValue: errno)) }
+                if errno != 0 { throw SystemCallError("readdir", path: directory, errno: Errno(rawValue: errno)) }
                 break
             }
             let name = withUnsafePointer(to: &record.pointee.d_name) { namePointer in
@@ -57,20 +57,15 @@ public struct DirectoryEntry: Sendable, Hashable {
     }
 
     /// What `name` in `directory` is, without following a symbolic link; nil if it does not exist.
-    public static func kind(of name: FilePath.Component, in directory: FilePath) throws(WatcherError) -> Kind? {
+    public static func kind(of name: FilePath.Component, in directory: FilePath) throws(SystemCallError) -> Kind? {
         let path = directory.appending(name)
-        do {
-            return Kind(try path.stat(followTargetSymlink: false).type)
-        } catch .noSuchFileOrDirectory {
-            return nil
-        } catch {
-            throw .systemCall("lstat", path: path, errno: error)
-        }
+        return try path.statusIfPresent().map { Kind($0.type) }
     }
 }
 
 extension DirectoryEntry.Kind {
-    init(_ type: FileType) {
+    /// The kind of a file of `type` (from `Stat.type`).
+    public init(_ type: FileType) {
         switch type {
         case .regular: self = .regularFile
         case .directory: self = .directory
@@ -95,13 +90,13 @@ extension DirectoryEntry.Kind {
     }
 
     /// The kind from `fstatat(…, AT_SYMLINK_NOFOLLOW)`, or nil if the entry is gone.
-    init?(statting name: FilePath.Component, in directory: FileDescriptor, naming path: FilePath) throws(WatcherError) {
+    init?(statting name: FilePath.Component, in directory: FileDescriptor, naming path: FilePath) throws(SystemCallError) {
         do {
             self.init(try Stat(FilePath(root: nil, [name]), relativeTo: directory, flags: .symlinkNoFollow).type)
         } catch .noSuchFileOrDirectory {
             return nil
         } catch {
-            throw .systemCall("fstatat", path: path.appending(name), errno: error)
+            throw SystemCallError("fstatat", path: path.appending(name), errno: error)
         }
     }
 }

@@ -1,6 +1,6 @@
+import SystemCalls
 import SystemPackage
 import Testing
-import Watcher
 
 #if canImport(Glibc)
     import Glibc
@@ -37,7 +37,7 @@ struct DirectoryEntryTests {
     @Test func listingAMissingDirectoryNamesIt() async throws {
         try await withTemporaryDirectory { root in
             let missing = root.appending("missing")
-            #expect(throws: WatcherError.systemCall("open", path: missing, errno: .noSuchFileOrDirectory)) {
+            #expect(throws: SystemCallError("open", path: missing, errno: .noSuchFileOrDirectory)) {
                 try DirectoryEntry.contents(of: missing)
             }
         }
@@ -47,12 +47,8 @@ struct DirectoryEntryTests {
         try await withTemporaryDirectory { root in
             let link = root.appending("link")
             #expect(symlink(root.string, link.string) == 0)
-            let error = #expect(throws: WatcherError.self) { try DirectoryEntry.contents(of: link) }
-            guard case .systemCall(let call, let path, _) = try #require(error) else {
-                Issue.record("unexpected error \(String(describing: error))")
-                return
-            }
-            #expect(call == "open" && path == link)
+            let error = try #require(#expect(throws: SystemCallError.self) { try DirectoryEntry.contents(of: link) })
+            #expect(error.call == "open" && error.path == link)
         }
     }
 }
