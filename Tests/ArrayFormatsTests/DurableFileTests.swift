@@ -35,7 +35,7 @@ import Testing
             "old-elsewhere": ".e.csv.\(dead)@0badf00d.5.tmp",
         ]
         for name in names.values {
-            FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path, contents: Data())
+            _ = FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path, contents: Data())
         }
         let old = Date().addingTimeInterval(-DurableFile.foreignTemporaryAge - 60)
         try FileManager.default.setAttributes(

@@ -21,7 +21,7 @@ import Testing
 
     func file(_ name: String, _ text: String = "x") -> FilePath {
         let path = directory.appending(name)
-        FileManager.default.createFile(atPath: path.string, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: path.string, contents: Data(text.utf8))
         return path
     }
 

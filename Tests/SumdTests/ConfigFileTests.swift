@@ -80,6 +80,8 @@ import Testing
         (.labelsGrace, .float(.infinity), "--labels-grace must be a number of seconds ≥ 0, not inf"),
         (.claimTimeout, .float(2), "--claim-timeout must be a number of seconds ≥ 3, not 2.0: a daemon renews its lease"),
         (.rescanInterval, .float(0), "--rescan-interval must be a number of seconds > 0, not 0.0"),
+        (.labelsGrace, .float(1e300), "--labels-grace must be at most 31536000 seconds (a year), not 1e+300"),
+        (.claimTimeout, .integer(40_000_000), "--claim-timeout must be at most 31536000 seconds (a year), not 40000000.0"),
     ])
     func refusesFlagsOutOfRange(setting: ServeConfiguration.Setting, value: ConfigValue, problem: String) throws {
         var configuration = ServeConfiguration()

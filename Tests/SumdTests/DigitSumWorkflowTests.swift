@@ -6,6 +6,20 @@ import Testing
 /// digit-sum layer, and `predict` and `inspect` take it unchanged.
 @Suite(.enabled(if: DaemonProcess.binaryExists, "needs the release sumd binary (make test builds it)"))
 struct DigitSumWorkflowTests {
+    @Test func digitSumTrainsWithItsRecipeByDefault() async throws {
+        let directory = try TemporaryDirectory("digitsum-recipe")
+        var result = try await runSumd(["synth", "--out", directory.path("data"), "--n", "200", "--slots", "2", "--seed", "6"])
+        try #require(result.status == 0, "\(result.standardError)")
+        result = try await runSumd([
+            "train", "--images", directory.path("data/images.npy"), "--labels", directory.path("data/labels.npy"),
+            "--out", directory.path("model.safetensors"), "--arch", "digitsum", "--epochs", "1", "--channels", "4,8", "--hidden", "8",
+        ])
+        try #require(result.status == 0, "\(result.standardError)")
+        result = try await runSumd(["inspect", directory.path("model.safetensors")])
+        #expect(result.standardOutput.contains("elastic       2.0 px"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("learning rate 0.003"), "\(result.standardOutput)")
+    }
+
     @Test func digitSumTrainsAndPredicts() async throws {
         let directory = try TemporaryDirectory("digitsum")
         var result = try await runSumd([

@@ -2,6 +2,9 @@ extension ServeConfiguration {
     /// The shortest claim timeout accepted, in seconds: a daemon renews its lease every second, and
     /// a slow shared filesystem must not make it look dead.
     static let shortestClaimTimeoutSeconds = 3
+    /// The longest duration accepted, in seconds (a year): far beyond any sensible wait, and far
+    /// inside what a `Duration` holds.
+    static let longestDurationSeconds = 31_536_000
 
     /// Checks every setting, once the config file and the flags have set theirs: the inbox, outbox
     /// and checkpoint are set somewhere, counts are at least 1 and durations are finite numbers of
@@ -28,6 +31,12 @@ extension ServeConfiguration {
             try check(
                 .rescanInterval, rescanIntervalSeconds.isFinite && rescanIntervalSeconds > 0,
                 "must be a number of seconds > 0, not \(rescanIntervalSeconds)")
+        }
+        let longest = Self.longestDurationSeconds
+        for (setting, seconds) in [
+            (Setting.labelsGrace, labelsGraceSeconds), (.claimTimeout, claimTimeoutSeconds), (.rescanInterval, rescanIntervalSeconds ?? 0),
+        ] {
+            try check(setting, seconds <= Double(longest), "must be at most \(longest) seconds (a year), not \(seconds)")
         }
     }
 
