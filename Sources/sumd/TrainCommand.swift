@@ -31,12 +31,6 @@ struct TrainCommand: ParsableCommand {
             writers it never saw (92.7% after 10 epochs, and the fastest start; docs/usage.md, "The \
             digitsum recipe"). Any flag overrides its default.
 
-            The recipe defaults per architecture: `seed` keeps the seed's (constant Adam 1e-3, no \
-            augmentation) for parity with PyTorch; `digitsum` trains with --elastic 2, --schedule cosine \
-            from --lr 0.003 with --warmup-epochs 0.5, the best measured on rows of real MNIST digits by \
-            writers it never saw (92.7% after 10 epochs, and the fastest start; docs/usage.md, "The \
-            digitsum recipe"). Any flag overrides its default.
-
             Classes default to every sum reachable with the digit count implied by the largest label: \
             9·⌈max/9⌉+1 (46 when the largest sum is 37…45).
 

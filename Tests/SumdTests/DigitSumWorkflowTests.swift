@@ -8,7 +8,9 @@ import Testing
 struct DigitSumWorkflowTests {
     @Test func digitSumTrainsWithItsRecipeByDefault() async throws {
         let directory = try TemporaryDirectory("digitsum-recipe")
-        var result = try await runSumd(["synth", "--out", directory.path("data"), "--n", "200", "--slots", "2", "--seed", "6"])
+        var result = try await runSumd([
+            "synth", "--out", directory.path("data"), "--n", "200", "--slots", "2", "--max-digits", "2", "--seed", "6",
+        ])
         try #require(result.status == 0, "\(result.standardError)")
         result = try await runSumd([
             "train", "--images", directory.path("data/images.npy"), "--labels", directory.path("data/labels.npy"),
