@@ -6,8 +6,10 @@ import Testing
     import Glibc
 #endif
 
-/// Crashes and concurrency: every input is reported exactly once.
-@Suite("sumd serve: crashes and two daemons")
+/// Crashes and concurrency: every input is reported exactly once. Serialized, with the two-host tests
+/// nested in it: each test times kills and pauses against daemons at work, and several such tests at
+/// once on 2 cores starve the tests' own polling.
+@Suite("sumd serve: crashes and two daemons", .serialized)
 struct ServeRecoveryTests {
     /// Checks that each of `names` has exactly one report set, one summary row and its inputs in processed/.
     static func expectExactlyOnce(_ sandbox: DaemonSandbox, _ names: [String], labels: [String: [Int64]]) async throws {
