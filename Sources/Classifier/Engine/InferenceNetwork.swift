@@ -35,19 +35,19 @@ public struct InferenceNetwork: Sendable {
         var offsets: [Int?] = []
         var total = 0
         for step in steps {
-            guard case .dense(let g, _) = step else {
+            guard case .dense(let dense) = step else {
                 offsets.append(nil)
                 continue
             }
             offsets.append(total)
-            total += kernels.packedDenseCount(g)
+            total += dense.packedWeightCount(kernels)
         }
         var packed = [Float](repeating: 0, count: total)
         parameters.withUnsafeBufferPointer { source in
             packed.withUnsafeMutableBufferPointer { target in
                 for (step, offset) in zip(steps, offsets) {
-                    guard case .dense(let g, _) = step, let offset else { continue }
-                    kernels.packDenseWeights(g, parameters: source.baseAddress!, into: target.baseAddress! + offset)
+                    guard case .dense(let dense) = step, let offset else { continue }
+                    dense.packWeights(kernels, parameters: source.baseAddress!, into: target.baseAddress! + offset)
                 }
             }
         }
@@ -97,10 +97,13 @@ public struct InferenceNetwork: Sendable {
         parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, count: Int,
         logits: UnsafeMutablePointer<Float>, workspace: InferenceWorkspace
     ) {
+        let context = StepContext(
+            kernels: kernels, parameters: parameters, scratch: workspace.scratch.base, raw: workspace.convolutionOutput.base,
+            digitSumScratch: workspace.digitSumScratch.base)
         var features = input
         if !plan.imageSteps.isEmpty {
             packed.withUnsafeBufferPointer { packed in
-                forwardImages(parameters: parameters, packed: packed.baseAddress, input: input, count: count, workspace: workspace)
+                forwardImages(context, packed: packed.baseAddress, input: input, count: count, workspace: workspace)
             }
             features = UnsafePointer(workspace.features.base)
         }
@@ -109,17 +112,16 @@ public struct InferenceNetwork: Sendable {
         for (index, step) in plan.vectorSteps.enumerated() {
             let target = index == last ? logits : workspace.vectorBuffers[index & 1].base
             switch step {
-            case .dense(let g, let relu):
+            case .dense(let dense):
                 packedDense.withUnsafeBufferPointer { packed in
-                    kernels.packedDenseForward(
-                        g, relu: relu, packed: packed.baseAddress! + packedDenseOffsets[index]!,
-                        bias: parameters + g.bias, input: source, output: target, rows: count,
-                        scratch: workspace.denseScratch.base)
+                    dense.inferenceForward(
+                        context, packed: packed.baseAddress! + packedDenseOffsets[index]!, input: source, output: target,
+                        rows: count, scratch: workspace.denseScratch.base)
                 }
-            case .relu(let n):
-                kernels.reluForward(source, target, count: n * count)
-            case .digitSum(let g):
-                digitSumForward(g, input: source, output: target, rows: count, scratch: workspace.digitSumScratch.base)
+            case .relu(let relu):
+                relu.forward(context, input: source, output: target, samples: count)
+            case .digitSum(let head):
+                head.forward(context, input: source, output: target, rows: count)
             }
             source = UnsafePointer(target)
         }
@@ -127,8 +129,7 @@ public struct InferenceNetwork: Sendable {
 
     /// The per-image steps of `count` images, ending in `workspace.features`.
     private func forwardImages(
-        parameters: UnsafePointer<Float>, packed: UnsafePointer<Float>?, input: UnsafePointer<Float>, count: Int,
-        workspace: InferenceWorkspace
+        _ context: StepContext, packed: UnsafePointer<Float>?, input: UnsafePointer<Float>, count: Int, workspace: InferenceWorkspace
     ) {
         let last = imageSteps.count - 1
         for image in 0..<count {
@@ -138,7 +139,7 @@ public struct InferenceNetwork: Sendable {
                     index == last
                     ? workspace.features.base + image * plan.featureCount
                     : workspace.imageBuffers[index & 1].base
-                step.forward(kernels, parameters: parameters, packed: packed, input: source, workspace: workspace, output: target)
+                step.forward(context, packed: packed, input: source, output: target)
                 source = UnsafePointer(target)
             }
         }
@@ -182,7 +183,7 @@ public final class InferenceWorkspace: @unchecked Sendable {
         digitSumScratch = DoubleStorage(count: plan.digitSumScratch)
         denseScratch = FloatStorage(
             count: plan.vectorSteps.map { step in
-                if case .dense(let g, _) = step { return kernels.packedDenseScratchCount(g, rows: maxBatch) }
+                if case .dense(let dense) = step { return dense.inferenceScratchCount(kernels, rows: maxBatch) }
                 return 0
             }.max() ?? 0)
     }

@@ -4,8 +4,8 @@ import KernelInterface
 /// `ConvolutionPlan` says, or a convolution + bias + ReLU + max-pool fused into one pass, or a
 /// max-pool or ReLU that did not fuse.
 enum InferenceStep: Sendable {
-    case maxPool(PoolGeometry)
-    case relu(count: Int)
+    case maxPool(MaxPoolStep)
+    case relu(ReLUStep)
     /// Convolution + bias (+ ReLU), dense output; packed weights at this offset.
     case convolution(ConvolutionPlan, relu: Bool, packedOffset: Int)
     /// Convolution + bias + ReLU + max-pool in one pass (`ConvolutionPlan.forwardPooled`): the dense
@@ -37,10 +37,11 @@ enum InferenceStep: Sendable {
         var index = 0
         while index < steps.count {
             switch steps[index] {
-            case .convolution(let g, let relu):
+            case .convolution(let convolution):
+                let relu = convolution.relu
                 var pool: PoolGeometry?
-                if relu, index + 1 < steps.count, case .maxPool(let next) = steps[index + 1] { pool = next }
-                let plan = ConvolutionPlan(g, inferencePool: pool)
+                if relu, index + 1 < steps.count, case .maxPool(let next) = steps[index + 1] { pool = next.geometry }
+                let plan = ConvolutionPlan(convolution.geometry, inferencePool: pool)
                 let offset = pack(plan)
                 if let pool, plan.fusesPool(pool) {
                     result.append(.convolutionPool(plan, pool, packedOffset: offset))
@@ -52,8 +53,8 @@ enum InferenceStep: Sendable {
             case .maxPool(let pool):
                 result.append(.maxPool(pool))
                 index += 1
-            case .relu(let count):
-                result.append(.relu(count: count))
+            case .relu(let relu):
+                result.append(.relu(relu))
                 index += 1
             }
         }
@@ -62,24 +63,21 @@ enum InferenceStep: Sendable {
 
     /// Runs this step on one image from `input` to `output`.
     func forward(
-        _ kernels: any KernelSet.Type, parameters: UnsafePointer<Float>, packed: UnsafePointer<Float>?, input: UnsafePointer<Float>,
-        workspace: InferenceWorkspace, output: UnsafeMutablePointer<Float>
+        _ c: StepContext, packed: UnsafePointer<Float>?, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
-        let scratch = workspace.scratch.base
-        let raw = workspace.convolutionOutput.base
         switch self {
-        case .maxPool(let g):
-            kernels.maxPoolForward(g, input: input, output: output, argmax: nil)
-        case .relu(let n):
-            kernels.reluForward(input, output, count: n)
+        case .maxPool(let pool):
+            pool.forward(c, input: input, output: output, argmax: nil)
+        case .relu(let relu):
+            relu.forward(c, input: input, output: output)
         case .convolution(let plan, let relu, let offset):
             plan.forward(
-                kernels, parameters: parameters, packed: packed.map { $0 + offset }, relu: relu, input: input,
-                scratch: scratch, raw: raw, output: output)
+                c.kernels, parameters: c.parameters, packed: packed.map { $0 + offset }, relu: relu, input: input,
+                scratch: c.scratch, raw: c.raw, output: output)
         case .convolutionPool(let plan, let pool, let offset):
             plan.forwardPooled(
-                kernels, pool: pool, parameters: parameters, packed: packed.map { $0 + offset }, input: input,
-                scratch: scratch, raw: raw, output: output)
+                c.kernels, pool: pool, parameters: c.parameters, packed: packed.map { $0 + offset }, input: input,
+                scratch: c.scratch, raw: c.raw, output: output)
         }
     }
 }

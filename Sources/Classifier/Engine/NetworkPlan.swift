@@ -1,34 +1,33 @@
 import KernelInterface
 
-/// A step applied to one image (`[C, H, W]`) at a time.
+/// A step applied to one image (`[C, H, W]`) at a time; each kind's passes are in its layer's file.
 enum ImageStep: Sendable {
-    /// Convolution plus bias, followed by ReLU when `relu` (the architecture's next layer).
-    case convolution(ConvolutionGeometry, relu: Bool)
-    case maxPool(PoolGeometry)
-    case relu(count: Int)
+    case convolution(ConvolutionStep)
+    case maxPool(MaxPoolStep)
+    case relu(ReLUStep)
 
     var outCount: Int {
         switch self {
-        case .convolution(let g, _): return g.outCount
-        case .maxPool(let g): return g.outCount
-        case .relu(let count): return count
+        case .convolution(let step): step.geometry.outCount
+        case .maxPool(let step): step.geometry.outCount
+        case .relu(let step): step.count
         }
     }
 }
 
-/// A step applied to a batch of feature vectors (`[N, features]`) at once.
+/// A step applied to a batch of feature vectors (`[N, features]`) at once; each kind's passes
+/// are in its layer's file.
 enum VectorStep: Sendable {
-    /// Linear layer, followed by ReLU when `relu` (the architecture's next layer).
-    case dense(DenseGeometry, relu: Bool)
-    case relu(count: Int)
-    /// `[11, L]` logits per sample → log-probabilities of the sum (`DigitSumKernels.swift`).
-    case digitSum(DigitSumGeometry)
+    case dense(DenseStep)
+    case relu(ReLUStep)
+    /// `[11, L]` logits per sample → log-probabilities of the sum.
+    case digitSum(DigitSumStep)
 
     var outCount: Int {
         switch self {
-        case .dense(let g, _): return g.outFeatures
-        case .relu(let count): return count
-        case .digitSum(let g): return g.classes
+        case .dense(let step): step.geometry.outFeatures
+        case .relu(let step): step.count
+        case .digitSum(let step): step.geometry.classes
         }
     }
 }
@@ -84,15 +83,17 @@ struct NetworkPlan: Sendable {
         /// when that has none yet, else a step of its own.
         mutating func appendReLU(count: Int) {
             if !flattened {
-                if case .convolution(let g, false)? = imageSteps.last {
-                    imageSteps[imageSteps.count - 1] = .convolution(g, relu: true)
+                if case .convolution(var step)? = imageSteps.last, !step.relu {
+                    step.relu = true
+                    imageSteps[imageSteps.count - 1] = .convolution(step)
                 } else {
-                    imageSteps.append(.relu(count: count))
+                    imageSteps.append(.relu(ReLUStep(count: count)))
                 }
-            } else if case .dense(let g, false)? = vectorSteps.last {
-                vectorSteps[vectorSteps.count - 1] = .dense(g, relu: true)
+            } else if case .dense(var step)? = vectorSteps.last, !step.relu {
+                step.relu = true
+                vectorSteps[vectorSteps.count - 1] = .dense(step)
             } else {
-                vectorSteps.append(.relu(count: count))
+                vectorSteps.append(.relu(ReLUStep(count: count)))
             }
         }
     }
@@ -100,8 +101,8 @@ struct NetworkPlan: Sendable {
     /// Doubles of scratch the largest digit-sum head needs for one image.
     var digitSumScratch: Int {
         vectorSteps.reduce(0) { result, step in
-            guard case .digitSum(let g) = step else { return result }
-            return max(result, g.scratchCount)
+            guard case .digitSum(let head) = step else { return result }
+            return max(result, head.geometry.scratchCount)
         }
     }
 }

@@ -21,9 +21,8 @@ final class TrainingWorkspace: @unchecked Sendable {
     /// Ping-pong gradients of the shard's vectors (the first step back from the logits lands in [0]).
     let vectorGradients: [FloatStorage]
     let scratch: FloatStorage
-    /// Per image step: how a convolution runs, and where its packed forward and input-gradient
-    /// weights start in `packed` (nil: not a convolution).
-    let convolutions: [(plan: ConvolutionPlan, forwardWeights: Int, inputGradientWeights: Int)?]
+    /// Per image step: where a convolution's packed weights start in `packed` (nil: not a convolution).
+    let packedOffsets: [Int?]
     /// Packed weights of the convolutions, refreshed from the parameters at the start of each `run`.
     let packed: FloatStorage
     /// A blocked kernel's raw output or Winograd's products, or a gradient spread into the blocked layout.
@@ -48,17 +47,16 @@ final class TrainingWorkspace: @unchecked Sendable {
         let vectorWidth = max(plan.featureCount, plan.vectorSteps.map(\.outCount).max() ?? 0)
         vectorGradients = [FloatStorage(count: capacity * vectorWidth), FloatStorage(count: capacity * vectorWidth)]
         var packedCount = 0
-        convolutions = plan.imageSteps.map { step in
-            guard case .convolution(let g, _) = step else { return nil }
-            let convolution = ConvolutionPlan(g)
-            let forward = packedCount
-            packedCount += convolution.forwardWeightCount
-            let inputGradient = packedCount
-            packedCount += convolution.inputGradientWeightCount
-            return (convolution, forward, inputGradient)
+        packedOffsets = plan.imageSteps.map { step in
+            guard case .convolution(let convolution) = step else { return nil }
+            defer { packedCount += convolution.packedWeightCount }
+            return packedCount
         }
         packed = FloatStorage(count: packedCount)
-        let plans = convolutions.compactMap { $0?.plan }
+        let plans = plan.imageSteps.compactMap { step -> ConvolutionPlan? in
+            guard case .convolution(let convolution) = step else { return nil }
+            return convolution.plan
+        }
         scratch = FloatStorage(count: plans.map { $0.scratchCount(training: true) }.max() ?? 0)
         rawOutput = FloatStorage(count: plans.map { $0.rawOutputCount(training: true) }.max() ?? 0)
         gradients = FloatStorage(count: plan.parameterCount)
@@ -73,15 +71,18 @@ final class TrainingWorkspace: @unchecked Sendable {
         smoothing: Float
     ) -> (lossSum: Double, correct: Int) {
         zeroGradientsExceptDenseWeights()
-        for case (let plan, let forward, let inputGradient)? in convolutions {
-            plan.packForwardWeights(kernels, parameters: parameters, into: packed.base + forward)
-            plan.packInputGradientWeights(kernels, parameters: parameters, into: packed.base + inputGradient)
+        let context = StepContext(
+            kernels: kernels, parameters: parameters, scratch: scratch.base, raw: rawOutput.base,
+            digitSumScratch: digitSumScratch.base)
+        for (step, offset) in zip(plan.imageSteps, packedOffsets) {
+            guard case .convolution(let convolution) = step, let offset else { continue }
+            convolution.packWeights(context, into: packed.base + offset)
         }
         var lossSum = 0.0
         var correct = 0
         for start in stride(from: 0, to: rows, by: capacity) {
             let part = accumulate(
-                parameters: parameters, images: images + start * plan.inputCount, labels: labels + start,
+                context, images: images + start * plan.inputCount, labels: labels + start,
                 rows: min(capacity, rows - start), scale: scale, smoothing: smoothing, first: start == 0)
             lossSum += part.lossSum
             correct += part.correct
@@ -94,7 +95,8 @@ final class TrainingWorkspace: @unchecked Sendable {
     private func zeroGradientsExceptDenseWeights() {
         var next = 0
         for step in plan.vectorSteps {
-            guard case .dense(let g, _) = step, g.weight >= next else { continue }
+            guard case .dense(let dense) = step, dense.geometry.weight >= next else { continue }
+            let g = dense.geometry
             (gradients.base + next).update(repeating: 0, count: g.weight - next)
             next = g.weight + g.inFeatures * g.outFeatures
         }
@@ -104,53 +106,47 @@ final class TrainingWorkspace: @unchecked Sendable {
     /// Forward and backward over at most `capacity` images, adding their gradient to `gradients`
     /// (the first micro-batch of a run writes the linear layers' weight gradients instead).
     private func accumulate(
-        parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, scale: Float,
+        _ context: StepContext, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, scale: Float,
         smoothing: Float, first: Bool
     ) -> (lossSum: Double, correct: Int) {
-        forwardImages(parameters: parameters, images: images, rows: rows)
+        forwardImages(context, images: images, rows: rows)
         let features = plan.imageSteps.isEmpty ? images : UnsafePointer(imageActivations.last!.base)
-        forwardVectors(parameters: parameters, features: features, rows: rows)
+        forwardVectors(context, features: features, rows: rows)
         let logits = vectorActivations.last!.base
         let result = softmaxCrossEntropy(
             logits: logits, labels: labels, rows: rows, classes: plan.classes,
             scale: scale, smoothing: smoothing, gradient: vectorGradients[0].base)
-        let featureGradient = backwardVectors(parameters: parameters, features: features, rows: rows, first: first)
-        backwardImages(parameters: parameters, images: images, featureGradient: featureGradient, rows: rows)
+        let featureGradient = backwardVectors(context, features: features, rows: rows, first: first)
+        backwardImages(context, images: images, featureGradient: featureGradient, rows: rows)
         return result
     }
 
-    private func forwardImages(parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, rows: Int) {
+    private func forwardImages(_ context: StepContext, images: UnsafePointer<Float>, rows: Int) {
         for image in 0..<rows {
             var source = images + image * plan.inputCount
             for (index, step) in plan.imageSteps.enumerated() {
                 let target = imageActivations[index].base + image * step.outCount
                 switch step {
-                case .convolution(_, let relu):
-                    let (convolution, offset, _) = convolutions[index]!
-                    convolution.forward(
-                        kernels, parameters: parameters, packed: packed.base + offset, relu: relu, input: source,
-                        scratch: scratch.base, raw: rawOutput.base, output: target)
-                case .maxPool(let g):
-                    kernels.maxPoolForward(g, input: source, output: target, argmax: argmax[index].base + image * step.outCount)
-                case .relu(let n):
-                    kernels.reluForward(source, target, count: n)
+                case .convolution(let convolution):
+                    convolution.forward(context, packed: packed.base + packedOffsets[index]!, input: source, output: target)
+                case .maxPool(let pool):
+                    pool.forward(context, input: source, output: target, argmax: argmax[index].base + image * step.outCount)
+                case .relu(let relu):
+                    relu.forward(context, input: source, output: target)
                 }
                 source = UnsafePointer(target)
             }
         }
     }
 
-    private func forwardVectors(parameters: UnsafePointer<Float>, features: UnsafePointer<Float>, rows: Int) {
+    private func forwardVectors(_ context: StepContext, features: UnsafePointer<Float>, rows: Int) {
         var source = features
         for (index, step) in plan.vectorSteps.enumerated() {
             let target = vectorActivations[index].base
             switch step {
-            case .dense(let g, let relu):
-                kernels.blockedDenseForward(g, relu: relu, parameters: parameters, input: source, output: target, rows: rows)
-            case .relu(let n):
-                kernels.reluForward(source, target, count: n * rows)
-            case .digitSum(let g):
-                digitSumForward(g, input: source, output: target, rows: rows, scratch: digitSumScratch.base)
+            case .dense(let dense): dense.forward(context, input: source, output: target, rows: rows)
+            case .relu(let relu): relu.forward(context, input: source, output: target, samples: rows)
+            case .digitSum(let head): head.forward(context, input: source, output: target, rows: rows)
             }
             source = UnsafePointer(target)
         }
@@ -159,7 +155,7 @@ final class TrainingWorkspace: @unchecked Sendable {
     /// Back from the logits gradient in `vectorGradients[0]`; returns the features' gradient
     /// (`[rows, featureCount]`), or nil when the features are the raw images.
     private func backwardVectors(
-        parameters: UnsafePointer<Float>, features: UnsafePointer<Float>, rows: Int, first: Bool
+        _ context: StepContext, features: UnsafePointer<Float>, rows: Int, first: Bool
     ) -> UnsafeMutablePointer<Float>? {
         var current = 0
         for index in plan.vectorSteps.indices.reversed() {
@@ -167,67 +163,26 @@ final class TrainingWorkspace: @unchecked Sendable {
             let activation = UnsafePointer(vectorActivations[index].base)
             let input = index == 0 ? features : UnsafePointer(vectorActivations[index - 1].base)
             let needsInputGradient = index > 0 || !plan.imageSteps.isEmpty
+            let target = vectorGradients[1 - current].base
             switch plan.vectorSteps[index] {
-            case .dense(let g, let relu):
-                if relu { kernels.reluMask(output, activation: activation, count: rows * g.outFeatures) }
-                let target = needsInputGradient ? vectorGradients[1 - current].base : nil
-                kernels.denseBackward(
-                    g, parameters: parameters, gradients: gradients.base, input: input,
-                    outputGradient: output, inputGradient: target, rows: rows, accumulateWeights: !first)
-                current = 1 - current
-            case .relu(let n):
-                kernels.reluMask(output, activation: activation, count: rows * n)
-            case .digitSum(let g):
+            case .dense(let dense):
+                dense.backward(
+                    context, gradients: gradients.base, input: input, activation: activation, outputGradient: output,
+                    inputGradient: needsInputGradient ? target : nil, rows: rows, accumulateWeights: !first)
+            case .relu(let relu):
+                relu.backward(context, activation: activation, outputGradient: output, samples: rows)
+                continue
+            case .digitSum(let head):
                 guard needsInputGradient else { continue }
-                digitSumBackward(
-                    g, input: input, outputGradient: output, inputGradient: vectorGradients[1 - current].base,
-                    rows: rows, scratch: digitSumScratch.base)
-                current = 1 - current
+                head.backward(context, input: input, outputGradient: output, inputGradient: target, rows: rows)
             }
+            current = 1 - current
         }
         return plan.imageSteps.isEmpty ? nil : vectorGradients[current].base
     }
 
-    /// Bias, weight and (if `inputGradient` is given) input gradients of one convolution for one image.
-    private func convolutionBackward(
-        _ convolution: (plan: ConvolutionPlan, forwardWeights: Int, inputGradientWeights: Int), parameters: UnsafePointer<Float>,
-        input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?
-    ) {
-        let plan = convolution.plan
-        let g = plan.geometry
-        kernels.convolutionBiasGradient(g, outputGradient: outputGradient, gradients: gradients.base)
-        if let layout = plan.blockedWeightGradient {
-            kernels.padInput(g, layout: layout, input: input, padded: scratch.base)
-            kernels.spreadGradient(g, layout: layout, dense: outputGradient, into: rawOutput.base)
-            kernels.blockedWeightGradient(
-                g, layout: layout, outputGradient: rawOutput.base, padded: scratch.base,
-                gradients: gradients.base)
-        } else {
-            kernels.convolutionWeightGradient(
-                g, input: input, outputGradient: outputGradient, gradients: gradients.base,
-                columns: scratch.base)
-        }
-        guard let inputGradient else { return }
-        let weights = packed.base + convolution.inputGradientWeights
-        switch plan.inputGradient {
-        case .winograd(let transposed, let layout):
-            kernels.winogradConvolution(
-                transposed, layout: layout, packedWeights: weights, bias: nil, relu: false,
-                input: outputGradient, scratch: scratch.base, products: rawOutput.base, output: inputGradient)
-        case .blocked(let transposed, let layout):
-            kernels.blockedConvolution(
-                transposed, layout: layout, packedWeights: weights, input: outputGradient,
-                padded: scratch.base, output: rawOutput.base)
-            kernels.unpackBlocked(transposed, layout: layout, raw: rawOutput.base, bias: nil, relu: false, output: inputGradient)
-        case .im2col:
-            kernels.convolutionInputGradient(
-                g, parameters: parameters, outputGradient: outputGradient, inputGradient: inputGradient,
-                columns: scratch.base)
-        }
-    }
-
     private func backwardImages(
-        parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, featureGradient: UnsafeMutablePointer<Float>?, rows: Int
+        _ context: StepContext, images: UnsafePointer<Float>, featureGradient: UnsafeMutablePointer<Float>?, rows: Int
     ) {
         guard let featureGradient else { return }
         for image in 0..<rows {
@@ -242,17 +197,15 @@ final class TrainingWorkspace: @unchecked Sendable {
                     : UnsafePointer(imageActivations[index - 1].base + image * plan.imageSteps[index - 1].outCount)
                 let target = imageGradients[next].base
                 switch step {
-                case .convolution(let g, let relu):
-                    if relu { kernels.reluMask(output, activation: activation, count: g.outCount) }
-                    convolutionBackward(
-                        convolutions[index]!, parameters: parameters, input: input, outputGradient: output,
-                        inputGradient: index == 0 ? nil : target)
-                case .maxPool(let g):
-                    kernels.maxPoolBackward(
-                        g, argmax: argmax[index].base + image * step.outCount, outputGradient: output,
-                        inputGradient: target)
-                case .relu(let n):
-                    kernels.reluMask(output, activation: activation, count: n)
+                case .convolution(let convolution):
+                    convolution.backward(
+                        context, packed: packed.base + packedOffsets[index]!, gradients: gradients.base, input: input,
+                        activation: activation, outputGradient: output, inputGradient: index == 0 ? nil : target)
+                case .maxPool(let pool):
+                    pool.backward(
+                        context, argmax: argmax[index].base + image * step.outCount, outputGradient: output, inputGradient: target)
+                case .relu(let relu):
+                    relu.backward(context, activation: activation, outputGradient: output)
                     continue
                 }
                 output = target

@@ -33,6 +33,26 @@ public struct DigitSumHead: Sendable, Hashable, CustomStringConvertible, LayerKi
     func compile(into plan: inout NetworkPlan.Builder, input: SampleShape, output: SampleShape) {
         guard case .image(_, let h, let w) = input else { return }
         plan.flattened = true
-        plan.vectorSteps.append(.digitSum(DigitSumGeometry(locations: h * w, classes: classes)))
+        plan.vectorSteps.append(.digitSum(DigitSumStep(geometry: DigitSumGeometry(locations: h * w, classes: classes))))
+    }
+}
+
+/// The digit-sum head as the engine runs it on a batch, in Double (`DigitSumKernels.swift`).
+struct DigitSumStep: Sendable {
+    let geometry: DigitSumGeometry
+
+    /// `[rows, 11·L]` logits → `[rows, classes]` log-probabilities of the sum.
+    func forward(_ c: StepContext, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int) {
+        digitSumForward(geometry, input: input, output: output, rows: rows, scratch: c.digitSumScratch)
+    }
+
+    /// Overwrites `inputGradient` (`[rows, 11·L]`) with the gradient of the logits `input`.
+    func backward(
+        _ c: StepContext, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>, rows: Int
+    ) {
+        digitSumBackward(
+            geometry, input: input, outputGradient: outputGradient, inputGradient: inputGradient, rows: rows,
+            scratch: c.digitSumScratch)
     }
 }

@@ -2,8 +2,10 @@ import Foundation
 
 /// What one kind of layer is, in one place: its name in a checkpoint's architecture JSON, its
 /// PyTorch printout, the shape it makes, its parameters, its FLOPs, and the engine steps it
-/// compiles to. Each kind has one file in this folder; how a convolution's kernels run is the
-/// kernel plan's (`ConvolutionPlan`). A new kind is one new file plus one case of `Layer`.
+/// compiles to, whose forward and backward passes sit in the same file. Each kind has one file in
+/// this folder; which kernels a convolution runs is the kernel plan's (`ConvolutionPlan`). A new
+/// kind is one new file plus one case of `Layer` and of `ImageStep` or `VectorStep`
+/// (docs/kernels.md, "Adding a layer kind").
 protocol LayerKind: Sendable, Hashable, CustomStringConvertible {
     /// The layer's `type` in a checkpoint's architecture JSON (`"conv2d"`).
     static var typeName: String { get }

@@ -14,3 +14,21 @@ struct ReLU: LayerKind {
         plan.appendReLU(count: input.count)
     }
 }
+
+/// A ReLU as the engine runs it when it did not fuse into the layer before it.
+struct ReLUStep: Sendable {
+    /// Floats per sample.
+    let count: Int
+
+    /// `max(0, x)` over `samples` samples.
+    func forward(_ c: StepContext, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, samples: Int = 1) {
+        c.kernels.reluForward(input, output, count: count * samples)
+    }
+
+    /// Zeroes the gradient, in place, where the activation was not positive.
+    func backward(
+        _ c: StepContext, activation: UnsafePointer<Float>, outputGradient: UnsafeMutablePointer<Float>, samples: Int = 1
+    ) {
+        c.kernels.reluMask(outputGradient, activation: activation, count: count * samples)
+    }
+}
