@@ -107,9 +107,16 @@ let package = Package(
             name: "ClassifierTests", dependencies: ["Classifier", "ArrayFormats", "KernelInterface", "TestFixtures"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls", .product(name: "SystemPackage", package: "swift-system")]),
+        // Temporary directories and files by FilePath, for the tests of the system-call layers.
+        .target(
+            name: "PathFixtures", dependencies: [.product(name: "SystemPackage", package: "swift-system")], path: "Tests/PathFixtures"),
         .testTarget(
-            name: "WatcherTests", dependencies: ["Watcher", "SystemCalls", .product(name: "SystemPackage", package: "swift-system")]
+            name: "SystemCallsTests",
+            dependencies: ["SystemCalls", "PathFixtures", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+        .testTarget(
+            name: "WatcherTests",
+            dependencies: ["Watcher", "SystemCalls", "PathFixtures", .product(name: "SystemPackage", package: "swift-system")]
         ),
         .testTarget(name: "SynthTests", dependencies: ["Synth", "ArrayFormats"]),
         // The daemon's decisions (InboxStateMachine) fed inputs on a fake clock, and its input merge.

@@ -1,3 +1,4 @@
+import PathFixtures
 import SystemCalls
 import SystemPackage
 import Testing

@@ -1,4 +1,5 @@
 import Foundation
+import PathFixtures
 import SystemCalls
 import SystemPackage
 import Testing
