@@ -19,7 +19,9 @@ struct DigitSumWorkflowTests {
         try #require(result.status == 0, "\(result.standardError)")
         result = try await runSumd(["inspect", directory.path("model.safetensors")])
         #expect(result.standardOutput.contains("elastic       2.0 px"), "\(result.standardOutput)")
-        #expect(result.standardOutput.contains("learning rate 0.003"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("learning rate 0.003\n"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("schedule      cosine, 0.5 warm-up epochs"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("label smooth. 0.1"), "\(result.standardOutput)")
     }
 
     @Test func digitSumTrainsAndPredicts() async throws {

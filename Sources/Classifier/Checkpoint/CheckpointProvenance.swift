@@ -23,6 +23,12 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
     public var learningRate: Double?
     /// `--elastic`: pixels of random elastic distortion applied to training images (absent: none).
     public var elasticMagnitude: Double?
+    /// `--schedule` (`constant` or `cosine`) and its `--warmup-epochs`.
+    public var schedule: String?
+    public var warmupEpochs: Double?
+    /// `--weight-decay` and `--label-smoothing` (absent: none).
+    public var weightDecay: Double?
+    public var labelSmoothing: Double?
     /// For `sumd import`: the PyTorch state_dict file name and its SHA-256.
     public var importedFrom: String?
     public var importedSHA256: String?
@@ -31,7 +37,8 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
         createdAt: Date? = nil, sumdVersion: String? = nil, dataSHA256: [String: String]? = nil,
         images: Int? = nil, trainImages: Int? = nil, validationImages: Int? = nil, seed: UInt64? = nil,
         epochs: Int? = nil, bestEpoch: Int? = nil, validationAccuracy: Double? = nil,
-        batchSize: Int? = nil, learningRate: Double? = nil, elasticMagnitude: Double? = nil, importedFrom: String? = nil,
+        batchSize: Int? = nil, learningRate: Double? = nil, elasticMagnitude: Double? = nil, schedule: String? = nil,
+        warmupEpochs: Double? = nil, weightDecay: Double? = nil, labelSmoothing: Double? = nil, importedFrom: String? = nil,
         importedSHA256: String? = nil
     ) {
         self.createdAt = createdAt
@@ -47,6 +54,10 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.elasticMagnitude = elasticMagnitude
+        self.schedule = schedule
+        self.warmupEpochs = warmupEpochs
+        self.weightDecay = weightDecay
+        self.labelSmoothing = labelSmoothing
         self.importedFrom = importedFrom
         self.importedSHA256 = importedSHA256
     }
@@ -64,6 +75,10 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
         case batchSize = "batch_size"
         case learningRate = "learning_rate"
         case elasticMagnitude = "elastic_magnitude"
+        case schedule
+        case warmupEpochs = "warmup_epochs"
+        case weightDecay = "weight_decay"
+        case labelSmoothing = "label_smoothing"
         case importedFrom = "imported_from"
         case importedSHA256 = "imported_sha256"
     }
@@ -85,8 +100,12 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
             ("epochs", epochs.map { total in bestEpoch.map { "\(total), best \($0)" } ?? "\(total)" }),
             ("val accuracy", validationAccuracy.map { String(format: "%.4f", $0) }),
             ("batch size", batchSize.map(String.init)),
-            ("learning rate", learningRate.map { "\($0)" }),
+            // The flags are Floats: print the Float, not its widening to Double (0.003, not 0.003000000026…).
+            ("learning rate", learningRate.map { "\(Float($0))" }),
+            ("schedule", schedule.map { name in warmupEpochs.map { "\(name), \(Float($0)) warm-up epochs" } ?? name }),
             ("elastic", elasticMagnitude.map { "\($0) px" }),
+            ("weight decay", weightDecay.map { "\(Float($0))" }),
+            ("label smooth.", labelSmoothing.map { "\(Float($0))" }),
         ]
         for (role, hash) in (dataSHA256 ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append(("\(role) sha256", hash))
