@@ -173,8 +173,13 @@ final class InboxDaemon {
     /// Another daemon took this one's claims (it was paused or cut off for longer than the claim
     /// timeout): it must write nothing more for them, so the process ends here, at once, without
     /// giving anything back. Its supervisor (systemd, Kubernetes) starts it afresh.
+    ///
+    /// One thing is undone first: a pause can fall inside reserving a stem, which then completes
+    /// after the claims were taken and would block relabelling that stem. Reservations no claim
+    /// holds are removed (the adopter's, whose claims hold the token, stay).
     private func stepBack(_ fenced: ClaimsFenced) -> Never {
         logger.critical("claims adopted by another daemon; exiting without writing", metadata: ["error": "\(fenced)"])
+        try? files.removeStaleReservations()
         exit(Self.fencedExitStatus)
     }
 

@@ -57,14 +57,20 @@ struct RecoveryTests {
         #expect(harness.machine.retryAfter["r.npy"] == .seconds(10))
     }
 
-    @Test("dead daemons' claims are looked for every 10 s")
+    @Test("dead daemons' claims are looked for every 10 s, and stale reservations removed after them")
     func adoptionEveryTenSeconds() {
         var harness = Harness()
         var adoptions: [Duration] = []
+        var sweeps: [Duration] = []
         for _ in 0..<25 {
             harness.advance(.seconds(1))
-            if harness.tick().contains(.adoptDeadClaims) { adoptions.append(harness.now) }
+            let actions = harness.tick()
+            if let adopt = actions.firstIndex(of: .adoptDeadClaims) {
+                adoptions.append(harness.now)
+                if actions[adopt...].contains(.removeStaleReservations) { sweeps.append(harness.now) }
+            }
         }
         #expect(adoptions == [.seconds(10), .seconds(20)])
+        #expect(sweeps == adoptions, "a reservation left by a fenced or killed daemon goes within one round")
     }
 }

@@ -23,8 +23,9 @@ extension InboxStateMachine {
     }
 
     /// The watchdog, files waiting for quiet, labels waiting for their batch or their grace, every
-    /// `adoptionInterval` the claims of daemons that died meanwhile, and every `rescanInterval`
-    /// a listing of the inbox.
+    /// `adoptionInterval` the claims of daemons that died meanwhile and the reservations no claim
+    /// holds (a daemon killed between steps 6 and 7, or fenced after it reserved), and every
+    /// `rescanInterval` a listing of the inbox.
     mutating func tick(now: Duration) -> [Action] {
         guard isTakingFiles else { return [] }
         var actions: [Action] = [.heartbeat(busy: compute != .idle || !jobs.isEmpty, backlog: backlog)]
@@ -32,7 +33,7 @@ extension InboxStateMachine {
         actions += waitingLabels.keys.sorted().flatMap(considerLabels)
         if now - lastAdoption >= adoptionInterval {
             lastAdoption = now
-            actions.append(.adoptDeadClaims)
+            actions += [.adoptDeadClaims, .removeStaleReservations]
         }
         if let rescanInterval, now - lastScan >= rescanInterval {
             lastScan = now
