@@ -18,6 +18,11 @@ struct TrainCommand: ParsableCommand {
             accuracy; it carries its architecture, so `sumd predict` and `sumd serve` need nothing else. \
             Beside it: <out>.history.csv (one row per epoch) and <out>.history.svg (loss and accuracy chart).
 
+            A held-out test set (--test-images with --test-labels, or --test-data), such as rows written \
+            by other writers, is scored after every epoch as well: a test column in each line, the CSV \
+            and the chart. It never picks the best epoch. At the end, sumd train says the best epoch's \
+            test accuracy and after how many minutes of training it reached 90%, 95% and that accuracy.
+
             Two architectures (--arch): `seed` (the default) is the seed's CNN, conv blocks then Linear \
             layers treating each sum as an unrelated class; it needs the 28-px-slot row layout to be \
             learnable at all and learns real handwriting poorly. `digitsum` reads each digit and adds: \
@@ -41,10 +46,13 @@ struct TrainCommand: ParsableCommand {
               sumd train --images train.npy --labels train_labels.npy --out model.safetensors
               sumd train --data train.npz --out model.safetensors --epochs 20 --channels 16,32 --hidden 64
               sumd train --images train.npy --labels train_labels.npy --out model.safetensors --arch digitsum
+              sumd train --data train.npz --test-data unseen.npz --out model.safetensors --arch digitsum
             """
     )
 
     @OptionGroup var input: ImageInputOptions
+
+    @OptionGroup(title: "Held-out test set") var test: TestSetOptions
 
     @Option(help: "Checkpoint to write (.safetensors).")
     var out: String
@@ -162,6 +170,7 @@ struct TrainCommand: ParsableCommand {
             throw DataError(images.source, "training needs true sums: give --labels Y.npy, or a .npz with a 'labels' array")
         }
         try images.checkPixels()
+        let testSet = try test.load()
         let classCount = classes ?? Self.defaultClasses(maxLabel: labels.max() ?? 0)
         try images.checkLabels(classes: classCount)
         let hidden = hidden ?? arch.defaultHidden
@@ -189,11 +198,12 @@ struct TrainCommand: ParsableCommand {
         options.warmupEpochs = warmupEpochs
         options.weightDecay = weightDecay
         options.labelSmoothing = labelSmoothing
-        let session = try TrainingSession(architecture: architecture, images: images, options: options, uint8Scale: Checkpoint.uint8Scale)
+        let session = try TrainingSession(
+            architecture: architecture, images: images, test: testSet, options: options, uint8Scale: Checkpoint.uint8Scale)
         printToStandardError(
             """
             data: \(images.count) images \(images.height)×\(images.width) from \(images.source), \(classCount) classes (sums 0…\(classCount - 1))
-            split (seed \(seed)): \(session.split.training.count) training, \(session.split.validation.count) validation
+            split (seed \(seed)): \(session.split.training.count) training, \(session.split.validation.count) validation\(testSet.map { ", \($0.count) test from \($0.source)" } ?? "")
             model: \(architecture.name) \(try parsedChannels().map(String.init).joined(separator: ",")) hidden \(hidden) kernel \(kernel) · \(architecture.parameterCount) parameters · \(options.workers) workers
             """)
 
@@ -232,6 +242,20 @@ struct TrainCommand: ParsableCommand {
             best epoch \(best.epoch): validation accuracy \(String(format: "%.4f", best.accuracy)) → \(out)
             history: \(stem).history.csv, chart: \(stem).history.svg
             """)
+        if testSet != nil { printToStandardError(Self.timeToAccuracy(session.history, bestEpoch: best.epoch)) }
+    }
+
+    /// The held-out test accuracy of the checkpoint written, and how many minutes of training it
+    /// took to reach it and each of 90%, 95% and 97% on the way.
+    static func timeToAccuracy(_ history: [EpochRecord], bestEpoch: Int) -> String {
+        let final = history[bestEpoch - 1].testAccuracy ?? 0
+        let goals = [0.90, 0.95, 0.97].filter { $0 < final } + [final]
+        let reached = goals.compactMap { goal in
+            history.firstReaching(testAccuracy: goal).map {
+                String(format: "%.2f%% after %.1f min (epoch %d)", 100 * goal, $0.seconds / 60, $0.epoch)
+            }
+        }
+        return String(format: "test accuracy of the best epoch: %.2f%%; reached ", 100 * final) + reached.joined(separator: ", ")
     }
 
     /// Every sum reachable with the digit count implied by the largest label: 9·⌈max/9⌉+1, at least 10.
@@ -246,6 +270,7 @@ struct TrainCommand: ParsableCommand {
             + String(
                 format: "train loss %.4f acc %.4f  │  val loss %.4f acc %.4f  │  %.1f s  %.0f img/s",
                 r.trainLoss, r.trainAccuracy, r.validationLoss, r.validationAccuracy, r.seconds, r.imagesPerSecond)
+            + (r.testAccuracy.map { String(format: "  │  test acc %.4f", $0) } ?? "")
             + (isBest ? "  ★ best" : "")
     }
 }

@@ -101,6 +101,48 @@ struct WorkflowTests {
         #expect(result.standardError.contains("images are 28×140 but the checkpoint takes 28×28"))
     }
 
+    /// A held-out test set is scored every epoch; the best epoch's test accuracy is the one `sumd
+    /// predict` measures with the checkpoint written, and the time to reach it is reported.
+    @Test func trainScoresAHeldOutTestSetEveryEpoch() async throws {
+        let directory = try TemporaryDirectory("testset")
+        for (name, n, seed) in [("train", 1500, 3), ("test", 400, 4)] {
+            let result = try await runSumd([
+                "synth", "--out", directory.path(name), "--n", "\(n)", "--slots", "1",
+                "--min-digits", "1", "--max-digits", "1", "--seed", "\(seed)",
+            ])
+            try #require(result.status == 0, "\(result.standardError)")
+        }
+        var result = try await runSumd([
+            "train", "--images", directory.path("train/images.npy"), "--labels", directory.path("train/labels.npy"),
+            "--test-images", directory.path("test/images.npy"), "--test-labels", directory.path("test/labels.npy"),
+            "--out", directory.path("model.safetensors"), "--epochs", "4", "--channels", "8,16", "--hidden", "32",
+        ])
+        try #require(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("1200 training, 300 validation, 400 test from"))
+        #expect(result.standardOutput.split(separator: "\n").filter { $0.contains("│  test acc ") }.count == 4)
+
+        let history = try csvRows(directory.path("model.history.csv"))
+        #expect(history.first?.suffix(2) == ["test_loss", "test_accuracy"])
+        let checkpoint = try Checkpoint.load(from: directory.url.appendingPathComponent("model.safetensors"))
+        let bestEpoch = try #require(checkpoint.provenance.bestEpoch)
+        let bestTestAccuracy = try #require(Double(history[bestEpoch][8]))
+        #expect(bestTestAccuracy > 0.5, "chance is 0.1")
+        #expect(result.standardError.contains(String(format: "test accuracy of the best epoch: %.2f%%; reached", 100 * bestTestAccuracy)))
+        #expect(
+            result.standardError.contains(String(format: "%.2f%% after ", 100 * bestTestAccuracy)),
+            "minutes to the final accuracy: \(result.standardError)")
+
+        result = try await runSumd([
+            "predict", "--checkpoint", directory.path("model.safetensors"), "--images", directory.path("test/images.npy"),
+            "--labels", directory.path("test/labels.npy"), "--out", directory.path("p.csv"), "--report", directory.path("r.csv"),
+        ])
+        try #require(result.status == 0, "\(result.standardError)")
+        let correct = try #require(Int(try csvRows(directory.path("r.csv"))[1][3]))
+        #expect(abs(Double(correct) / 400 - bestTestAccuracy) < 1e-6, "the checkpoint scores on the test set what training recorded")
+        let svg = try String(contentsOfFile: directory.path("model.history.svg"), encoding: .utf8)
+        #expect(svg.contains(">test</text>"))
+    }
+
     /// Every kind of bad training data fails before training with a sentence naming the file.
     @Test(
         .enabled(if: numpyAvailable, "needs python3 with numpy"),
@@ -118,6 +160,16 @@ struct WorkflowTests {
             ("images missing.npy labels ten_labels.npy", "missing.npy"),
             ("images truncated.npy labels ten_labels.npy", "truncated"),
             ("images ten.npy", "training needs true sums"),
+            ("images ten.npy labels ten_labels.npy test-images ten.npy", "--test-images needs its true sums"),
+            (
+                "images ten.npy labels ten_labels.npy test-images wide.npy test-labels ten_labels.npy",
+                "test images are 28×140 but the training images are 28×28"
+            ),
+            (
+                "images ten.npy labels ten_labels.npy test-images ten.npy test-labels fifty.npy",
+                "label 0 is 50, but the model only knows sums 0…9"
+            ),
+            ("images ten.npy labels ten_labels.npy test-images nan.npy test-labels ten_labels.npy", "image 3 has a NaN pixel"),
         ])
     func badTrainingDataFailsBeforeTraining(arguments: String, message: String) async throws {
         let directory = try TemporaryDirectory("baddata")
@@ -130,6 +182,7 @@ struct WorkflowTests {
             np.save('negative.npy', -np.ones(10, np.int64))
             np.save('nine.npy', np.zeros(9, np.int64))
             np.save('fifty.npy', np.full(10, 50, np.int64))
+            np.save('wide.npy', np.zeros((10, 28, 140), np.uint8))
             x = np.zeros((10, 28, 28), np.float32); x[3, 2, 2] = np.nan; np.save('nan.npy', x)
             x = np.zeros((10, 28, 28), np.float32); x[1, 0, 0] = np.inf; np.save('inf.npy', x)
             x = np.zeros((10, 28, 28), np.float32); x[2, 5, 5] = 255; np.save('bytes.npy', x)

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Draws a training history as a self-contained SVG: loss (left panel) and accuracy (right panel)
-/// per epoch, training and validation, with the best validation epoch marked.
+/// per epoch, training, validation and (when scored) the held-out test set, with the best
+/// validation epoch marked.
 public enum HistoryChart {
     public static func svg(_ history: [EpochRecord], title: String, bestEpoch: Int?) -> String {
         let panelWidth = 420.0
@@ -16,22 +17,31 @@ public enum HistoryChart {
             <text x="\(margin)" y="24" font-size="15" font-weight="bold">\(escape(title))</text>
 
             """
-        let maxLoss = Swift.max(history.map { Swift.max($0.trainLoss, $0.validationLoss) }.max() ?? 1, 1e-9)
+        let tested = history.contains { $0.testAccuracy != nil }
+        let maxLoss = Swift.max(
+            history.map { Swift.max($0.trainLoss, $0.validationLoss, $0.testLoss ?? 0) }.max() ?? 1, 1e-9)
+        let losses: [Series] =
+            [({ $0.trainLoss }, "#1f77b4", "train"), ({ $0.validationLoss }, "#d62728", "validation")]
+            + (tested ? [({ $0.testLoss }, "#ff7f0e", "test")] : [])
+        let accuracies: [Series] =
+            [({ $0.trainAccuracy }, "#1f77b4", "train"), ({ $0.validationAccuracy }, "#d62728", "validation")]
+            + (tested ? [({ $0.testAccuracy }, "#ff7f0e", "test")] : [])
         svg += panel(
             history, x: margin, y: margin, width: panelWidth, height: panelHeight, name: "cross-entropy loss",
-            top: maxLoss * 1.05, series: [(\.trainLoss, "#1f77b4", "train"), (\.validationLoss, "#d62728", "validation")],
-            bestEpoch: bestEpoch)
+            top: maxLoss * 1.05, series: losses, bestEpoch: bestEpoch)
         svg += panel(
             history, x: 2 * margin + panelWidth, y: margin, width: panelWidth, height: panelHeight, name: "accuracy",
-            top: 1, series: [(\.trainAccuracy, "#1f77b4", "train"), (\.validationAccuracy, "#d62728", "validation")],
-            bestEpoch: bestEpoch)
+            top: 1, series: accuracies, bestEpoch: bestEpoch)
         svg += "</svg>\n"
         return svg
     }
 
+    /// A line of the chart: the value per epoch (nil: not drawn), its colour and its legend.
+    private typealias Series = (value: (EpochRecord) -> Double?, color: String, label: String)
+
     private static func panel(
         _ history: [EpochRecord], x: Double, y: Double, width: Double, height: Double, name: String,
-        top: Double, series: [(KeyPath<EpochRecord, Double>, String, String)], bestEpoch: Int?
+        top: Double, series: [Series], bestEpoch: Int?
     ) -> String {
         let epochs = history.map(\.epoch)
         let first = Double(epochs.first ?? 1)
@@ -54,11 +64,12 @@ public enum HistoryChart {
                 "<line x1=\"\(f(px(bestEpoch)))\" x2=\"\(f(px(bestEpoch)))\" y1=\"\(f(y))\" y2=\"\(f(y + height))\" stroke=\"#2ca02c\" stroke-dasharray=\"4 3\"/>\n"
             out += "<text x=\"\(f(px(bestEpoch) + 4))\" y=\"\(f(y + 14))\" fill=\"#2ca02c\">best</text>\n"
         }
-        for (index, (path, color, label)) in series.enumerated() {
-            let points = history.map { "\(f(px($0.epoch))),\(f(py($0[keyPath: path])))" }.joined(separator: " ")
+        for (index, (value, color, label)) in series.enumerated() {
+            let values = history.compactMap { record in value(record).map { (record.epoch, $0) } }
+            let points = values.map { "\(f(px($0.0))),\(f(py($0.1)))" }.joined(separator: " ")
             out += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
-            for record in history {
-                out += "<circle cx=\"\(f(px(record.epoch)))\" cy=\"\(f(py(record[keyPath: path])))\" r=\"3\" fill=\"\(color)\"/>\n"
+            for (epoch, value) in values {
+                out += "<circle cx=\"\(f(px(epoch)))\" cy=\"\(f(py(value)))\" r=\"3\" fill=\"\(color)\"/>\n"
             }
             let legendY = y + 16 + Double(index) * 16
             out +=

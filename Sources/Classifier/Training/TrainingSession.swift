@@ -1,7 +1,8 @@
 import Foundation
 
 /// A whole training run: seeded split, per-epoch seeded shuffle, minibatch Adam steps, validation
-/// after every epoch, and tracking of the best epoch by validation accuracy.
+/// (and an optional held-out test set) after every epoch, and tracking of the best epoch by
+/// validation accuracy.
 ///
 /// Images are converted from the (memory-mapped) `ImageSet` one minibatch at a time; the
 /// validation images are converted once. Blocks the calling thread while it runs.
@@ -16,11 +17,15 @@ public final class TrainingSession {
     private let labels: [Int]
     private let trainer: Trainer
     private let scale: Float
-    private let validationImages: [Float]
-    private let validationLabels: [Int]
+    private let validation: EvaluationSet
+    private let test: EvaluationSet?
 
     /// Prepares a run; `images` must carry labels already checked against `architecture.classes`.
-    public init(architecture: Architecture, images: ImageSet, options: TrainingOptions, uint8Scale: Float) throws {
+    /// A `test` set (labelled, the same image size) is scored after every epoch beside validation,
+    /// to show accuracy on data kept apart from training; it never chooses the best epoch.
+    public init(
+        architecture: Architecture, images: ImageSet, test: ImageSet? = nil, options: TrainingOptions, uint8Scale: Float
+    ) throws {
         guard let labels = images.labels else { throw DataError(images.source, "training needs labels (true sums), one per image") }
         try images.checkSize(height: architecture.inputHeight, width: architecture.inputWidth)
         try images.checkLabels(classes: architecture.classes)
@@ -37,15 +42,22 @@ public final class TrainingSession {
             adam: AdamConfiguration(learningRate: options.learningRate, weightDecay: options.weightDecay),
             workers: options.workers)
         trainer.labelSmoothing = options.labelSmoothing
-        let pixels = images.height * images.width
-        var validationImages = [Float](repeating: 0, count: split.validation.count * pixels)
-        try validationImages.withUnsafeMutableBufferPointer { buffer in
-            for (row, index) in split.validation.enumerated() {
-                try images.fill(index..<(index + 1), into: UnsafeMutableBufferPointer(rebasing: buffer[(row * pixels)...]), scale: scale)
+        validation = try EvaluationSet(images, rows: split.validation, labels: labels, scale: scale)
+        if let test {
+            guard let testLabels = test.labels else {
+                throw DataError(test.source, "a test set needs labels (true sums), one per image")
             }
+            guard test.height == images.height, test.width == images.width else {
+                throw DataError(
+                    test.source,
+                    "test images are \(test.height)×\(test.width) but the training images are \(images.height)×\(images.width) (H×W)")
+            }
+            try test.checkLabels(classes: architecture.classes)
+            self.test = try EvaluationSet(
+                test, rows: Array(0..<test.count), labels: testLabels, scale: test.scale(uint8Scale: uint8Scale))
+        } else {
+            self.test = nil
         }
-        self.validationImages = validationImages
-        validationLabels = split.validation.map { labels[$0] }
     }
 
     public var parameters: Parameters { trainer.parameters }
@@ -101,14 +113,12 @@ public final class TrainingSession {
             progress(batchIndex + 1, batches, seen, lossSum / Double(seen))
         }
         let trainSeconds = Date().timeIntervalSince(started)
-        let validation = try validationImages.withUnsafeBufferPointer { imageBuffer in
-            try validationLabels.withUnsafeBufferPointer { labelBuffer in
-                try trainer.evaluate(images: imageBuffer, labels: labelBuffer, count: validationLabels.count)
-            }
-        }
+        let validated = try validation.evaluate(with: trainer)
+        let tested = try test?.evaluate(with: trainer)
         let record = EpochRecord(
             epoch: epoch, trainLoss: lossSum / Double(seen), trainAccuracy: Double(correct) / Double(seen),
-            validationLoss: validation.loss, validationAccuracy: validation.accuracy,
+            validationLoss: validated.loss, validationAccuracy: validated.accuracy,
+            testLoss: tested?.loss, testAccuracy: tested?.accuracy,
             seconds: Date().timeIntervalSince(started), imagesPerSecond: Double(seen) / trainSeconds)
         history.append(record)
         let isBest = best == nil || record.validationAccuracy > best!.accuracy
