@@ -8,7 +8,7 @@ import uuid
 
 import numpy as np
 
-from .outbox import Result, read_result
+from .outbox import Result, read_outbox, read_result
 
 
 class BatchFailed(RuntimeError):
@@ -17,14 +17,15 @@ class BatchFailed(RuntimeError):
 
 def submit(images, inbox, outbox, labels=None, name: str | None = None, timeout: float = 60.0,
            failed=None, poll_interval: float = 0.02) -> Result:
-    """Sends ``images`` (and optionally their true sums) to the daemon and waits for the report.
+    """Sends ``images`` (and optionally their true sums) to the daemon and waits until it is reported.
 
     ``images``: uint8 (0–255) or float in [0, 1], shaped (N, H, W), (N, 1, H, W), (N, H, W, 1) or (H, W). Files
     are written the safe way: under a hidden ``.part`` name, flushed, then renamed into the inbox,
     labels before images so the batch is reported once, with accuracy. ``name`` defaults to a
-    unique one; ``failed`` to the inbox's sibling ``failed/``. Returns the batch's ``Result``;
+    unique one; ``failed`` to the inbox's sibling ``failed/``. Returns the batch's ``Result`` once
+    its reports and its ``summary.csv`` row are written (the row follows the reports by a moment);
     raises ``BatchFailed`` with the daemon's reason when it refuses the batch, ``TimeoutError``
-    when no report arrives within ``timeout`` seconds.
+    when that does not happen within ``timeout`` seconds.
     """
     inbox, outbox = os.fspath(inbox), os.fspath(outbox)
     failed = os.fspath(failed) if failed is not None else os.path.join(os.path.dirname(os.path.abspath(inbox)), "failed")
@@ -48,7 +49,7 @@ def submit(images, inbox, outbox, labels=None, name: str | None = None, timeout:
     while True:
         for stem in sorted(_report_stems(outbox, name) - stems_before):
             result = read_result(outbox, stem)
-            if labels is None or result.report["labeled"]:
+            if (labels is None or result.report["labeled"]) and _summarised(outbox, stem, labeled=labels is not None):
                 return result
         new_errors = _error_files(failed, name) - errors_before
         if new_errors:
@@ -67,6 +68,11 @@ def _deliver(inbox: str, filename: str, array: np.ndarray) -> None:
         file.flush()
         os.fsync(file.fileno())
     os.rename(hidden, os.path.join(inbox, filename))
+
+
+def _summarised(outbox: str, stem: str, labeled: bool) -> bool:
+    """Whether ``summary.csv`` has batch ``stem``'s row (a labelled one if ``labeled``)."""
+    return any(row["batch"] == stem and (not labeled or row["labeled"]) for row in read_outbox(outbox).summary)
 
 
 def _report_stems(outbox: str, name: str) -> set:
