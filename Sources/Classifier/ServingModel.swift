@@ -15,13 +15,23 @@ public final class ServingModel: Sendable {
     public var classes: Int { architecture.classes }
     /// The instruction set the engine's kernels run on.
     public let kernelSet: KernelSetName
+    /// Where each image is read: once, or at several grid phases whose predictions are averaged.
+    public let placements: GridPlacements
 
-    /// Loads and validates a checkpoint; predictions run on `workers` threads in chunks of `chunkSize` images.
-    public static func load(checkpoint: URL, workers: Int, chunkSize: Int) throws -> ServingModel {
+    /// Loads and validates a checkpoint; predictions run on `workers` threads in chunks of
+    /// `chunkSize` images, averaged over `gridPhases` grid phases (nil: the checkpoint's own).
+    public static func load(checkpoint: URL, workers: Int, chunkSize: Int, gridPhases: Int? = nil) throws -> ServingModel {
         let loaded = try Checkpoint.load(from: checkpoint)
         let parameters = try Parameters(architecture: loaded.architecture, tensors: loaded.tensors)
+        let phases = gridPhases ?? loaded.gridPhases
+        do {
+            _ = try GridPlacements(architecture: loaded.architecture, phases: phases)
+        } catch {
+            throw CheckpointError("\(checkpoint.lastPathComponent): \(error)")
+        }
         return try ServingModel(
-            checkpointPath: checkpoint.path, sha256: loaded.sha256, network: InferenceNetwork(parameters: parameters),
+            checkpointPath: checkpoint.path, sha256: loaded.sha256,
+            network: InferenceNetwork(parameters: parameters, gridPhases: phases),
             uint8Scale: loaded.uint8Scale, workers: workers, chunkSize: chunkSize)
     }
 
@@ -50,6 +60,7 @@ public final class ServingModel: Sendable {
         self.sha256 = sha256
         self.architecture = network.architecture
         self.kernelSet = network.kernelSet
+        self.placements = network.placements
         self.uint8Scale = uint8Scale
         self.predictor = BatchPredictor(network: network, workers: workers)
         self.chunkSize = chunkSize

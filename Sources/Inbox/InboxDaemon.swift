@@ -123,7 +123,7 @@ final class InboxDaemon {
         telemetry.ready(metadata: [
             "inbox": "\(configuration.inbox.path)", "outbox": "\(configuration.outbox.path)",
             "model.checkpoint": "\(model.checkpointPath)", "model.sha256": "\(model.sha256)",
-            "kernels": "\(model.kernelSet)", "backlog": "\(backlog)",
+            "model.grid_phases": "\(model.placements.phases)", "kernels": "\(model.kernelSet)", "backlog": "\(backlog)",
         ])
     }
 
@@ -136,7 +136,7 @@ final class InboxDaemon {
             let loaded = try await io.run {
                 try ServingModel.load(
                     checkpoint: configuration.checkpoint, workers: configuration.workers,
-                    chunkSize: configuration.chunkSize)
+                    chunkSize: configuration.chunkSize, gridPhases: configuration.gridPhases)
             }
             model = loaded
             logger.notice(

@@ -30,7 +30,7 @@ public struct InboxService: Service {
             model = try await io.run {
                 try ServingModel.load(
                     checkpoint: configuration.checkpoint, workers: configuration.workers,
-                    chunkSize: configuration.chunkSize)
+                    chunkSize: configuration.chunkSize, gridPhases: configuration.gridPhases)
             }
         } catch {
             throw InboxError("cannot serve \(configuration.checkpoint.path): \(error)")

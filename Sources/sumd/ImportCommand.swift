@@ -49,6 +49,9 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Override: convolution kernel size.")
     var kernel: Int?
 
+    @Option(help: "Grid phases predictions average over (see `sumd train --help`). Default: 4 for digitsum, 1 for the seed network.")
+    var gridPhases: Int?
+
     @Option(help: "Checkpoint to write.")
     var out: String
 
@@ -67,7 +70,11 @@ struct ImportCommand: ParsableCommand {
         let hints = ArchitectureHints(
             height: size[0], width: size[1], channels: channelList, hidden: hidden, kernel: kernel, classes: classes)
         let source = URL(fileURLWithPath: stateDict)
-        let checkpoint = try Checkpoint.importPyTorch(stateDict: source, hints: hints)
+        let imported = try Checkpoint.importPyTorch(stateDict: source, hints: hints)
+        let family = ArchitectureFamily(rawValue: imported.architecture.name) ?? .seed
+        let checkpoint = try Checkpoint(
+            architecture: imported.architecture, tensors: imported.tensors, inputScale: imported.inputScale,
+            gridPhases: gridPhases ?? family.defaultGridPhases, provenance: imported.provenance)
         try checkpoint.write(to: URL(fileURLWithPath: out))
         let written = try Checkpoint.load(from: URL(fileURLWithPath: out))
         print(InspectCommand.describe(written, path: out))

@@ -31,6 +31,7 @@ struct InspectCommand: ParsableCommand {
             "classes      \(architecture.classes) (sums 0…\(architecture.classes - 1))",
             "parameters   \(architecture.parameterCount) (\(String(format: "%.1f", Double(architecture.parameterCount) * 4 / 1_048_576)) MiB float32)",
             "compute      \(String(format: "%.1f", Double(architecture.forwardFLOPs) / 1e6)) MFLOP per image (forward)",
+            "reading      \(readingDescription(checkpoint))",
             "layers",
         ]
         let shapes = (try? architecture.shapes()) ?? []
@@ -47,6 +48,15 @@ struct InspectCommand: ParsableCommand {
             lines += provenance.map { "  " + $0 }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// How `predict` and `serve` read each image with this checkpoint's grid phases.
+    static func readingDescription(_ checkpoint: Checkpoint) -> String {
+        guard let placements = try? GridPlacements(architecture: checkpoint.architecture, phases: checkpoint.gridPhases),
+            !placements.isSinglePass
+        else { return "one pass per image (grid phases \(checkpoint.gridPhases))" }
+        return
+            "grid phases \(checkpoint.gridPhases): each image at \(placements.offsets.count) placements in a \(placements.canvasHeight)×\(placements.canvasWidth) canvas, log-probabilities averaged"
     }
 }
 

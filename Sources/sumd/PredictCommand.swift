@@ -40,12 +40,23 @@ struct PredictCommand: ParsableCommand {
     )
     var report: String?
 
+    @Option(
+        help:
+            "Grid phases to average over (1: one pass per image, the fastest). Default: the checkpoint's (4 for digitsum as `sumd train` writes it, 1 for the seed network)."
+    )
+    var gridPhases: Int?
+
     @OptionGroup var compute: ComputeOptions
+
+    func validate() throws {
+        if let gridPhases, gridPhases < 1 { throw ValidationError("--grid-phases must be at least 1.") }
+    }
 
     func run() throws {
         let images = try input.load()
         let model = try ServingModel.load(
-            checkpoint: URL(fileURLWithPath: checkpoint), workers: compute.resolvedWorkers, chunkSize: compute.chunkSize)
+            checkpoint: URL(fileURLWithPath: checkpoint), workers: compute.resolvedWorkers, chunkSize: compute.chunkSize,
+            gridPhases: gridPhases)
         try model.validate(images)
 
         let started = Date()

@@ -77,6 +77,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "Grid phases each image is read at, predictions averaged (1: one pass, the fastest; default: the checkpoint's, 4 for digitsum).",
+            valueName: "count"))
+    var gridPhases: Int?
+
+    @Option(
+        help: ArgumentHelp(
             "How long labels wait for their batch before they count as failed (default \(ServeConfiguration.Defaults.labelsGraceSeconds)).",
             valueName: "seconds"))
     var labelsGrace: Double?
@@ -149,7 +155,8 @@ struct ServeCommand: AsyncParsableCommand {
             (.inbox, inbox.map(ConfigValue.string)), (.outbox, outbox.map(ConfigValue.string)),
             (.checkpoint, checkpoint.map(ConfigValue.string)), (.processed, processed.map(ConfigValue.string)),
             (.failed, failed.map(ConfigValue.string)), (.workers, workers.map(ConfigValue.integer)),
-            (.chunkSize, chunkSize.map(ConfigValue.integer)), (.labelsGrace, labelsGrace.map(ConfigValue.float)),
+            (.chunkSize, chunkSize.map(ConfigValue.integer)), (.gridPhases, gridPhases.map(ConfigValue.integer)),
+            (.labelsGrace, labelsGrace.map(ConfigValue.float)),
             (.logLevel, logLevel.map(ConfigValue.string)), (.metricsFile, metricsFile.map(ConfigValue.string)),
             (.statusFile, statusFile.map(ConfigValue.string)), (.claimTimeout, claimTimeout.map(ConfigValue.float)),
             (.rescanInterval, rescanInterval.map(ConfigValue.float)),

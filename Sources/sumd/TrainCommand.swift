@@ -34,7 +34,8 @@ struct TrainCommand: ParsableCommand {
             augmentation) for parity with PyTorch; `digitsum` trains with --elastic 2, --schedule cosine \
             from --lr 0.003 with --warmup-epochs 0.5, and --label-smoothing 0.1, the best measured on rows \
             of real MNIST digits by writers it never saw (95.6% after 10 epochs, 14 minutes on 2 cores; \
-            docs/usage.md, "The digitsum recipe"). Any flag overrides its default.
+            docs/usage.md, "The digitsum recipe"), and predicts with --grid-phases 4 (96.8%). Any flag \
+            overrides its default.
 
             Classes default to every sum reachable with the digit count implied by the largest label: \
             9·⌈max/9⌉+1 (46 when the largest sum is 37…45).
@@ -125,6 +126,15 @@ struct TrainCommand: ParsableCommand {
     )
     var labelSmoothingOption: Float?
 
+    @Option(
+        name: .customLong("grid-phases"),
+        help: ArgumentHelp(
+            "Grid phases the model averages over when it predicts, written into the checkpoint (1: one pass).",
+            discussion:
+                "digitsum reads digits in cells 16 px apart; it also reads each image shifted by 16/P px steps along every axis spanning two cells or more and averages the sum's log-probabilities, which mends digits split across cells (rows: 95.6% → 96.8% with 4, at 4× the prediction time). The held-out test set is scored this way; validation with one pass. `sumd predict --grid-phases` overrides it. Default: 1 (seed, which takes one image size only), 4 (digitsum)."
+        ))
+    var gridPhasesOption: Int?
+
     @Option(help: "Worker threads (default: all cores).")
     var workers: Int?
 
@@ -134,6 +144,7 @@ struct TrainCommand: ParsableCommand {
     var schedule: LearningRateSchedule { scheduleOption ?? arch.defaultSchedule }
     var warmupEpochs: Double { warmupEpochsOption ?? arch.defaultWarmupEpochs }
     var labelSmoothing: Float { labelSmoothingOption ?? arch.defaultLabelSmoothing }
+    var gridPhases: Int { gridPhasesOption ?? arch.defaultGridPhases }
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1.") }
@@ -155,6 +166,10 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--weight-decay must be at least 0 and below 1/--lr.")
         }
         guard labelSmoothing >= 0, labelSmoothing < 1 else { throw ValidationError("--label-smoothing must be at least 0 and below 1.") }
+        guard gridPhases >= 1 else { throw ValidationError("--grid-phases must be at least 1.") }
+        guard gridPhases == 1 || arch == .digitsum else {
+            throw ValidationError("--grid-phases above 1 needs --arch digitsum: the seed network takes one image size only.")
+        }
     }
 
     func parsedChannels() throws -> [Int] {
@@ -198,6 +213,7 @@ struct TrainCommand: ParsableCommand {
         options.warmupEpochs = warmupEpochs
         options.weightDecay = weightDecay
         options.labelSmoothing = labelSmoothing
+        options.gridPhases = gridPhases
         let session = try TrainingSession(
             architecture: architecture, images: images, test: testSet, options: options, uint8Scale: Checkpoint.uint8Scale)
         printToStandardError(
@@ -229,7 +245,7 @@ struct TrainCommand: ParsableCommand {
                     warmupEpochs: schedule == .cosine ? warmupEpochs : nil,
                     weightDecay: weightDecay > 0 ? Double(weightDecay) : nil,
                     labelSmoothing: labelSmoothing > 0 ? Double(labelSmoothing) : nil)
-                try Checkpoint(parameters: session.parameters, provenance: provenance).write(to: outURL)
+                try Checkpoint(parameters: session.parameters, gridPhases: gridPhases, provenance: provenance).write(to: outURL)
             }
             try DurableFile.write(session.history.csv, to: URL(fileURLWithPath: stem + ".history.csv"))
             try DurableFile.write(
@@ -291,6 +307,7 @@ enum ArchitectureFamily: String, ExpressibleByArgument, CaseIterable {
     var defaultSchedule: LearningRateSchedule { self == .seed ? .constant : .cosine }
     var defaultWarmupEpochs: Double { self == .seed ? 0 : 0.5 }
     var defaultLabelSmoothing: Float { self == .seed ? 0 : 0.1 }
+    var defaultGridPhases: Int { self == .seed ? 1 : 4 }
 }
 
 extension LearningRateSchedule: ExpressibleByArgument {}

@@ -15,7 +15,7 @@ private func smallCheckpoint(provenance: CheckpointProvenance = CheckpointProven
 }
 
 /// A fresh temporary directory, removed when `body` returns.
-private func inTemporaryDirectory<R>(_ body: (URL) throws -> R) throws -> R {
+func inTemporaryDirectory<R>(_ body: (URL) throws -> R) throws -> R {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sumd-checkpoint-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -128,6 +128,9 @@ struct CheckpointTests {
             ("input_scale", "fast", "input_scale"),
             ("input_scale", "-1", "input scale must be a positive number"),
             ("classes", "7", "metadata says 7 classes"),
+            ("grid_phases", "0", "grid_phases must be a whole number of 1 or more, got '0'"),
+            ("grid_phases", "two", "grid_phases must be a whole number of 1 or more, got 'two'"),
+            ("grid_phases", "2", "grid-phase averaging needs a digit-sum network"),
             ("provenance", "[]", "provenance metadata is not valid"),
         ]
         try inTemporaryDirectory { directory in

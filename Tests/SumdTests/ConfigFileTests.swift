@@ -32,6 +32,7 @@ import Testing
               failed = "/srv/fail\\u00e9"
             workers = 2
             chunk_size = 1_024
+            grid_phases = 2
             labels_grace = 2.5
             log_level = "debug"
             metrics_file = "/srv/sumd.prom"
@@ -44,6 +45,7 @@ import Testing
         #expect(configuration.checkpoint.path == "/etc/sumd/models/m.safetensors")
         #expect(configuration.processed.path == "/srv/done" && configuration.failed.path == "/srv/failé")
         #expect(configuration.workers == 2 && configuration.chunkSize == 1024 && configuration.logLevel == .debug)
+        #expect(configuration.gridPhases == 2)
         #expect(configuration.labelsGrace == .milliseconds(2500) && configuration.rescanInterval == .milliseconds(2500))
         #expect(configuration.claimTimeout == .seconds(45))
         #expect(configuration.metricsFile?.path == "/srv/sumd.prom" && configuration.statusFile?.path == "/etc/sumd/run/status.json")
@@ -59,6 +61,7 @@ import Testing
         #expect(configuration.workers == ProcessInfo.processInfo.activeProcessorCount && configuration.chunkSize == 32)
         #expect(configuration.claimTimeout == .seconds(30) && configuration.rescanInterval == nil && configuration.logLevel == .info)
         #expect(configuration.metricsFile == nil && configuration.statusFile == nil)
+        #expect(configuration.gridPhases == nil, "unset: the checkpoint's own")
     }
 
     @Test func flagsOverrideTheFileAndDefaultsFillTheRest() throws {
@@ -77,6 +80,7 @@ import Testing
     @Test(arguments: [
         (ServeConfiguration.Setting.workers, ConfigValue.integer(0), "--workers must be at least 1, not 0"),
         (.chunkSize, .integer(-1), "--chunk-size must be at least 1, not -1"),
+        (.gridPhases, .integer(0), "--grid-phases must be at least 1, not 0"),
         (.labelsGrace, .float(.infinity), "--labels-grace must be a number of seconds ≥ 0, not inf"),
         (.claimTimeout, .float(2), "--claim-timeout must be a number of seconds ≥ 3, not 2.0: a daemon renews its lease"),
         (.rescanInterval, .float(0), "--rescan-interval must be a number of seconds > 0, not 0.0"),

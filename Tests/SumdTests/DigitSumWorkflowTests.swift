@@ -22,6 +22,65 @@ struct DigitSumWorkflowTests {
         #expect(result.standardOutput.contains("learning rate 0.003\n"), "\(result.standardOutput)")
         #expect(result.standardOutput.contains("schedule      cosine, 0.5 warm-up epochs"), "\(result.standardOutput)")
         #expect(result.standardOutput.contains("label smooth. 0.1"), "\(result.standardOutput)")
+        // Cells 4 px apart (two pools), so a 28×56 image is phased along both axes: 4 × 4 placements.
+        #expect(
+            result.standardOutput.contains("reading      grid phases 4: each image at 16 placements in a 32×60 canvas"),
+            "\(result.standardOutput)")
+    }
+
+    /// The test accuracy `train` records is read with the grid phases it writes into the
+    /// checkpoint, so `predict` scores exactly that; `--grid-phases 1` reads each image once.
+    @Test func predictReadsWithTheGridPhasesTrainingScored() async throws {
+        let directory = try TemporaryDirectory("digitsum-phases")
+        for (name, n, seed) in [("train", 600, 8), ("test", 200, 9)] {
+            let result = try await runSumd([
+                "synth", "--out", directory.path(name), "--n", "\(n)", "--slots", "2", "--max-digits", "2", "--seed", "\(seed)",
+            ])
+            try #require(result.status == 0, "\(result.standardError)")
+        }
+        var result = try await runSumd([
+            "train", "--images", directory.path("train/images.npy"), "--labels", directory.path("train/labels.npy"),
+            "--test-images", directory.path("test/images.npy"), "--test-labels", directory.path("test/labels.npy"),
+            "--out", directory.path("model.safetensors"), "--arch", "digitsum", "--epochs", "2",
+            "--channels", "8,16", "--hidden", "16", "--grid-phases", "2",
+        ])
+        try #require(result.status == 0, "\(result.standardError)")
+        let checkpoint = try Checkpoint.load(from: directory.url.appendingPathComponent("model.safetensors"))
+        #expect(checkpoint.gridPhases == 2)
+        let history = try csvRows(directory.path("model.history.csv"))
+        let bestEpoch = try #require(checkpoint.provenance.bestEpoch)
+        let bestTestAccuracy = try #require(Double(history[bestEpoch][8]))
+
+        for phases in ["2", "1"] {
+            result = try await runSumd([
+                "predict", "--checkpoint", directory.path("model.safetensors"), "--images", directory.path("test/images.npy"),
+                "--labels", directory.path("test/labels.npy"), "--out", directory.path("p\(phases).csv"),
+                "--report", directory.path("r\(phases).csv"), "--grid-phases", phases,
+            ])
+            try #require(result.status == 0, "\(result.standardError)")
+            #expect(try csvRows(directory.path("p\(phases).csv")).count == 201)
+        }
+        result = try await runSumd([
+            "predict", "--checkpoint", directory.path("model.safetensors"), "--images", directory.path("test/images.npy"),
+            "--labels", directory.path("test/labels.npy"), "--out", directory.path("p.csv"), "--report", directory.path("r.csv"),
+        ])
+        try #require(result.status == 0, "\(result.standardError)")
+        let correct = try #require(Int(try csvRows(directory.path("r.csv"))[1][3]))
+        #expect(abs(Double(correct) / 200 - bestTestAccuracy) < 1e-6, "predict reads as training scored")
+        #expect(try csvRows(directory.path("p.csv")) == csvRows(directory.path("p2.csv")), "the checkpoint's 2 phases by default")
+
+        result = try await runSumd([
+            "predict", "--checkpoint", directory.path("model.safetensors"), "--images", directory.path("test/images.npy"),
+            "--grid-phases", "5",
+        ])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("model.safetensors: at most 4 grid phases"), "\(result.standardError)")
+    }
+
+    @Test func theSeedNetworkReadsWithOnePhase() async throws {
+        let result = try await runSumd(["train", "--images", "x.npy", "--out", "m.safetensors", "--grid-phases", "2"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("--grid-phases above 1 needs --arch digitsum"), "\(result.standardError)")
     }
 
     @Test func digitSumTrainsAndPredicts() async throws {

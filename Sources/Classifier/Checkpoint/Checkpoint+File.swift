@@ -24,6 +24,12 @@ extension Checkpoint {
         guard let scaleText = metadata["input_scale"], let inputScale = Double(scaleText) else {
             throw CheckpointError("\(source): checkpoint metadata input_scale is missing or not a number")
         }
+        let gridPhases = try metadata["grid_phases"].map { text in
+            guard text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let phases = Int(text), phases >= 1 else {
+                throw CheckpointError("\(source): checkpoint metadata grid_phases must be a whole number of 1 or more, got '\(text)'")
+            }
+            return phases
+        }
         if let classes = metadata["classes"], Int(classes) != architecture.classes {
             throw CheckpointError("\(source): metadata says \(classes) classes but the architecture ends in \(architecture.classes)")
         }
@@ -35,8 +41,8 @@ extension Checkpoint {
         }
         let tensors = try readTensors(file, architecture: architecture, source: source)
         return try Checkpoint(
-            checked: architecture, tensors: tensors, inputScale: inputScale, provenance: provenance,
-            sha256: SHA256.hex(ofFileAt: url), source: source)
+            checked: architecture, tensors: tensors, inputScale: inputScale, gridPhases: gridPhases ?? 1,
+            provenance: provenance, sha256: SHA256.hex(ofFileAt: url), source: source)
     }
 
     /// Writes the checkpoint atomically: a temporary file in the same directory, fsync, rename, fsync of the directory.
@@ -52,6 +58,7 @@ extension Checkpoint {
             "architecture": architecture.json(),
             "classes": String(architecture.classes),
             "input_scale": String(inputScale),
+            "grid_phases": String(gridPhases),
             "provenance": try provenance.json(),
         ])
         for tensor in orderedTensors {

@@ -7,7 +7,8 @@ import Foundation
 /// `fc2.bias`, F32, PyTorch layouts), so `safetensors.torch.load_file` reads it as is, and whose
 /// `__metadata__` carries the rest as strings: `format` = `sumd-checkpoint`, `format_version` = `1`,
 /// `architecture` (JSON, see `Architecture.json()`), `classes` (the count), `input_scale`
-/// (the factor for uint8 pixels) and `provenance` (JSON, see `CheckpointProvenance`).
+/// (the factor for uint8 pixels), `grid_phases` (how many grid phases predictions average over, see
+/// `GridPlacements`; absent in older files, meaning 1) and `provenance` (JSON, see `CheckpointProvenance`).
 public struct Checkpoint: Sendable {
     public static let formatName = "sumd-checkpoint"
     public static let formatVersion = "1"
@@ -21,6 +22,8 @@ public struct Checkpoint: Sendable {
     public let tensors: [String: [Float]]
     /// Factor applied to uint8 pixels before the first layer.
     public let inputScale: Double
+    /// Grid phases that `sumd predict` and `serve` average over (1: one pass per image).
+    public let gridPhases: Int
     public let provenance: CheckpointProvenance
     /// SHA-256 (lowercase hex) of the checkpoint file's bytes: the file it was loaded from, or the
     /// bytes `write(to:)` writes for a checkpoint built in memory.
@@ -32,25 +35,32 @@ public struct Checkpoint: Sendable {
     /// Builds a checkpoint from named tensors, checking them against `architecture.parameters`.
     public init(
         architecture: Architecture, tensors: [String: [Float]], inputScale: Double = Checkpoint.defaultInputScale,
-        provenance: CheckpointProvenance = CheckpointProvenance()
+        gridPhases: Int = 1, provenance: CheckpointProvenance = CheckpointProvenance()
     ) throws {
         try Self.check(tensors.keys, against: architecture, source: "checkpoint") { spec in
             let count = tensors[spec.name]?.count ?? 0
             return count == spec.count ? nil : "\(count) values"
         }
         try self.init(
-            checked: architecture, tensors: tensors, inputScale: inputScale, provenance: provenance, sha256: "", source: "checkpoint")
+            checked: architecture, tensors: tensors, inputScale: inputScale, gridPhases: gridPhases, provenance: provenance,
+            sha256: "", source: "checkpoint")
         sha256 = SHA256.hex(of: try encoded())
     }
 
-    /// Stores tensors already checked against `architecture`; checks the input scale.
+    /// Stores tensors already checked against `architecture`; checks the input scale and grid phases.
     init(
-        checked architecture: Architecture, tensors: [String: [Float]], inputScale: Double,
+        checked architecture: Architecture, tensors: [String: [Float]], inputScale: Double, gridPhases: Int,
         provenance: CheckpointProvenance, sha256: String, source: String
     ) throws {
         guard inputScale.isFinite, inputScale > 0 else {
             throw CheckpointError("\(source): input scale must be a positive number, got \(inputScale)")
         }
+        do {
+            _ = try GridPlacements(architecture: architecture, phases: gridPhases)
+        } catch {
+            throw CheckpointError("\(source): grid_phases: \(error)")
+        }
+        self.gridPhases = gridPhases
         self.architecture = architecture
         self.tensors = tensors
         self.inputScale = inputScale

@@ -18,15 +18,23 @@ public struct InferenceNetwork: Sendable {
     /// each vector step's weights start (nil for steps that are not linear layers).
     let packedDense: [Float]
     let packedDenseOffsets: [Int?]
+    /// Where each image is read: once as it is, or at several grid phases (see `GridPlacements`).
+    public let placements: GridPlacements
+    /// `forwardFLOPs` of one read of a placement's canvas.
+    private let canvasFLOPs: Int
 
-    /// A network on the given kernel set, or on the process's (`KernelSelection`) when nil.
-    /// Throws if the architecture cannot be executed (it is validated when parameters are built,
-    /// so this only fails for hand-made inconsistent descriptions), or the CPU cannot run the set.
-    public init(parameters: Parameters, kernelSet: KernelSetName? = nil) throws {
+    /// A network on the given kernel set, or on the process's (`KernelSelection`) when nil, that
+    /// averages over `gridPhases` grid phases (1: one pass). Throws if the architecture cannot be
+    /// executed (it is validated when parameters are built, so this only fails for hand-made
+    /// inconsistent descriptions), if it cannot average over phases, or the CPU cannot run the set.
+    public init(parameters: Parameters, kernelSet: KernelSetName? = nil, gridPhases: Int = 1) throws {
         self.parameters = parameters
         self.kernelSet = try KernelSelection.resolve(kernelSet)
         kernels = KernelSelection.kernels(self.kernelSet)
-        plan = try NetworkPlan(parameters.architecture)
+        placements = try GridPlacements(architecture: parameters.architecture, phases: gridPhases)
+        let canvas = try placements.canvasArchitecture(of: parameters.architecture)
+        canvasFLOPs = canvas.forwardFLOPs
+        plan = try NetworkPlan(canvas)
         (imageSteps, packed) = InferenceStep.fuse(plan.imageSteps, kernels: kernels, parameters: parameters.values)
         (packedDense, packedDenseOffsets) = Self.packDense(plan.vectorSteps, kernels: kernels, parameters: parameters.values)
     }
@@ -56,24 +64,25 @@ public struct InferenceNetwork: Sendable {
 
     public var architecture: Architecture { parameters.architecture }
     /// Floats per input image (`height × width`, one channel).
-    public var inputCount: Int { plan.inputCount }
+    public var inputCount: Int { placements.imageHeight * placements.imageWidth }
     /// Logits per image.
     public var classes: Int { plan.classes }
 
-    /// Floating-point operations this engine performs per image: `architecture.forwardFLOPs`, with
-    /// each Winograd convolution counted at its own cost instead of the direct convolution's.
-    /// Rooflines should use this; images/s comparisons with other engines should not need it.
+    /// Floating-point operations this engine performs per image: `forwardFLOPs` of every placement
+    /// read, with each Winograd convolution counted at its own cost instead of the direct
+    /// convolution's. Rooflines should use this; images/s comparisons with other engines should not need it.
     public var executedFLOPs: Int {
-        imageSteps.reduce(architecture.forwardFLOPs) { total, step in
+        let perRead = imageSteps.reduce(canvasFLOPs) { total, step in
             guard let plan = step.convolution, case .winograd(let layout) = plan.forward else { return total }
             let g = plan.geometry
             return total - 2 * g.patchSize * g.outChannels * g.outPlane + layout.flopsPerImage
         }
+        return perRead * placements.offsets.count
     }
 
     /// Buffers for forwarding up to `maxBatch` images at a time on one thread.
     public func makeWorkspace(maxBatch: Int) -> InferenceWorkspace {
-        InferenceWorkspace(plan: plan, steps: imageSteps, kernels: kernels, maxBatch: maxBatch)
+        InferenceWorkspace(plan: plan, steps: imageSteps, kernels: kernels, placements: placements, maxBatch: maxBatch)
     }
 
     /// Logits (`[count, classes]`) of `count` images (`[count, H, W]`, already scaled to [0, 1]).
@@ -86,14 +95,35 @@ public struct InferenceNetwork: Sendable {
         precondition(count <= workspace.maxBatch, "batch of \(count) exceeds the workspace's \(workspace.maxBatch)")
         precondition(workspace.featureCount == plan.featureCount, "workspace was made for another network")
         precondition(
-            images.count >= count * plan.inputCount && logits.count >= count * plan.classes, "buffers too small for \(count) images")
+            images.count >= count * inputCount && logits.count >= count * plan.classes, "buffers too small for \(count) images")
         guard count > 0, let input = images.baseAddress, let output = logits.baseAddress else { return }
         parameters.values.withUnsafeBufferPointer { arena in
             forward(parameters: arena.baseAddress!, input: input, count: count, logits: output, workspace: workspace)
         }
     }
 
+    /// The logits of `count` images: one read, or the mean log-probabilities over the placements.
     func forward(
+        parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, count: Int,
+        logits: UnsafeMutablePointer<Float>, workspace: InferenceWorkspace
+    ) {
+        guard !placements.isSinglePass else {
+            return read(parameters: parameters, input: input, count: count, logits: logits, workspace: workspace)
+        }
+        let outputs = count * plan.classes
+        let placementLogits = workspace.placementLogits.base
+        logits.update(repeating: 0, count: outputs)
+        for offset in placements.offsets {
+            placements.place(input, count: count, at: offset, into: workspace.canvases.base)
+            read(parameters: parameters, input: workspace.canvases.base, count: count, logits: placementLogits, workspace: workspace)
+            for index in 0..<outputs { logits[index] += placementLogits[index] }
+        }
+        let placementCount = Float(placements.offsets.count)
+        for index in 0..<outputs { logits[index] /= placementCount }
+    }
+
+    /// The logits of `count` inputs of the plan's size, read once.
+    private func read(
         parameters: UnsafePointer<Float>, input: UnsafePointer<Float>, count: Int,
         logits: UnsafeMutablePointer<Float>, workspace: InferenceWorkspace
     ) {
@@ -167,8 +197,11 @@ public final class InferenceWorkspace: @unchecked Sendable {
     let digitSumScratch: DoubleStorage
     /// Sums of the linear layers, outputs padded to whole tiles.
     let denseScratch: FloatStorage
+    /// `[maxBatch]` canvases of one placement, and their logits (empty for a single pass).
+    let canvases: FloatStorage
+    let placementLogits: FloatStorage
 
-    init(plan: NetworkPlan, steps: [InferenceStep], kernels: any KernelSet.Type, maxBatch: Int) {
+    init(plan: NetworkPlan, steps: [InferenceStep], kernels: any KernelSet.Type, placements: GridPlacements, maxBatch: Int) {
         precondition(maxBatch > 0, "a workspace needs room for at least one image")
         self.maxBatch = maxBatch
         featureCount = plan.featureCount
@@ -186,5 +219,8 @@ public final class InferenceWorkspace: @unchecked Sendable {
                 if case .dense(let dense) = step { return dense.inferenceScratchCount(kernels, rows: maxBatch) }
                 return 0
             }.max() ?? 0)
+        let phased = !placements.isSinglePass
+        canvases = FloatStorage(count: phased ? maxBatch * plan.inputCount : 0)
+        placementLogits = FloatStorage(count: phased ? maxBatch * plan.classes : 0)
     }
 }

@@ -170,11 +170,12 @@ public final class Trainer {
     }
 
     /// Mean loss and correct count of a labelled set with the current parameters (no gradients),
-    /// on the same number of workers.
-    public func evaluate(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, chunkSize: Int = 32) throws
-        -> Evaluation
-    {
-        try BatchPredictor(network: InferenceNetwork(parameters: parameters, kernelSet: kernelSet), workers: workers)
+    /// on the same number of workers, averaged over `gridPhases` grid phases.
+    public func evaluate(
+        images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, gridPhases: Int = 1, chunkSize: Int = 32
+    ) throws -> Evaluation {
+        let network = try InferenceNetwork(parameters: parameters, kernelSet: kernelSet, gridPhases: gridPhases)
+        return try BatchPredictor(network: network, workers: workers)
             .evaluate(images: images, labels: labels, count: count, chunkSize: chunkSize)
     }
 

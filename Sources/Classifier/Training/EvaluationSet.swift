@@ -17,11 +17,11 @@ struct EvaluationSet {
         self.labels = rows.map { labels[$0] }
     }
 
-    /// Mean loss and accuracy of `trainer`'s current parameters on these images.
-    func evaluate(with trainer: Trainer) throws -> Evaluation {
+    /// Mean loss and accuracy of `trainer`'s current parameters on these images, averaged over `gridPhases` grid phases.
+    func evaluate(with trainer: Trainer, gridPhases: Int = 1) throws -> Evaluation {
         try images.withUnsafeBufferPointer { imageBuffer in
             try labels.withUnsafeBufferPointer { labelBuffer in
-                try trainer.evaluate(images: imageBuffer, labels: labelBuffer, count: labels.count)
+                try trainer.evaluate(images: imageBuffer, labels: labelBuffer, count: labels.count, gridPhases: gridPhases)
             }
         }
     }

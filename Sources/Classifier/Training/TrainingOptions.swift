@@ -17,6 +17,9 @@ public struct TrainingOptions: Sendable, Hashable {
     public var weightDecay: Float = 0
     /// Label smoothing ε of the cross-entropy (0: off).
     public var labelSmoothing: Float = 0
+    /// Grid phases the trained network averages over when it predicts (see `GridPlacements`): the
+    /// held-out test set is scored that way, validation with one pass (it is scored every epoch).
+    public var gridPhases = 1
 
     public init() {}
 }

@@ -29,6 +29,7 @@ public final class TrainingSession {
         guard let labels = images.labels else { throw DataError(images.source, "training needs labels (true sums), one per image") }
         try images.checkSize(height: architecture.inputHeight, width: architecture.inputWidth)
         try images.checkLabels(classes: architecture.classes)
+        _ = try GridPlacements(architecture: architecture, phases: options.gridPhases)
         self.options = options
         self.images = images
         self.labels = labels
@@ -114,7 +115,7 @@ public final class TrainingSession {
         }
         let trainSeconds = Date().timeIntervalSince(started)
         let validated = try validation.evaluate(with: trainer)
-        let tested = try test?.evaluate(with: trainer)
+        let tested = try test?.evaluate(with: trainer, gridPhases: options.gridPhases)
         let record = EpochRecord(
             epoch: epoch, trainLoss: lossSum / Double(seen), trainAccuracy: Double(correct) / Double(seen),
             validationLoss: validated.loss, validationAccuracy: validated.accuracy,

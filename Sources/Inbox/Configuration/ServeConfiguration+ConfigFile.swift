@@ -5,7 +5,7 @@ import Foundation
 /// booleans, `#` comments, and optionally the keys under a `[serve]` table header.
 ///
 /// Every `sumd serve` flag has a key (`inbox`, `outbox`, `checkpoint`, `processed`, `failed`,
-/// `workers`, `chunk_size`, `labels_grace`, `log_level`, `metrics_file`, `status_file`,
+/// `workers`, `chunk_size`, `grid_phases`, `labels_grace`, `log_level`, `metrics_file`, `status_file`,
 /// `claim_timeout`, `rescan_interval`; `Setting`). An unknown key, a value of the wrong type, a
 /// repeated key or a line that is not TOML stops the daemon at start, naming the file and line;
 /// so does a value out of range, found by `validate()`. Relative paths are taken from the file's

@@ -6,6 +6,7 @@ extension ServeConfiguration {
     public enum Setting: String, CaseIterable, Sendable {
         case inbox, outbox, checkpoint, processed, failed, workers
         case chunkSize = "chunk_size"
+        case gridPhases = "grid_phases"
         case labelsGrace = "labels_grace"
         case logLevel = "log_level"
         case metricsFile = "metrics_file"
@@ -49,6 +50,7 @@ extension ServeConfiguration {
                 paths[setting] = try value.path(relativeTo: origin.directory)
             case .workers: workers = try value.integer()
             case .chunkSize: chunkSize = try value.integer()
+            case .gridPhases: gridPhases = try value.integer()
             case .labelsGrace: labelsGraceSeconds = try value.seconds()
             case .claimTimeout: claimTimeoutSeconds = try value.seconds()
             case .rescanInterval: rescanIntervalSeconds = try value.seconds()

@@ -19,6 +19,7 @@ extension ServeConfiguration {
         }
         try check(.workers, workers >= 1, "must be at least 1, not \(workers)")
         try check(.chunkSize, chunkSize >= 1, "must be at least 1, not \(chunkSize)")
+        if let gridPhases { try check(.gridPhases, gridPhases >= 1, "must be at least 1, not \(gridPhases)") }
         try check(
             .labelsGrace, labelsGraceSeconds.isFinite && labelsGraceSeconds >= 0,
             "must be a number of seconds ≥ 0, not \(labelsGraceSeconds)")

@@ -24,6 +24,8 @@ public struct ServeConfiguration: Sendable, Equatable {
     public internal(set) var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Images per chunk handed to a worker (32 measured fastest).
     public internal(set) var chunkSize = Defaults.chunkSize
+    /// Grid phases each image is read at (see `GridPlacements`); nil: what the checkpoint says.
+    public internal(set) var gridPhases: Int?
     /// The least severe level logged.
     public internal(set) var logLevel = Defaults.logLevel
     /// Durations in seconds as given: `validate()` checks them before the daemon reads them as `Duration`s.
