@@ -16,7 +16,9 @@ def export_onnx(checkpoint_path: str | os.PathLike, onnx_path: str | os.PathLike
     """Writes the checkpoint's network as ONNX: input ``images`` float32 ``(batch, 1, H, W)`` in [0, 1],
     output ``scores`` ``(batch, classes)`` whose softmax is the sum distribution; the batch is dynamic.
 
-    Both architectures export whole: the digitsum layer is built from plain ONNX operators.
+    Both architectures export whole: the digitsum layer is built from plain ONNX operators. The graph
+    computes what ``load_torch`` gives, so a checkpoint with ``grid_phases`` P > 1 exports the
+    average over its placements (Pad and P or P² network passes, fixed by the checkpoint's H×W).
     Returns the path written.
     """
     module = load_torch(checkpoint_path)

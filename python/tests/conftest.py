@@ -1,4 +1,5 @@
-"""Shared fixtures: a real sumd binary (``SUMD_BIN``), data it synthesises, and tiny models it trains.
+"""Shared fixtures: a real sumd binary (``SUMD_BIN``), data it synthesises, and tiny models it trains;
+and ``random_checkpoint`` for tests that need only a well-formed checkpoint, not the binary.
 
 Nothing here skips: without ``SUMD_BIN`` (or without torch/onnxruntime for those tests) the
 tests fail, so a green run always means the round trips were checked.
@@ -8,6 +9,8 @@ import subprocess
 
 import numpy as np
 import pytest
+
+from sumd.checkpoint import Checkpoint, parameter_specs
 
 #: Test images: rows of 1–5 drawn digits, 28×140, as `sumd synth` makes them.
 TEST_IMAGES = 1000
@@ -81,3 +84,34 @@ def agreement(predicted, confidence, reference) -> tuple:
     """(share of images with the same predicted sum, largest confidence difference where they agree)."""
     same = predicted == reference[0]
     return same.mean(), float(np.abs(confidence - reference[1])[same].max())
+
+
+def _conv(name, in_channels, out_channels, kernel=3, padding=1) -> dict:
+    return {"type": "conv2d", "name": name, "in_channels": in_channels, "out_channels": out_channels,
+            "kernel": kernel, "padding": padding}
+
+
+def digitsum_architecture(height=28, width=140) -> dict:
+    """A small digitsum architecture like `sumd train --arch digitsum`: four conv blocks (cell stride 16)."""
+    layers, channels = [], [1, 4, 4, 8, 8]
+    for block in range(4):
+        layers += [_conv(f"conv{block + 1}", channels[block], channels[block + 1]), {"type": "relu"},
+                   {"type": "max_pool2d", "kernel": 2}]
+    layers += [_conv("head", channels[-1], 11, kernel=1, padding=0), {"type": "digit_sum", "classes": 46}]
+    return {"name": "digitsum", "input_height": height, "input_width": width, "layers": layers}
+
+
+def seed_architecture() -> dict:
+    """A small seed architecture (two conv blocks, flatten, two linear layers) on 28×140."""
+    layers = [_conv("conv1", 1, 4), {"type": "relu"}, {"type": "max_pool2d", "kernel": 2},
+              _conv("conv2", 4, 8), {"type": "relu"}, {"type": "max_pool2d", "kernel": 2}, {"type": "flatten"},
+              {"type": "linear", "name": "fc1", "in_features": 8 * 7 * 35, "out_features": 16}, {"type": "relu"},
+              {"type": "linear", "name": "fc2", "in_features": 16, "out_features": 46}]
+    return {"name": "seed", "input_height": 28, "input_width": 140, "layers": layers}
+
+
+def random_checkpoint(architecture, grid_phases=1, seed=0) -> Checkpoint:
+    """A checkpoint of ``architecture`` with random float32 weights (seeded), no binary needed."""
+    rng = np.random.default_rng(seed)
+    tensors = {name: rng.normal(0, 0.3, shape).astype(np.float32) for name, shape in parameter_specs(architecture)}
+    return Checkpoint(architecture, tensors, grid_phases=grid_phases)

@@ -1,11 +1,13 @@
-"""export_onnx with real onnx and onnxruntime: both architectures, dynamic batch, agreement with `sumd predict`."""
+"""export_onnx with real onnx and onnxruntime: both architectures, dynamic batch, agreement with `sumd predict`,
+and grid-phase averaging exported as the module computes it."""
 import numpy as np
 import onnx
 import onnxruntime
 import pytest
+import torch
 
-from conftest import agreement
-from sumd import export_onnx
+from conftest import agreement, digitsum_architecture, random_checkpoint
+from sumd import export_onnx, load_torch, write_checkpoint
 
 
 @pytest.mark.parametrize("architecture", ["digitsum", "seed"])
@@ -25,3 +27,15 @@ def test_onnx_runtime_agrees_with_sumd_predict(architecture, models, data, refer
     print(f"\nmeasured: ONNX Runtime {architecture} vs sumd predict: {same:.2%} same sums, max confidence difference {worst:.2e}")
     assert same >= 0.998
     assert worst <= 1e-3
+
+
+def test_onnx_exports_the_grid_phase_average(tmp_path):
+    checkpoint = tmp_path / "phased.safetensors"
+    write_checkpoint(random_checkpoint(digitsum_architecture(), grid_phases=4), checkpoint)
+    session = onnxruntime.InferenceSession(export_onnx(checkpoint, tmp_path / "phased.onnx"),
+                                           providers=["CPUExecutionProvider"])
+    images = np.random.default_rng(0).random((5, 1, 28, 140), dtype=np.float32)
+    with torch.no_grad():
+        expected = load_torch(checkpoint)(torch.from_numpy(images)).numpy()
+    for batch in (images, images[:2]):
+        np.testing.assert_allclose(session.run(None, {"images": batch})[0], expected[:len(batch)], rtol=1e-5, atol=1e-5)
