@@ -65,6 +65,7 @@ struct DigitSumWorkflowTests {
             "--labels", directory.path("test/labels.npy"), "--out", directory.path("p.csv"), "--report", directory.path("r.csv"),
         ])
         try #require(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("images/s · 4 placements per image (grid phases 2) · accuracy"), "\(result.standardError)")
         let correct = try #require(Int(try csvRows(directory.path("r.csv"))[1][3]))
         #expect(abs(Double(correct) / 200 - bestTestAccuracy) < 1e-6, "predict reads as training scored")
         #expect(try csvRows(directory.path("p.csv")) == csvRows(directory.path("p2.csv")), "the checkpoint's 2 phases by default")
