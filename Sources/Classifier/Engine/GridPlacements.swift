@@ -68,8 +68,9 @@ public struct GridPlacements: Sendable, Hashable {
         canvasWidth = phasedWidth ? width + stride : width
     }
 
-    /// True when the network reads each image once, as it is.
-    public var isSinglePass: Bool { offsets.count == 1 && canvasHeight == imageHeight && canvasWidth == imageWidth }
+    /// True when the network reads each image once, as it is (one offset means no axis is phased,
+    /// so the canvas is the image).
+    public var isSinglePass: Bool { offsets.count == 1 }
 
     /// `architecture` resized to take the canvas (itself when there is a single pass).
     func canvasArchitecture(of architecture: Architecture) throws -> Architecture {
