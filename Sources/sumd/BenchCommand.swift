@@ -16,13 +16,16 @@ struct BenchCommand: ParsableCommand {
             (forward, backward, Adam) at each --batches size, with GFLOP/s and their share of that peak. \
             GFLOP/s count the operations the engine executes: inference runs 3×3 convolutions that \
             feed a 2×2 pool by Winograd's F(2×2, 3×3), which needs fewer than the architecture's \
-            nominal MFLOP/image (both are printed). `make bench` also runs PyTorch and ONNX Runtime on \
+            nominal MFLOP/image (both are printed). Inference reads each image as `sumd predict` would: \
+            at the checkpoint's grid phases (4 for digitsum as `sumd train` writes it), or --grid-phases; \
+            images/s are images, not placements. `make bench` also runs PyTorch and ONNX Runtime on \
             the same weights when python3 has them, and prints the ratios.
 
             Examples:
               sumd bench
               sumd bench --checkpoint model.safetensors --batches 1 64 1024 10000 --workers 2
               sumd bench --phases training --batches 64
+              sumd bench --checkpoint digitsum.safetensors --grid-phases 1 --phases inference
             """
     )
 
@@ -38,6 +41,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Measure this checkpoint's network and weights instead of the seed network with random weights.")
     var checkpoint: String?
 
+    @Option(
+        help:
+            "Grid phases inference averages over, as `sumd predict --grid-phases`. Default: the checkpoint's (4 for digitsum as `sumd train` writes it), 1 for the seed network."
+    )
+    var gridPhases: Int?
+
     @Option(parsing: .upToNextOption, help: "What to measure: inference, training or both.")
     var phases: [Phase] = Phase.allCases
 
@@ -51,29 +60,34 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
         if chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1.") }
+        if let gridPhases, gridPhases < 1 { throw ValidationError("--grid-phases must be at least 1.") }
         if batches.isEmpty || batches.contains(where: { $0 < 1 }) { throw ValidationError("--batches must be positive numbers.") }
     }
 
     func run() throws {
         let workers = workers ?? ProcessInfo.processInfo.activeProcessorCount
+        let loaded = try checkpoint.map { try Checkpoint.load(from: URL(fileURLWithPath: $0)) }
         let parameters =
-            try checkpoint.map { path in
-                let loaded = try Checkpoint.load(from: URL(fileURLWithPath: path))
-                return try Parameters(architecture: loaded.architecture, tensors: loaded.tensors)
-            } ?? Parameters(architecture: Architecture.seed(), seed: 1)
+            try loaded.map { try Parameters(architecture: $0.architecture, tensors: $0.tensors) }
+            ?? Parameters(architecture: Architecture.seed(), seed: 1)
         let architecture = parameters.architecture
         let largest = batches.max()!
         var generator = SeededGenerator(seed: 2)
         let pixels = architecture.inputHeight * architecture.inputWidth
         let images = (0..<largest * pixels).map { _ in generator.nextUnitFloat() }
         let labels = (0..<largest).map { _ in generator.nextIndex(below: architecture.classes) }
-        let network = try InferenceNetwork(parameters: parameters)
+        let network: InferenceNetwork
+        do {
+            network = try InferenceNetwork(parameters: parameters, gridPhases: gridPhases ?? loaded?.gridPhases ?? 1)
+        } catch let error as EngineError {
+            throw CheckpointError("\(checkpoint.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "the seed network"): \(error)")
+        }
         let flops = Double(architecture.forwardFLOPs)
         let executed = Double(network.executedFLOPs)
         print(
             "\(architecture.name) network \(architecture.inputHeight)×\(architecture.inputWidth), \(architecture.classes) classes, "
                 + String(format: "%.1f MFLOP/image (inference executes %.1f), ", flops / 1e6, executed / 1e6)
-                + "\(workers) worker(s), median of repeats" + (quick ? " (quick)" : ""))
+                + readings(network.placements) + "\(workers) worker(s), median of repeats" + (quick ? " (quick)" : ""))
         print(
             "kernels: \(network.kernelSet) (this CPU runs \(KernelSelection.runnable.map(\.rawValue).joined(separator: ", ")); "
                 + "\(KernelSelection.environmentVariable) picks one)")
@@ -102,6 +116,11 @@ struct BenchCommand: ParsableCommand {
             // Backward costs about twice the forward pass.
             report("training", batch: batch, seconds: seconds, flops: 3 * flops, peak: peak)
         }
+    }
+
+    /// How inference reads each image, when it reads it more than once.
+    private func readings(_ placements: GridPlacements) -> String {
+        placements.isSinglePass ? "" : "\(placements.offsets.count) placements per image (grid phases \(placements.phases)), "
     }
 
     /// Median wall time of `body` after one warm-up call, over at least a few repetitions and a

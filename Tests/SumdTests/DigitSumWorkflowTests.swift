@@ -76,6 +76,24 @@ struct DigitSumWorkflowTests {
         ])
         #expect(result.status != 0)
         #expect(result.standardError.contains("model.safetensors: at most 4 grid phases"), "\(result.standardError)")
+
+        // `bench` measures the reading the checkpoint serves with, or the one it is given.
+        var executed: [String: Double] = [:]
+        for phases in [nil, "1"] {
+            result = try await runSumd(
+                ["bench", "--checkpoint", directory.path("model.safetensors"), "--quick", "--batches", "4", "--phases", "inference"]
+                    + (phases.map { ["--grid-phases", $0] } ?? []))
+            try #require(result.status == 0, "\(result.standardError)")
+            let header = try #require(result.standardOutput.split(separator: "\n").first.map(String.init))
+            #expect(header.contains("4 placements per image (grid phases 2)") == (phases == nil), "\(header)")
+            let figure = try #require(header.firstMatch(of: /inference executes ([0-9.]+)\)/)?.1)
+            executed[phases ?? "checkpoint"] = Double(figure)
+        }
+        let ratio = try #require(executed["checkpoint"]) / #require(executed["1"])
+        #expect(ratio > 4 && ratio < 6, "four reads of a 32×60 canvas, a little larger than the 28×56 image: \(ratio)")
+        result = try await runSumd(["bench", "--checkpoint", directory.path("model.safetensors"), "--quick", "--grid-phases", "5"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("model.safetensors: at most 4 grid phases"), "\(result.standardError)")
     }
 
     @Test func theSeedNetworkReadsWithOnePhase() async throws {
