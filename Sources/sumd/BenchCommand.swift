@@ -87,7 +87,8 @@ struct BenchCommand: ParsableCommand {
         print(
             "\(architecture.name) network \(architecture.inputHeight)×\(architecture.inputWidth), \(architecture.classes) classes, "
                 + String(format: "%.1f MFLOP/image (inference executes %.1f), ", flops / 1e6, executed / 1e6)
-                + readings(network.placements) + "\(workers) worker(s), median of repeats" + (quick ? " (quick)" : ""))
+                + (network.placements.isSinglePass ? "" : network.placements.readingSummary + ", ")
+                + "\(workers) worker(s), median of repeats" + (quick ? " (quick)" : ""))
         print(
             "kernels: \(network.kernelSet) (this CPU runs \(KernelSelection.runnable.map(\.rawValue).joined(separator: ", ")); "
                 + "\(KernelSelection.environmentVariable) picks one)")
@@ -116,11 +117,6 @@ struct BenchCommand: ParsableCommand {
             // Backward costs about twice the forward pass.
             report("training", batch: batch, seconds: seconds, flops: 3 * flops, peak: peak)
         }
-    }
-
-    /// How inference reads each image, when it reads it more than once.
-    private func readings(_ placements: GridPlacements) -> String {
-        placements.isSinglePass ? "" : "\(placements.offsets.count) placements per image (grid phases \(placements.phases)), "
     }
 
     /// Median wall time of `body` after one warm-up call, over at least a few repetitions and a

@@ -92,7 +92,7 @@ struct PredictCommand: ParsableCommand {
         }
         var summary = "\(outcome.images) images · \(String(format: "%.0f", outcome.imagesPerSecond)) images/s"
         if !model.placements.isSinglePass {
-            summary += " · \(model.placements.offsets.count) placements per image (grid phases \(model.placements.phases))"
+            summary += " · \(model.placements.readingSummary)"
         }
         if let accuracy = outcome.accuracy, let correct = outcome.correct {
             summary += " · accuracy \(String(format: "%.4f", accuracy)) (\(correct)/\(outcome.images))"

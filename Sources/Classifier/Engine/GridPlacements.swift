@@ -72,6 +72,9 @@ public struct GridPlacements: Sendable, Hashable {
     /// so the canvas is the image).
     public var isSinglePass: Bool { offsets.count == 1 }
 
+    /// How an image is read, for summaries: "4 placements per image (grid phases 4)".
+    public var readingSummary: String { "\(offsets.count) placements per image (grid phases \(phases))" }
+
     /// `architecture` resized to take the canvas (itself when there is a single pass).
     func canvasArchitecture(of architecture: Architecture) throws -> Architecture {
         try Architecture(name: architecture.name, inputHeight: canvasHeight, inputWidth: canvasWidth, layers: architecture.layers)
