@@ -70,6 +70,17 @@ public protocol KernelSet: SendableMetatype {
         relu: Bool, input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>,
         output: UnsafeMutablePointer<Float>)
 
+    // MARK: Winograd F(4×4, 3×3), pooled inference only
+
+    /// Transformed weights `U` of the layer's own `[Cout, Cin, 3, 3]` weights.
+    static func packWinograd4x4Weights(
+        _ g: ConvolutionGeometry, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>)
+    /// Convolution + bias + ReLU + 2×2 max-pool of one image.
+    static func winograd4x4ConvolutionPool(
+        _ g: ConvolutionGeometry, layout: Winograd4x4Layout, packedWeights: UnsafePointer<Float>,
+        bias: UnsafePointer<Float>, input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+        products: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>)
+
     // MARK: Pooling and ReLU
 
     /// Max-pool of one image; `argmax` (if given) receives each maximum's input index.

@@ -17,7 +17,8 @@
 ///   computed and thrown away.
 
 /// Where a Winograd convolution keeps its intermediate arrays.
-public struct WinogradLayout: Sendable, Hashable {
+public struct WinogradLayout: WinogradProductLayout, Hashable {
+    public static var points: Int { 16 }
     public let inChannels: Int, outChannels: Int
     /// Output tiles (= pooling windows) down and across.
     public let tileRows: Int, tileColumns: Int

@@ -76,11 +76,35 @@ extension Kernels {
         SIMD16(x[1], x[3], x[5], x[7], x[9], x[11], x[13], x[15], x[17], x[19], x[21], x[23], x[25], x[27], x[29], x[31])
     }
 
+    /// Lanes 0, 2, …, 14 of `x`.
+    @inline(__always)
+    static func evenLanes(_ x: SIMD16<Float>) -> SIMD8<Float> {
+        SIMD8(x[0], x[2], x[4], x[6], x[8], x[10], x[12], x[14])
+    }
+
+    /// Lanes 1, 3, …, 15 of `x`.
+    @inline(__always)
+    static func oddLanes(_ x: SIMD16<Float>) -> SIMD8<Float> {
+        SIMD8(x[1], x[3], x[5], x[7], x[9], x[11], x[13], x[15])
+    }
+
     /// The 32 lanes `a[0], b[0], a[1], b[1], …`.
     @inline(__always)
     static func interleave(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD32<Float> {
         SIMD32(
             a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7],
             a[8], b[8], a[9], b[9], a[10], b[10], a[11], b[11], a[12], b[12], a[13], b[13], a[14], b[14], a[15], b[15])
+    }
+
+    /// The 16 lanes `a[0], b[0], a[1], b[1], …`.
+    @inline(__always)
+    static func interleave(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD16<Float> {
+        SIMD16(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3], a[4], b[4], a[5], b[5], a[6], b[6], a[7], b[7])
+    }
+
+    /// The 8 lanes `a[0], b[0], a[1], b[1], …`.
+    @inline(__always)
+    static func interleave(_ a: SIMD4<Float>, _ b: SIMD4<Float>) -> SIMD8<Float> {
+        SIMD8(a[0], b[0], a[1], b[1], a[2], b[2], a[3], b[3])
     }
 }

@@ -207,58 +207,6 @@ extension Kernels {
         }
     }
 
-    /// `M[o][ξ][p] = Σ_c U[ξ][c][o]·V[ξ][c][p]`: per ξ, register tiles of outputs × positions
-    /// (`ConvolutionTile`, then `ConvolutionTailTile` for the positions its width leaves over).
-    private static func multiplyTransformed(
-        _ layout: WinogradLayout, weights: UnsafePointer<Float>, transformed: UnsafePointer<Float>,
-        products: UnsafeMutablePointer<Float>
-    ) {
-        let positions = layout.positions
-        for xi in 0..<16 {
-            // Positions outermost: one block of V (Cin × a tile's positions) stays in L1 while every
-            // group of output channels passes over it, and this ξ's U (Cin × Cout) stays there too.
-            var q = 0
-            while q &+ ConvolutionTile.width <= positions {
-                productTiles(
-                    ConvolutionTile.self, layout, xi: xi, position: q, weights: weights, transformed: transformed,
-                    products: products)
-                q &+= ConvolutionTile.width
-            }
-            while q < positions {
-                productTiles(
-                    ConvolutionTailTile.self, layout, xi: xi, position: q, weights: weights, transformed: transformed,
-                    products: products)
-                q &+= ConvolutionTailTile.width
-            }
-        }
-    }
-
-    /// Products of one ξ for positions `q…` (one tile wide), every group of output channels.
-    @inline(__always)
-    private static func productTiles<Tile: ConvolutionRegisterTile>(
-        _: Tile.Type, _ layout: WinogradLayout, xi: Int, position q: Int, weights: UnsafePointer<Float>,
-        transformed: UnsafePointer<Float>, products: UnsafeMutablePointer<Float>
-    ) {
-        let cin = layout.inChannels
-        let cout = layout.outChannels
-        let rowStride = layout.rowStride
-        let size = MemoryLayout<Float>.stride
-        let raw = UnsafeRawPointer(transformed)
-        let out = UnsafeMutableRawPointer(products)
-        let u = weights + xi &* cin &* cout
-        let planeV = xi &* layout.transformedPlane
-        for group in stride(from: 0, to: cout, by: Tile.channels) {
-            var tile = Tile()
-            for c in 0..<cin {
-                tile.add(weights: u + (c &* cout &+ group), positions: raw, byteOffset: (planeV &+ c &* rowStride &+ q) &* size)
-            }
-            // Output o's ξ row starts at o·productChannel + ξ·rowStride.
-            tile.store(
-                to: out, byteOffset: (group &* layout.productChannel &+ xi &* rowStride &+ q) &* size,
-                channelStride: layout.productChannel &* size)
-        }
-    }
-
     /// `(x0 + x1 + x2, x1 − x2 − x3)`: one dimension of `Aᵀ·M·A`.
     @inline(__always)
     private static func outputTransform<V: SIMD>(_ x0: V, _ x1: V, _ x2: V, _ x3: V) -> (V, V) where V.Scalar == Float {

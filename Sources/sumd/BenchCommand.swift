@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
             then prints the median images/s of repeated runs for inference and for a training step \
             (forward, backward, Adam) at each --batches size, with GFLOP/s and their share of that peak. \
             GFLOP/s count the operations the engine executes: inference runs 3×3 convolutions that \
-            feed a 2×2 pool by Winograd's F(2×2, 3×3), which needs fewer than the architecture's \
+            feed a 2×2 pool by Winograd's F(2×2, 3×3) or F(4×4, 3×3), which need fewer than the architecture's \
             nominal MFLOP/image (both are printed). Inference reads each image as `sumd predict` would: \
             at the checkpoint's grid phases (4 for digitsum as `sumd train` writes it), or --grid-phases; \
             images/s are images, not placements. `make bench` also runs PyTorch and ONNX Runtime on \

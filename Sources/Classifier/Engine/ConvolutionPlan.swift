@@ -6,12 +6,17 @@ import KernelInterface
 /// - Forward: Winograd F(2×2, 3×3) for 3×3 layers on even sizes with 8+ input channels (at
 ///   inference, odd sizes too when a 2×2 max-pool follows: it drops the odd row and column), else
 ///   the blocked direct kernel for multiples of 8 output channels, else im2col + matrix product.
+///   At inference, a layer whose 2×2 max-pool is fused runs F(4×4, 3×3) instead when that computes
+///   fewer products, counting the positions each wastes (`productMultiplyAdds`): wide layers gain,
+///   small ones lose to its coarser tiles.
 /// - Weight gradient: the blocked kernel for multiples of 8 output channels, else im2col.
 /// - Input gradient (itself a convolution, `g.inputGradient`): Winograd or blocked by the same
 ///   rules, else im2col.
 struct ConvolutionPlan: Sendable {
     enum Forward: Sendable {
         case winograd(WinogradLayout)
+        /// Only with the pool fused (`forwardPooled`).
+        case winograd4x4(Winograd4x4Layout)
         case blocked(BlockedLayout)
         case im2col
     }
@@ -32,7 +37,9 @@ struct ConvolutionPlan: Sendable {
     /// which the forward pass then computes too (training keeps every output, so passes nil).
     init(_ g: ConvolutionGeometry, inferencePool: PoolGeometry? = nil) {
         geometry = g
-        if WinogradLayout.applies(to: g) || inferencePool.map({ WinogradLayout.applies(to: g, pool: $0) }) == true {
+        if let pool = inferencePool, let layout = Self.winograd4x4(g, pool: pool) {
+            forward = .winograd4x4(layout)
+        } else if WinogradLayout.applies(to: g) || inferencePool.map({ WinogradLayout.applies(to: g, pool: $0) }) == true {
             forward = .winograd(WinogradLayout(g))
         } else if BlockedLayout.applies(to: g) {
             forward = .blocked(BlockedLayout(g))
@@ -50,10 +57,19 @@ struct ConvolutionPlan: Sendable {
         }
     }
 
+    /// F(4×4, 3×3) for convolution `g` fused with `pool`, if it applies and computes fewer products
+    /// than F(2×2, 3×3) (both counted over every position they compute).
+    private static func winograd4x4(_ g: ConvolutionGeometry, pool: PoolGeometry) -> Winograd4x4Layout? {
+        guard Winograd4x4Layout.applies(to: g, pool: pool) else { return nil }
+        let layout = Winograd4x4Layout(g)
+        return layout.productMultiplyAdds < WinogradLayout(g).productMultiplyAdds ? layout : nil
+    }
+
     /// Floats of packed forward weights.
     var forwardWeightCount: Int {
         switch forward {
         case .winograd(let layout): layout.weightCount
+        case .winograd4x4(let layout): layout.weightCount
         case .blocked: geometry.patchSize * geometry.outChannels
         case .im2col: 0
         }
@@ -75,6 +91,7 @@ struct ConvolutionPlan: Sendable {
         var count: Int
         switch forward {
         case .winograd(let layout): count = layout.scratchCount
+        case .winograd4x4(let layout): count = layout.scratchCount
         case .blocked(let layout): count = layout.paddedCount
         case .im2col: count = columns
         }
@@ -95,6 +112,7 @@ struct ConvolutionPlan: Sendable {
         var count: Int
         switch forward {
         case .winograd(let layout): count = layout.productCount
+        case .winograd4x4(let layout): count = layout.productCount
         case .blocked(let layout): count = layout.outputCount
         case .im2col: count = geometry.outCount
         }
@@ -112,6 +130,7 @@ struct ConvolutionPlan: Sendable {
     func packForwardWeights(_ kernels: any KernelSet.Type, parameters: UnsafePointer<Float>, into packed: UnsafeMutablePointer<Float>) {
         switch forward {
         case .winograd: kernels.packWinogradWeights(geometry, parameters: parameters, into: packed)
+        case .winograd4x4: kernels.packWinograd4x4Weights(geometry, parameters: parameters, into: packed)
         case .blocked: kernels.packConvolutionWeights(geometry, parameters: parameters, into: packed)
         case .im2col: break
         }
@@ -134,10 +153,13 @@ struct ConvolutionPlan: Sendable {
     }
 
     /// Whether inference fuses the max-pool `pool` that follows this convolution (and its ReLU):
-    /// Winograd only for 2×2 pools (a pool window is then one output tile); the others always.
+    /// F(2×2, 3×3) only for 2×2 pools (a pool window is then one output tile); F(4×4, 3×3) was
+    /// chosen for its pool; the others always.
     func fusesPool(_ pool: PoolGeometry) -> Bool {
-        if case .winograd = forward { return pool.kernel == 2 }
-        return true
+        switch forward {
+        case .winograd: pool.kernel == 2
+        case .winograd4x4, .blocked, .im2col: true
+        }
     }
 
     /// One image's convolution as a dense `[Cout, OH, OW]` output plus the bias, clamped at 0 if
@@ -155,6 +177,8 @@ struct ConvolutionPlan: Sendable {
             kernels.winogradConvolution(
                 g, layout: layout, packedWeights: packed!, bias: bias, relu: relu, input: input,
                 scratch: scratch, products: raw, output: output)
+        case .winograd4x4:
+            preconditionFailure("F(4×4, 3×3) runs only fused with its pool")
         case .blocked(let layout):
             kernels.blockedConvolution(g, layout: layout, packedWeights: packed!, input: input, padded: scratch, output: raw)
             kernels.unpackBlocked(g, layout: layout, raw: raw, bias: bias, relu: relu, output: output)
@@ -166,7 +190,7 @@ struct ConvolutionPlan: Sendable {
     }
 
     /// One image's convolution + bias + ReLU + `pool` (which `fusesPool` accepted), written pooled:
-    /// Winograd pools each 2×2 output tile as it comes out; the other kernels pool their raw output
+    /// Winograd pools each output tile's windows as it comes out; the other kernels pool their raw output
     /// and add the bias and ReLU to the pooled values (both commute with the max).
     func forwardPooled(
         _ kernels: any KernelSet.Type, pool: PoolGeometry, parameters: UnsafePointer<Float>, packed: UnsafePointer<Float>?,
@@ -178,6 +202,10 @@ struct ConvolutionPlan: Sendable {
         switch forward {
         case .winograd(let layout):
             kernels.winogradConvolutionPool(
+                g, layout: layout, packedWeights: packed!, bias: bias, input: input, scratch: scratch,
+                products: raw, output: output)
+        case .winograd4x4(let layout):
+            kernels.winograd4x4ConvolutionPool(
                 g, layout: layout, packedWeights: packed!, bias: bias, input: input, scratch: scratch,
                 products: raw, output: output)
         case .blocked(let layout):

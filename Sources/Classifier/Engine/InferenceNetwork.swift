@@ -73,9 +73,14 @@ public struct InferenceNetwork: Sendable {
     /// convolution's. Rooflines should use this; images/s comparisons with other engines should not need it.
     public var executedFLOPs: Int {
         let perRead = imageSteps.reduce(canvasFLOPs) { total, step in
-            guard let plan = step.convolution, case .winograd(let layout) = plan.forward else { return total }
+            guard let plan = step.convolution else { return total }
             let g = plan.geometry
-            return total - 2 * g.patchSize * g.outChannels * g.outPlane + layout.flopsPerImage
+            let direct = 2 * g.patchSize * g.outChannels * g.outPlane
+            switch plan.forward {
+            case .winograd(let layout): return total - direct + layout.flopsPerImage
+            case .winograd4x4(let layout): return total - direct + layout.flopsPerImage
+            case .blocked, .im2col: return total
+            }
         }
         return perRead * placements.offsets.count
     }

@@ -1,0 +1,22 @@
+/// What the Winograd product kernel needs to know of a layout, shared by F(2×2, 3×3) and
+/// F(4×4, 3×3): both multiply transformed inputs `V[ξ][c][p]` by transformed weights `U[ξ][c][o]`
+/// into products `M[o][ξ][p]`, one `[Cout × Cin]·[Cin × positions]` product per point ξ.
+public protocol WinogradProductLayout: Sendable {
+    /// Points ξ of a transformed patch: 16 for F(2×2, 3×3) (4×4 patches), 36 for F(4×4, 3×3) (6×6).
+    static var points: Int { get }
+    var inChannels: Int { get }
+    var outChannels: Int { get }
+    /// Tile positions computed per channel (a multiple of every kernel set's tail tile width).
+    var positions: Int { get }
+    /// Floats from one row of positions in `V` or `M` to the next.
+    var rowStride: Int { get }
+    /// Floats between `V`'s ξ planes and between `M`'s output channels.
+    var transformedPlane: Int { get }
+    var productChannel: Int { get }
+}
+
+extension WinogradProductLayout {
+    /// Multiply-adds of the products per image, counting every computed position (the wasted
+    /// ones too): what the plan compares to choose a tile size.
+    public var productMultiplyAdds: Int { Self.points * positions * inChannels * outChannels }
+}
