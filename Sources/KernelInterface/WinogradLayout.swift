@@ -24,7 +24,9 @@ public struct WinogradLayout: WinogradProductLayout, Hashable {
     public let tileRows: Int, tileColumns: Int
     /// Columns of a quarter plane (`tileColumns + 1`), the position stride of one tile row.
     public let quarterWidth: Int
-    /// Tile positions computed per channel, a whole number of 32-wide register blocks.
+    /// Tile positions computed per channel, a whole number of 16-wide blocks (the widest `Lane`
+    /// and tail tile of any kernel set): rounding to the 32-wide AVX-512 tile instead computed
+    /// twice the products of a small layer such as digitsum's 3×17 conv4 (9 positions).
     public let positions: Int
     /// Floats per quarter plane, with zero slack for the loads of the last positions.
     public let quarterStride: Int
@@ -41,7 +43,7 @@ public struct WinogradLayout: WinogradProductLayout, Hashable {
         tileRows = g.outHeight / 2
         tileColumns = g.outWidth / 2
         quarterWidth = tileColumns + 1
-        positions = (tileRows * quarterWidth + 31) / 32 * 32
+        positions = (tileRows * quarterWidth + 15) / 16 * 16
         quarterStride = (positions + quarterWidth + 1 + 15) / 16 * 16
         rowStride = positions + 16
         transformedPlane = inChannels * rowStride + 16
