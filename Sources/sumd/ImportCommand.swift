@@ -10,14 +10,16 @@ struct ImportCommand: ParsableCommand {
         abstract: "Wrap a PyTorch state_dict (safetensors) into a sumd checkpoint.",
         discussion: """
             The state_dict comes from a module shaped like the seed network (conv1, conv2, …, fc1, fc2) \
-            or like digitsum (conv1, …, the context conv, head), saved in PyTorch:
+            or like digitsum (conv1, …, the context convs, head), saved in PyTorch:
 
               from safetensors.torch import save_file
               save_file(model.state_dict(), "state.safetensors")
 
             The architecture is read off the tensors: head.weight means digitsum, fc1/fc2 the seed \
             network; channels, hidden width, kernel and classes come from their shapes. Only the input \
-            size is needed, since convolutions do not fix it. The prefixes PyTorch wrappers add \
+            size is needed, since convolutions do not fix it. The shapes cannot tell a digitsum conv \
+            block from a context conv: the last conv before head is taken as the one context conv, \
+            unless --channels names the blocks, and then every conv after them is a context conv. The prefixes PyTorch wrappers add \
             (module. from DataParallel, _orig_mod. from torch.compile) are removed. A digitsum head has \
             no tensor that fixes the classes: they come from --classes, else the file's "classes" \
             metadata, else every sum of as many 28-px digits as fit side by side (46 on 28×140). \
@@ -37,7 +39,7 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Input size H×W, e.g. 28x140.")
     var input: String
 
-    @Option(help: "Override: output channels of the conv blocks, comma-separated.")
+    @Option(help: "Override: output channels of the conv blocks, comma-separated (digitsum: the convs after them are context convs).")
     var channels: String?
 
     @Option(help: "Override: width of the hidden Linear layer (seed) or of the context conv (digitsum).")

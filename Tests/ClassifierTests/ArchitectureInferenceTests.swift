@@ -59,6 +59,23 @@ struct ArchitectureInferenceTests {
         #expect(try Architecture.inferred(from: shapes(of: small), hints: ArchitectureHints(height: 28, width: 56), source: "d") == small)
     }
 
+    @Test("digitsum with two context convs: --channels says which convs are blocks")
+    func digitSumContextConvs() throws {
+        let original = try Architecture.digitSum(
+            height: 64, width: 64, channels: [8, 8, 16, 16], context: 16, contextLayers: 2, classes: 37)
+        var hints = ArchitectureHints(height: 64, width: 64)
+        hints.classes = 37
+        // Without the hint the shapes read as five blocks and one context conv: a network with
+        // another cell grid, which the user must correct with --channels.
+        #expect(try Architecture.inferred(from: shapes(of: original), hints: hints, source: "d") != original)
+        hints.channels = [8, 8, 16, 16]
+        #expect(try Architecture.inferred(from: shapes(of: original), hints: hints, source: "d") == original)
+        hints.channels = [8, 8, 16, 16, 16, 16]
+        expectFailure("d.safetensors", "--channels names 6 conv blocks", "6 convs before 'head'") {
+            _ = try Architecture.inferred(from: shapes(of: original), hints: hints, source: "d.safetensors")
+        }
+    }
+
     @Test("flags override what the tensors say, and the tensors are then checked against them")
     func overrides() throws {
         let original = try Architecture.seed(height: 28, width: 140, channels: [8, 16], hidden: 32, classes: 46)

@@ -18,6 +18,17 @@ struct DigitSumEngineTests {
         #expect(json.contains(#"{"classes":46,"type":"digit_sum"}"#))
         #expect(try Architecture(json: json, source: "m.safetensors") == architecture)
 
+        let twoContexts = try Architecture.digitSum(height: 28, width: 140, contextLayers: 2, classes: 46)
+        #expect(
+            twoContexts.parameters.map(\.name).suffix(6) == [
+                "conv5.weight", "conv5.bias", "conv6.weight", "conv6.bias", "head.weight", "head.bias",
+            ])
+        #expect(twoContexts.parameters.first { $0.name == "conv6.weight" }?.shape == [64, 64, 3, 3])
+        #expect(try twoContexts.shapes()[twoContexts.layers.count - 2] == .image(channels: 11, height: 1, width: 8))
+        #expect(throws: ArchitectureError("need at least 1 context layer, got 0")) {
+            try Architecture.digitSum(contextLayers: 0)
+        }
+
         let square = try Architecture.digitSum(height: 64, width: 64, channels: [16, 32, 32], context: 32, classes: 37)
         #expect(try square.shapes().last == .vector(37))
         #expect(try square.shapes()[square.layers.count - 2] == .image(channels: 11, height: 8, width: 8))

@@ -17,6 +17,7 @@ struct DigitSumWorkflowTests {
             "--out", directory.path("model.safetensors"), "--arch", "digitsum", "--epochs", "1", "--channels", "4,8", "--hidden", "8",
         ])
         try #require(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("model: digitsum 4,8 hidden 8 kernel 3 · 1 context conv ·"), "\(result.standardError)")
         result = try await runSumd(["inspect", directory.path("model.safetensors")])
         #expect(result.standardOutput.contains("elastic       2.0 px"), "\(result.standardOutput)")
         #expect(result.standardOutput.contains("learning rate 0.003\n"), "\(result.standardOutput)")
@@ -96,6 +97,12 @@ struct DigitSumWorkflowTests {
         #expect(result.standardError.contains("model.safetensors: at most 4 grid phases"), "\(result.standardError)")
     }
 
+    @Test func theSeedNetworkHasNoContextConvs() async throws {
+        let result = try await runSumd(["train", "--images", "x.npy", "--out", "m.safetensors", "--context-layers", "2"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("--context-layers needs --arch digitsum"), "\(result.standardError)")
+    }
+
     @Test func theSeedNetworkReadsWithOnePhase() async throws {
         let result = try await runSumd(["train", "--images", "x.npy", "--out", "m.safetensors", "--grid-phases", "2"])
         #expect(result.status != 0)
@@ -113,14 +120,17 @@ struct DigitSumWorkflowTests {
         result = try await runSumd([
             "train", "--images", directory.path("data/images.npy"), "--labels", directory.path("data/labels.npy"),
             "--out", directory.path("model.safetensors"), "--arch", "digitsum", "--epochs", "2",
-            "--channels", "8,16", "--hidden", "16", "--elastic", "1.5",
+            "--channels", "8,16", "--hidden", "16", "--elastic", "1.5", "--context-layers", "2",
         ])
         try #require(result.status == 0, "\(result.standardError)")
-        #expect(result.standardError.contains("model: digitsum 8,16 hidden 16 kernel 3"))
+        #expect(result.standardError.contains("model: digitsum 8,16 hidden 16 kernel 3 · 2 context convs"))
         #expect(result.standardOutput.split(separator: "\n").filter { $0.hasPrefix("epoch") }.count == 2)
 
         let checkpoint = try Checkpoint.load(from: directory.url.appendingPathComponent("model.safetensors"))
-        #expect(checkpoint.architecture == (try Architecture.digitSum(height: 28, width: 56, channels: [8, 16], context: 16, classes: 19)))
+        #expect(
+            checkpoint.architecture
+                == (try Architecture.digitSum(height: 28, width: 56, channels: [8, 16], context: 16, contextLayers: 2, classes: 19)),
+            "--context-layers 2: conv3 and conv4 at the cell grid")
 
         result = try await runSumd([
             "predict", "--checkpoint", directory.path("model.safetensors"), "--images", directory.path("data/images.npy"),

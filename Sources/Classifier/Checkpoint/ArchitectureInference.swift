@@ -53,11 +53,20 @@ extension Architecture {
                 guard convolutions.count >= 2 else {
                     throw fail("a digitsum network needs conv blocks and a context conv before 'head', but it has only conv1")
                 }
+                // The shapes cannot tell a conv block from a context conv: without `hints.channels`
+                // the last conv is the one context conv, with them the convs past the blocks are.
+                let contextLayers = hints.channels.map { convolutions.count - $0.count } ?? 1
+                guard contextLayers >= 1 else {
+                    throw fail(
+                        "--channels names \(hints.channels!.count) conv blocks, but the file has \(convolutions.count) convs before 'head', one of which must be the context conv"
+                    )
+                }
                 let channels = hints.channels ?? convolutions.dropLast().map { $0[0] }
                 let context = hints.hidden ?? convolutions[convolutions.count - 1][0]
                 func build(classes: Int) throws -> Architecture {
                     try .digitSum(
-                        height: hints.height, width: hints.width, channels: channels, context: context, kernel: kernel, classes: classes)
+                        height: hints.height, width: hints.width, channels: channels, context: context,
+                        contextLayers: contextLayers, kernel: kernel, classes: classes)
                 }
                 if let classes = hints.classes ?? fileClasses { return try build(classes: classes) }
                 return try build(classes: defaultDigitSumClasses(for: build(classes: 2)))
