@@ -96,7 +96,7 @@ struct TrainCommand: ParsableCommand {
         help: ArgumentHelp(
             "digitsum: 3×3 convs at the cell grid between the conv blocks and the digit head (--hidden wide).",
             discussion:
-                "The first widens each cell's view to a whole digit; a second lets a cell see what its neighbours make of a digit they share, so that one of them claims it. Default: 1. Use 2 for digits anywhere (squares): 86.8% → 91.2% on 64×64 squares of 2–4 digits; rows gained nothing (one seed: 96.45% against 96.70%)."
+                "The first widens each cell's view to a whole digit; a second lets a cell see what its neighbours make of a digit they share, so that one of them claims it. Default: 1. Use 2 for digits anywhere (squares): 86.8% → 91.2% on 64×64 squares of 2–4 digits; rows gained nothing (see docs/usage.md, Any layout)."
         ))
     var contextLayersOption: Int?
 
