@@ -5,7 +5,7 @@ SWIFT        ?= swift
 CONFIG       ?= release
 BUILD_FLAGS  := -c $(CONFIG)
 BIN          := .build/$(CONFIG)/sumd
-APT_PACKAGES := pkg-config libinotifytools0-dev libssl-dev zlib1g-dev python3-numpy systemd qemu-user chromium bindfs
+APT_PACKAGES := pkg-config binutils libinotifytools0-dev libssl-dev zlib1g-dev python3-numpy systemd qemu-user chromium bindfs
 PREFIX       ?= /usr/local
 
 .PHONY: all deps build test demo bench clean format lint
