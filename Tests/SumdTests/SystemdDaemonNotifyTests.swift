@@ -51,6 +51,8 @@ struct SystemdDaemonNotifyTests {
                 (try? String(contentsOf: metrics, encoding: .utf8))?.contains("sumd_failures_total{reason=\"not_a_batch\"} 1\n") == true
             })
 
+        // Catch up on what queued while the test looked at the metrics, as systemd would have.
+        messages += socket.drain()
         daemon.send(SIGHUP)
         try await waitFor("RELOADING=1")
         try await waitFor("READY=1")

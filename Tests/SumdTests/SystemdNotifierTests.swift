@@ -128,4 +128,16 @@ final class NotifySocket {
             try await Task.sleep(for: .milliseconds(20))
         }
     }
+
+    /// Every datagram already queued, without waiting. systemd reads its socket all the time; a
+    /// test that stops reading for a while lets the kernel's queue (`net.unix.max_dgram_qlen`, 10
+    /// by default) fill with watchdog pings, and then the sender's next message is dropped.
+    func drain() -> [String] {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var messages: [String] = []
+        while case let count = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT)), count >= 0 {
+            messages.append(String(decoding: buffer[..<count], as: UTF8.self))
+        }
+        return messages
+    }
 }
