@@ -35,9 +35,11 @@ struct ServeRecoveryTests {
 
     @Test("kill -9 while processing, then restart: each input is reported exactly once")
     func killAndRestart() async throws {
-        // Enough work (8 × 4,000 images through a 32/64 network) that a test thread delayed by a few
-        // seconds on a loaded machine still finds batches in flight to kill.
-        let sandbox = try DaemonSandbox(channels: [32, 64], hidden: 32)
+        // Enough work (8 × 4,000 images through a 64/128 network) that a test thread delayed by a
+        // few seconds on a loaded machine still finds batches in flight to kill. A 32/64 network was
+        // not enough once the AVX-512 kernels ran vector code: the first daemon finished every batch
+        // before the test could kill it, and the second found nothing to start.
+        let sandbox = try DaemonSandbox(channels: [64, 128], hidden: 32)
         let names = (0..<8).map { "k\($0)" }
         var labels: [String: [Int64]] = [:]
         for name in names { labels[name] = try sandbox.dropBatch(name, images: 4000, labeled: true) }
@@ -60,7 +62,7 @@ struct ServeRecoveryTests {
         _ = try await daemon.waitForExit()
         // 4: runs to the end.
         daemon = try await sandbox.startDaemon()
-        let done = try await eventually(timeout: 60) { sandbox.names(in: sandbox.processed).count == 2 * names.count }
+        let done = try await eventually(timeout: 120) { sandbox.names(in: sandbox.processed).count == 2 * names.count }
         #expect(done, "processed: \(sandbox.names(in: sandbox.processed))")
         try await daemon.stop()
         try await Self.expectExactlyOnce(sandbox, names, labels: labels)
