@@ -30,8 +30,7 @@ public struct Winograd4x4Layout: WinogradProductLayout, Hashable {
     public let positions: Int
     /// Floats per plane, with zero slack for the loads of the last positions.
     public let planeStride: Int
-    /// Floats from one row of positions in `V` or `M` to the next, padded by a cache line (see
-    /// `WinogradLayout.rowStride`).
+    /// Floats from one row of positions in `V` or `M` to the next (see `strides(positions:inChannels:)`).
     public let rowStride: Int
     /// Floats between `V`'s ξ planes and between `M`'s output channels.
     public let transformedPlane: Int, productChannel: Int
@@ -44,12 +43,10 @@ public struct Winograd4x4Layout: WinogradProductLayout, Hashable {
         tileRows = (pooledRows + 1) / 2
         tileColumns = (pooledColumns + 1) / 2
         planeWidth = tileColumns + 1
-        positions = (tileRows * planeWidth + 15) / 16 * 16
+        positions = Self.wholeBlocks(of: tileRows * planeWidth)
         // Patch rows and columns 4 and 5 load up to planeWidth + 1 past the last position.
-        planeStride = (positions + planeWidth + 1 + 15) / 16 * 16
-        rowStride = positions + 16
-        transformedPlane = inChannels * rowStride + 16
-        productChannel = 36 * rowStride + 16
+        planeStride = Self.wholeBlocks(of: positions + planeWidth + 1)
+        (rowStride, transformedPlane, productChannel) = Self.strides(positions: positions, inChannels: inChannels)
     }
 
     /// Floating-point operations per image on the tiles that hold pooled outputs: 36 multiply-adds
@@ -61,11 +58,6 @@ public struct Winograd4x4Layout: WinogradProductLayout, Hashable {
 
     /// Floats of the 16 planes followed by transformed inputs (the workspace's scratch).
     public var scratchCount: Int { transformedStart + 36 * transformedPlane }
-    /// Floats of products `M` (the workspace's convolution output).
-    public var productCount: Int { outChannels * productChannel }
-    /// Floats of transformed weights `U`.
-    public var weightCount: Int { 36 * inChannels * outChannels }
-
     /// Where the transformed inputs start in the scratch.
     public var transformedStart: Int { 16 * inChannels * planeStride }
 

@@ -30,9 +30,7 @@ public struct WinogradLayout: WinogradProductLayout, Hashable {
     public let positions: Int
     /// Floats per quarter plane, with zero slack for the loads of the last positions.
     public let quarterStride: Int
-    /// Floats from one row of positions in `V` or `M` to the next. Rows, `V`'s ξ planes and `M`'s
-    /// channels are padded by one cache line so the 16+ streams a kernel walks do not all fall
-    /// into the same L1 set (unpadded, they sit multiples of 4 KiB apart).
+    /// Floats from one row of positions in `V` or `M` to the next (see `strides(positions:inChannels:)`).
     public let rowStride: Int
     /// Floats between `V`'s ξ planes and between `M`'s output channels.
     public let transformedPlane: Int, productChannel: Int
@@ -43,11 +41,9 @@ public struct WinogradLayout: WinogradProductLayout, Hashable {
         tileRows = g.outHeight / 2
         tileColumns = g.outWidth / 2
         quarterWidth = tileColumns + 1
-        positions = (tileRows * quarterWidth + 15) / 16 * 16
-        quarterStride = (positions + quarterWidth + 1 + 15) / 16 * 16
-        rowStride = positions + 16
-        transformedPlane = inChannels * rowStride + 16
-        productChannel = 16 * rowStride + 16
+        positions = Self.wholeBlocks(of: tileRows * quarterWidth)
+        quarterStride = Self.wholeBlocks(of: positions + quarterWidth + 1)
+        (rowStride, transformedPlane, productChannel) = Self.strides(positions: positions, inChannels: inChannels)
     }
 
     /// Floating-point operations per image on the valid tiles: 16 multiply-adds per input and
@@ -58,11 +54,6 @@ public struct WinogradLayout: WinogradProductLayout, Hashable {
 
     /// Floats of quarter planes followed by transformed inputs (the workspace's scratch).
     public var scratchCount: Int { transformedStart + 16 * transformedPlane }
-    /// Floats of products `M` (the workspace's convolution output).
-    public var productCount: Int { outChannels * productChannel }
-    /// Floats of transformed weights `U`.
-    public var weightCount: Int { 16 * inChannels * outChannels }
-
     /// Where the transformed inputs start in the scratch.
     public var transformedStart: Int { 4 * inChannels * quarterStride }
 

@@ -16,6 +16,23 @@ public protocol WinogradProductLayout: Sendable {
 }
 
 extension WinogradProductLayout {
+    /// Floats of products `M` (the workspace's convolution output).
+    public var productCount: Int { outChannels * productChannel }
+    /// Floats of transformed weights `U`.
+    public var weightCount: Int { Self.points * inChannels * outChannels }
+
+    /// `count` tile positions rounded up to whole 16-wide blocks (the widest `Lane` and tail tile
+    /// of any kernel set).
+    static func wholeBlocks(of count: Int) -> Int { (count + 15) / 16 * 16 }
+
+    /// `rowStride`, `transformedPlane` and `productChannel` for `positions` per channel. Rows, `V`'s
+    /// ξ planes and `M`'s channels are padded by one cache line so the 16+ streams a kernel walks
+    /// do not all fall into the same L1 set (unpadded, they sit multiples of 4 KiB apart).
+    static func strides(positions: Int, inChannels: Int) -> (row: Int, transformedPlane: Int, productChannel: Int) {
+        let row = positions + 16
+        return (row, inChannels * row + 16, points * row + 16)
+    }
+
     /// Multiply-adds of the products per image, counting every computed position (the wasted
     /// ones too): what the plan compares to choose a tile size.
     public var productMultiplyAdds: Int { Self.points * positions * inChannels * outChannels }
