@@ -24,4 +24,17 @@ public struct BlockedLayout: Sendable, Hashable {
 
     /// The blocked kernels take output channels in groups of 8 (AVX-512) or 4.
     public static func applies(to g: ConvolutionGeometry) -> Bool { g.outChannels % 8 == 0 }
+
+    /// The blocked weight gradient sums each block of output channels × 3 taps over the whole
+    /// flattened output (`outHeight × rowStride` positions), then reduces its 24 (or 12) vectors
+    /// horizontally. Below 128 positions, a few vectors per block, the reductions cost more than
+    /// the sums, and im2col's product, whose sums run along the taps and stay in registers, is
+    /// faster: digitsum's conv4 and context convs (3×19 or 8×10 positions and less) train 12–38%
+    /// faster on im2col (docs/performance.md, sixth session).
+    public static func appliesToWeightGradient(_ g: ConvolutionGeometry) -> Bool {
+        applies(to: g) && g.outHeight * (g.inWidth + 2 * g.padding) >= minimumWeightGradientPositions
+    }
+
+    /// Flattened output positions below which the weight gradient runs on im2col instead.
+    public static let minimumWeightGradientPositions = 128
 }

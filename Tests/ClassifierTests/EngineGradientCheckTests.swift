@@ -7,7 +7,8 @@ import Testing
 /// odd heights and widths, 5×5 kernels, padding 0 and 2, 3×3 max-pools, a standalone
 /// ReLU after a pool and after a flatten, and every convolution kernel (im2col + GEMM, the
 /// blocked one used for multiples of 8 output channels, with and without a pool after it, and
-/// Winograd for 3×3 layers on even sizes, forward and dInput).
+/// Winograd for 3×3 layers on even sizes, forward and dInput; the weight gradient blocked on
+/// planes of 128+ flattened positions, im2col on smaller ones).
 @Suite("Engine gradients vs finite differences")
 struct EngineGradientCheckTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -35,16 +36,16 @@ struct EngineGradientCheckTests {
                     .linear(name: "fc2", inFeatures: 5, outFeatures: 3),
                 ])
         },
-        Case(name: "5×19, blocked 3×3 + pool, blocked dInput") {
+        Case(name: "24×19, blocked 3×3 + pool, blocked dInput and dW") {
             try Architecture(
-                name: "fd-c", inputHeight: 5, inputWidth: 19,
+                name: "fd-c", inputHeight: 24, inputWidth: 19,
                 layers: [
                     .conv2d(name: "c1", inChannels: 1, outChannels: 8, kernel: 3, padding: 1), .relu, .maxPool2d(kernel: 2),
                     .conv2d(name: "c2", inChannels: 8, outChannels: 8, kernel: 3, padding: 1), .relu,
-                    .flatten, .linear(name: "fc", inFeatures: 144, outFeatures: 3),
+                    .flatten, .linear(name: "fc", inFeatures: 864, outFeatures: 3),
                 ])
         },
-        Case(name: "8×20, Winograd 3×3 with and without a pool, Winograd dInput") {
+        Case(name: "8×20, Winograd 3×3 with and without a pool, Winograd dInput, im2col dW") {
             try Architecture(
                 name: "fd-d", inputHeight: 8, inputWidth: 20,
                 layers: [

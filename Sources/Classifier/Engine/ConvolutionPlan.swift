@@ -9,7 +9,8 @@ import KernelInterface
 ///   At inference, a layer whose 2×2 max-pool is fused runs F(4×4, 3×3) instead when that computes
 ///   fewer products, counting the positions each wastes (`productMultiplyAdds`): wide layers gain,
 ///   small ones lose to its coarser tiles.
-/// - Weight gradient: the blocked kernel for multiples of 8 output channels, else im2col.
+/// - Weight gradient: the blocked kernel for multiples of 8 output channels on outputs of 128+
+///   flattened positions (`BlockedLayout.appliesToWeightGradient`), else im2col.
 /// - Input gradient (itself a convolution, `g.inputGradient`): Winograd or blocked by the same
 ///   rules, else im2col.
 struct ConvolutionPlan: Sendable {
@@ -46,7 +47,7 @@ struct ConvolutionPlan: Sendable {
         } else {
             forward = .im2col
         }
-        blockedWeightGradient = BlockedLayout.applies(to: g) ? BlockedLayout(g) : nil
+        blockedWeightGradient = BlockedLayout.appliesToWeightGradient(g) ? BlockedLayout(g) : nil
         let transposed = g.inputGradient
         if WinogradLayout.applies(to: transposed) {
             inputGradient = .winograd(transposed, WinogradLayout(transposed))
