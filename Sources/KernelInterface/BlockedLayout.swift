@@ -29,8 +29,9 @@ public struct BlockedLayout: Sendable, Hashable {
     /// flattened output (`outHeight × rowStride` positions), then reduces its 24 (or 12) vectors
     /// horizontally. Below 128 positions, a few vectors per block, the reductions cost more than
     /// the sums, and im2col's product, whose sums run along the taps and stay in registers, is
-    /// faster: digitsum's conv4 and context convs (3×19 or 8×10 positions and less) train 12–38%
-    /// faster on im2col (docs/performance.md, sixth session).
+    /// faster there: with digitsum's conv4 and context convs (57 to 80 positions and fewer) on
+    /// im2col, a training step runs ×1.05–1.08 on rows and ×1.14–1.33 on squares with two context
+    /// convs (AVX2, AVX-512; docs/performance.md, sixth session).
     public static func appliesToWeightGradient(_ g: ConvolutionGeometry) -> Bool {
         applies(to: g) && g.outHeight * (g.inWidth + 2 * g.padding) >= minimumWeightGradientPositions
     }
