@@ -40,8 +40,9 @@ public struct DigitSum: Sendable, Hashable {
         return output
     }
 
-    /// d(loss)/d(logits) (`[11, locations]`) given `outputGradient` = d(loss)/d(log P(sum = s)).
-    public func logitsGradient(logits: [Double], outputGradient: [Double]) -> [Double] {
+    /// d(loss)/d(logits) (`[11, locations]`) given `outputGradient` = d(loss)/d(log P(sum = s)),
+    /// where the loss also holds `cellPenalty` × Σ over locations of P(location holds a digit).
+    public func logitsGradient(logits: [Double], outputGradient: [Double], cellPenalty: Double = 0) -> [Double] {
         precondition(logits.count == geometry.inCount, "need \(geometry.inCount) logits, got \(logits.count)")
         precondition(outputGradient.count == classes, "need \(classes) output gradients, got \(outputGradient.count)")
         var gradient = [Double](repeating: 0, count: geometry.inCount)
@@ -52,7 +53,7 @@ public struct DigitSum: Sendable, Hashable {
                     scratch.withUnsafeMutableBufferPointer {
                         digitSumBackwardImage(
                             geometry, logits: input.baseAddress!, outputGradient: output.baseAddress!,
-                            inputGradient: target.baseAddress!, scratch: $0.baseAddress!)
+                            inputGradient: target.baseAddress!, scratch: $0.baseAddress!, cellPenalty: cellPenalty)
                     }
                 }
             }

@@ -140,6 +140,15 @@ struct TrainCommand: ParsableCommand {
     var labelSmoothingOption: Float?
 
     @Option(
+        name: .customLong("cell-penalty"),
+        help: ArgumentHelp(
+            "Add this weight × the expected number of cells holding a digit to each image's loss (digitsum; 0: off).",
+            discussion:
+                "Sums alone let the network spread a digit's value over several cells (8 as 2 + 2 + 2 + 2, the habit it takes on squares), which breaks when digits crowd; the penalty makes one cell per digit the cheaper reading. Not part of the reported loss. Default: 0."
+        ))
+    var cellPenalty: Float = 0
+
+    @Option(
         name: .customLong("grid-phases"),
         help: ArgumentHelp(
             "Grid phases the model averages over when it predicts, written into the checkpoint (1: one pass).",
@@ -182,6 +191,10 @@ struct TrainCommand: ParsableCommand {
         guard labelSmoothing >= 0, labelSmoothing < 1 else { throw ValidationError("--label-smoothing must be at least 0 and below 1.") }
         guard gridPhases >= 1 else { throw ValidationError("--grid-phases must be at least 1.") }
         guard contextLayers >= 1 else { throw ValidationError("--context-layers must be at least 1.") }
+        guard cellPenalty >= 0, cellPenalty.isFinite else { throw ValidationError("--cell-penalty must be a non-negative number.") }
+        guard cellPenalty == 0 || arch == .digitsum else {
+            throw ValidationError("--cell-penalty needs --arch digitsum: the seed network has no cells.")
+        }
         guard contextLayersOption == nil || arch == .digitsum else {
             throw ValidationError("--context-layers needs --arch digitsum: the seed network has no cell grid.")
         }
@@ -231,6 +244,7 @@ struct TrainCommand: ParsableCommand {
         options.warmupEpochs = warmupEpochs
         options.weightDecay = weightDecay
         options.labelSmoothing = labelSmoothing
+        options.cellPenalty = cellPenalty
         options.gridPhases = gridPhases
         let session = try TrainingSession(
             architecture: architecture, images: images, test: testSet, options: options, uint8Scale: Checkpoint.uint8Scale)
@@ -262,7 +276,8 @@ struct TrainCommand: ParsableCommand {
                     elasticMagnitude: elastic > 0 ? Double(elastic) : nil, schedule: schedule.rawValue,
                     warmupEpochs: schedule == .cosine ? warmupEpochs : nil,
                     weightDecay: weightDecay > 0 ? Double(weightDecay) : nil,
-                    labelSmoothing: labelSmoothing > 0 ? Double(labelSmoothing) : nil)
+                    labelSmoothing: labelSmoothing > 0 ? Double(labelSmoothing) : nil,
+                    cellPenalty: cellPenalty > 0 ? Double(cellPenalty) : nil)
                 try Checkpoint(parameters: session.parameters, gridPhases: gridPhases, provenance: provenance).write(to: outURL)
             }
             try DurableFile.write(session.history.csv, to: URL(fileURLWithPath: stem + ".history.csv"))

@@ -73,15 +73,26 @@ struct DigitSumHeadTests {
         #expect(output.allSatisfy { $0.isFinite && $0 <= 0 })
     }
 
-    @Test("gradient matches finite differences", arguments: [(3, 28), (5, 20), (6, 46)])
-    func gradient(locations: Int, classes: Int) {
+    @Test("gradient matches finite differences", arguments: [(3, 28, 0.0), (5, 20, 0.0), (6, 46, 0.0), (5, 20, 0.3)])
+    func gradient(locations: Int, classes: Int, cellPenalty: Double) {
         let head = DigitSum(locations: locations, classes: classes)
         let logits = Self.logits(locations: locations, seed: UInt64(7 + locations))
         var generator = SeededGenerator(seed: 99)
-        // A loss Σ w_s · log P(s) with arbitrary weights exercises every output.
+        // A loss Σ w_s · log P(s) with arbitrary weights exercises every output; the penalty adds
+        // λ · Σ_l P(location l holds a digit), from each location's softmax over its 11 logits.
         let weights = (0..<classes).map { _ in Double(generator.nextFloat(symmetricBound: 1)) }
-        func loss(_ x: [Double]) -> Double { zip(head.logProbabilities(logits: x), weights).reduce(0) { $0 + $1.0 * $1.1 } }
-        let analytic = head.logitsGradient(logits: logits, outputGradient: weights)
+        func occupiedCells(_ x: [Double]) -> Double {
+            (0..<locations).reduce(0) { total, l in
+                let column = (0..<DigitSum.symbols).map { x[$0 * locations + l] }
+                let top = column.max()!
+                let mass = column.reduce(0) { $0 + exp($1 - top) }
+                return total + 1 - exp(column[DigitSum.noDigitChannel] - top) / mass
+            }
+        }
+        func loss(_ x: [Double]) -> Double {
+            zip(head.logProbabilities(logits: x), weights).reduce(0) { $0 + $1.0 * $1.1 } + cellPenalty * occupiedCells(x)
+        }
+        let analytic = head.logitsGradient(logits: logits, outputGradient: weights, cellPenalty: cellPenalty)
         let epsilon = 1e-6
         var worst = 0.0
         var scale = 0.0
@@ -94,7 +105,7 @@ struct DigitSumHeadTests {
             worst = max(worst, abs(numeric - analytic[index]))
             scale = max(scale, abs(numeric))
         }
-        print("L=\(locations) classes=\(classes): max |analytic − numeric| = \(worst) (largest gradient \(scale))")
+        print("L=\(locations) classes=\(classes) λ=\(cellPenalty): max |analytic − numeric| = \(worst) (largest gradient \(scale))")
         #expect(scale > 1e-3)
         #expect(worst / scale < 1e-7)
     }

@@ -1,5 +1,6 @@
 import Classifier
 import Foundation
+import KernelInterface
 import Testing
 
 /// A digit-sum network learns a synthetic sum task from sums alone, with digits at arbitrary
@@ -38,6 +39,53 @@ struct DigitSumTrainingTests {
             labels.append(sum)
         }
         return (images, labels)
+    }
+
+    /// The trainer's `cellPenalty` reaches the head's backward pass with the batch mean's scale.
+    /// With a 1×1 conv straight into the head, logit c at location l is w_c·x_l + b_c, so the
+    /// penalty's share of the gradients (with minus without) is the Double reference's gradient of
+    /// λ/N · Σ occupied cells, summed over images and locations (times x_l for the weights).
+    @Test("the cell penalty's gradient reaches the parameters", arguments: EngineTestSupport.kernelSets)
+    func cellPenaltyGradient(kernels: KernelSetName) throws {
+        let (locations, classes, count, penalty) = (6, 28, 4, 0.25)
+        let architecture = try Architecture(
+            name: "penalty", inputHeight: 2, inputWidth: 3,
+            layers: [.conv2d(name: "head", inChannels: 1, outChannels: 11, kernel: 1, padding: 0), .digitSum(classes: classes)])
+        let parameters = Parameters(architecture: architecture, seed: 3)
+        let images = EngineTestSupport.uniform(count * locations, seed: 4)
+        let labels = EngineTestSupport.labels(count, classes: classes, seed: 5)
+        func gradients(cellPenalty: Double) throws -> [Float] {
+            let trainer = try Trainer(parameters: parameters, workers: 2, kernelSet: kernels)
+            trainer.cellPenalty = Float(cellPenalty)
+            _ = try images.withUnsafeBufferPointer { input in
+                try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: count) }
+            }
+            return trainer.gradients
+        }
+        let share = zip(try gradients(cellPenalty: penalty), try gradients(cellPenalty: 0)).map { $0 - $1 }
+
+        let weight = try #require(parameters.tensor(named: "head.weight"))
+        let bias = try #require(parameters.tensor(named: "head.bias"))
+        let head = DigitSum(locations: locations, classes: classes)
+        var expected = [Float](repeating: 0, count: share.count)
+        let weightRange = try #require(parameters.range(of: "head.weight"))
+        let biasRange = try #require(parameters.range(of: "head.bias"))
+        for image in 0..<count {
+            let x = images[(image * locations)..<((image + 1) * locations)].map(Double.init)
+            let logits = (0..<DigitSum.symbols).flatMap { c in x.map { Double(weight[c]) * $0 + Double(bias[c]) } }
+            let gradient = head.logitsGradient(
+                logits: logits, outputGradient: [Double](repeating: 0, count: classes), cellPenalty: penalty / Double(count))
+            for c in 0..<DigitSum.symbols {
+                for l in 0..<locations {
+                    expected[biasRange.lowerBound + c] += Float(gradient[c * locations + l])
+                    expected[weightRange.lowerBound + c] += Float(gradient[c * locations + l] * x[l])
+                }
+            }
+        }
+        let error = EngineTestSupport.relativeError(share, expected)
+        print("\(kernels) cell penalty: max |Δ| = \(error.absolute), relative \(error.relative)")
+        #expect(expected.contains { abs($0) > 1e-3 })
+        #expect(error.relative < 1e-4)
     }
 
     @Test func learnsSumsOfDigitsAnywhereInASquare() throws {

@@ -26,9 +26,10 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
     /// `--schedule` (`constant` or `cosine`) and its `--warmup-epochs`.
     public var schedule: String?
     public var warmupEpochs: Double?
-    /// `--weight-decay` and `--label-smoothing` (absent: none).
+    /// `--weight-decay`, `--label-smoothing` and `--cell-penalty` (absent: none).
     public var weightDecay: Double?
     public var labelSmoothing: Double?
+    public var cellPenalty: Double?
     /// For `sumd import`: the PyTorch state_dict file name and its SHA-256.
     public var importedFrom: String?
     public var importedSHA256: String?
@@ -38,8 +39,8 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
         images: Int? = nil, trainImages: Int? = nil, validationImages: Int? = nil, seed: UInt64? = nil,
         epochs: Int? = nil, bestEpoch: Int? = nil, validationAccuracy: Double? = nil,
         batchSize: Int? = nil, learningRate: Double? = nil, elasticMagnitude: Double? = nil, schedule: String? = nil,
-        warmupEpochs: Double? = nil, weightDecay: Double? = nil, labelSmoothing: Double? = nil, importedFrom: String? = nil,
-        importedSHA256: String? = nil
+        warmupEpochs: Double? = nil, weightDecay: Double? = nil, labelSmoothing: Double? = nil, cellPenalty: Double? = nil,
+        importedFrom: String? = nil, importedSHA256: String? = nil
     ) {
         self.createdAt = createdAt
         self.sumdVersion = sumdVersion
@@ -58,6 +59,7 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
         self.warmupEpochs = warmupEpochs
         self.weightDecay = weightDecay
         self.labelSmoothing = labelSmoothing
+        self.cellPenalty = cellPenalty
         self.importedFrom = importedFrom
         self.importedSHA256 = importedSHA256
     }
@@ -79,6 +81,7 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
         case warmupEpochs = "warmup_epochs"
         case weightDecay = "weight_decay"
         case labelSmoothing = "label_smoothing"
+        case cellPenalty = "cell_penalty"
         case importedFrom = "imported_from"
         case importedSHA256 = "imported_sha256"
     }
@@ -106,6 +109,7 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
             ("elastic", elasticMagnitude.map { "\($0) px" }),
             ("weight decay", weightDecay.map { "\(Float($0))" }),
             ("label smooth.", labelSmoothing.map { "\(Float($0))" }),
+            ("cell penalty", cellPenalty.map { "\(Float($0))" }),
         ]
         for (role, hash) in (dataSHA256 ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append(("\(role) sha256", hash))

@@ -29,6 +29,9 @@ public final class Trainer {
     public var adam: AdamConfiguration
     /// Label smoothing ε of the loss: the target puts ε spread evenly over every class (0: off).
     public var labelSmoothing: Float = 0
+    /// Weight λ of each image's expected number of occupied cells in a digit-sum network's loss
+    /// (0: off; see `TrainingOptions.cellPenalty`). Not part of the reported loss.
+    public var cellPenalty: Float = 0
     /// Adam's step count and moments (a copy; pass it back to `init` to resume).
     public var adamState: AdamState { AdamState(step: adamStep, m: adamM, v: adamV) }
     public let workers: Int
@@ -94,7 +97,7 @@ public final class Trainer {
         let workspaces = workspaces
         let scale = 1 / Float(count)
         let inputCount = plan.inputCount
-        let smoothing = labelSmoothing
+        let loss = TrainingLoss(labelSmoothing: labelSmoothing, cellPenalty: cellPenalty)
         let outcomes = SharedPointer(UnsafeMutablePointer<(lossSum: Double, correct: Int)>.allocate(capacity: active))
         defer { outcomes.base.deallocate() }
         parameters.values.withUnsafeBufferPointer { arena in
@@ -105,7 +108,7 @@ public final class Trainer {
                 let shard = (worker * count / active)..<((worker + 1) * count / active)
                 let outcome = workspaces[worker].run(
                     parameters: weights.base, images: input.base + shard.lowerBound * inputCount,
-                    labels: targets.base + shard.lowerBound, rows: shard.count, scale: scale, smoothing: smoothing)
+                    labels: targets.base + shard.lowerBound, rows: shard.count, scale: scale, loss: loss)
                 (outcomes.base + worker).initialize(to: outcome)
             }
         }

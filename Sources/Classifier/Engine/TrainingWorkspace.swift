@@ -64,11 +64,11 @@ final class TrainingWorkspace: @unchecked Sendable {
     }
 
     /// Forward and backward over `rows` images, `capacity` at a time: overwrites `gradients` with
-    /// the gradient of `scale × Σ loss` over these images (cross-entropy with label `smoothing`),
-    /// and returns their summed loss and correct count.
+    /// the gradient of `scale × Σ loss` over these images (`loss`'s terms), and returns their
+    /// summed cross-entropy and correct count.
     func run(
         parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, scale: Float,
-        smoothing: Float
+        loss: TrainingLoss
     ) -> (lossSum: Double, correct: Int) {
         zeroGradientsExceptDenseWeights()
         let context = StepContext(
@@ -83,7 +83,7 @@ final class TrainingWorkspace: @unchecked Sendable {
         for start in stride(from: 0, to: rows, by: capacity) {
             let part = accumulate(
                 context, images: images + start * plan.inputCount, labels: labels + start,
-                rows: min(capacity, rows - start), scale: scale, smoothing: smoothing, first: start == 0)
+                rows: min(capacity, rows - start), scale: scale, loss: loss, first: start == 0)
             lossSum += part.lossSum
             correct += part.correct
         }
@@ -107,7 +107,7 @@ final class TrainingWorkspace: @unchecked Sendable {
     /// (the first micro-batch of a run writes the linear layers' weight gradients instead).
     private func accumulate(
         _ context: StepContext, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, scale: Float,
-        smoothing: Float, first: Bool
+        loss: TrainingLoss, first: Bool
     ) -> (lossSum: Double, correct: Int) {
         forwardImages(context, images: images, rows: rows)
         let features = plan.imageSteps.isEmpty ? images : UnsafePointer(imageActivations.last!.base)
@@ -115,8 +115,9 @@ final class TrainingWorkspace: @unchecked Sendable {
         let logits = vectorActivations.last!.base
         let result = softmaxCrossEntropy(
             logits: logits, labels: labels, rows: rows, classes: plan.classes,
-            scale: scale, smoothing: smoothing, gradient: vectorGradients[0].base)
-        let featureGradient = backwardVectors(context, features: features, rows: rows, first: first)
+            scale: scale, smoothing: loss.labelSmoothing, gradient: vectorGradients[0].base)
+        let featureGradient = backwardVectors(
+            context, features: features, rows: rows, first: first, cellPenalty: Double(scale) * Double(loss.cellPenalty))
         backwardImages(context, images: images, featureGradient: featureGradient, rows: rows)
         return result
     }
@@ -155,7 +156,7 @@ final class TrainingWorkspace: @unchecked Sendable {
     /// Back from the logits gradient in `vectorGradients[0]`; returns the features' gradient
     /// (`[rows, featureCount]`), or nil when the features are the raw images.
     private func backwardVectors(
-        _ context: StepContext, features: UnsafePointer<Float>, rows: Int, first: Bool
+        _ context: StepContext, features: UnsafePointer<Float>, rows: Int, first: Bool, cellPenalty: Double
     ) -> UnsafeMutablePointer<Float>? {
         var current = 0
         for index in plan.vectorSteps.indices.reversed() {
@@ -174,7 +175,8 @@ final class TrainingWorkspace: @unchecked Sendable {
                 continue
             case .digitSum(let head):
                 guard needsInputGradient else { continue }
-                head.backward(context, input: input, outputGradient: output, inputGradient: target, rows: rows)
+                head.backward(
+                    context, input: input, outputGradient: output, inputGradient: target, rows: rows, cellPenalty: cellPenalty)
             }
             current = 1 - current
         }

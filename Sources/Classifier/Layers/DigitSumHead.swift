@@ -46,13 +46,14 @@ struct DigitSumStep: Sendable {
         digitSumForward(geometry, input: input, output: output, rows: rows, scratch: c.digitSumScratch)
     }
 
-    /// Overwrites `inputGradient` (`[rows, 11·L]`) with the gradient of the logits `input`.
+    /// Overwrites `inputGradient` (`[rows, 11·L]`) with the gradient of the logits `input`, with
+    /// `cellPenalty` × each image's expected number of occupied cells added to the loss.
     func backward(
         _ c: StepContext, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-        inputGradient: UnsafeMutablePointer<Float>, rows: Int
+        inputGradient: UnsafeMutablePointer<Float>, rows: Int, cellPenalty: Double
     ) {
         digitSumBackward(
             geometry, input: input, outputGradient: outputGradient, inputGradient: inputGradient, rows: rows,
-            scratch: c.digitSumScratch)
+            scratch: c.digitSumScratch, cellPenalty: cellPenalty)
     }
 }

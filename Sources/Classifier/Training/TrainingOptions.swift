@@ -17,6 +17,10 @@ public struct TrainingOptions: Sendable, Hashable {
     public var weightDecay: Float = 0
     /// Label smoothing ε of the cross-entropy (0: off).
     public var labelSmoothing: Float = 0
+    /// λ on a digit-sum network's expected number of occupied cells per image (0: off). Sums
+    /// alone let a network spread a digit's value over several cells (8 as 2 + 2 + 2 + 2); the
+    /// penalty makes one cell per digit the cheaper reading.
+    public var cellPenalty: Float = 0
     /// Grid phases the trained network averages over when it predicts (see `GridPlacements`): the
     /// held-out test set is scored that way, validation with one pass (it is scored every epoch).
     public var gridPhases = 1

@@ -43,6 +43,7 @@ public final class TrainingSession {
             adam: AdamConfiguration(learningRate: options.learningRate, weightDecay: options.weightDecay),
             workers: options.workers)
         trainer.labelSmoothing = options.labelSmoothing
+        trainer.cellPenalty = options.cellPenalty
         validation = try EvaluationSet(images, rows: split.validation, labels: labels, scale: scale)
         if let test {
             guard let testLabels = test.labels else {

@@ -97,10 +97,11 @@ func digitSumForwardImage<T: BinaryFloatingPoint>(
 }
 
 /// Backward pass of one image: overwrites `inputGradient` (`[11, L]`) with d(loss)/d(logits)
-/// given `outputGradient` = d(loss)/d(log P(sum = s)).
+/// given `outputGradient` = d(loss)/d(log P(sum = s)), where the loss also holds `cellPenalty` ×
+/// Σ P(location holds a digit) (the expected number of occupied cells).
 func digitSumBackwardImage<T: BinaryFloatingPoint>(
     _ g: DigitSumGeometry, logits: UnsafePointer<T>, outputGradient: UnsafePointer<T>, inputGradient: UnsafeMutablePointer<T>,
-    scratch: UnsafeMutablePointer<Double>
+    scratch: UnsafeMutablePointer<Double>, cellPenalty: Double = 0
 ) {
     let symbols = DigitSum.symbols
     let classes = g.classes
@@ -133,9 +134,11 @@ func digitSumBackwardImage<T: BinaryFloatingPoint>(
         }
         swap(&adjoint, &nextAdjoint)
         // Symbol c feeds value c − 1 (none and 0 both feed value 0), then the softmax's Jacobian.
-        var dot = p[0] * dq[0]
+        // The penalty on 1 − P(none) adds −cellPenalty to the "none" symbol's gradient.
+        let none = dq[0] - cellPenalty
+        var dot = p[0] * none
         for c in 1..<symbols { dot += p[c] * dq[c &- 1] }
-        inputGradient[l] = T(p[0] * (dq[0] - dot))
+        inputGradient[l] = T(p[0] * (none - dot))
         for c in 1..<symbols { inputGradient[c &* locations &+ l] = T(p[c] * (dq[c &- 1] - dot)) }
     }
 }
@@ -150,14 +153,15 @@ func digitSumForward(
     }
 }
 
-/// Backward pass over `rows` images: overwrites `inputGradient` (`[rows, 11·L]`).
+/// Backward pass over `rows` images: overwrites `inputGradient` (`[rows, 11·L]`); `cellPenalty`
+/// weighs each image's expected number of occupied cells in the loss.
 func digitSumBackward(
     _ g: DigitSumGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-    inputGradient: UnsafeMutablePointer<Float>, rows: Int, scratch: UnsafeMutablePointer<Double>
+    inputGradient: UnsafeMutablePointer<Float>, rows: Int, scratch: UnsafeMutablePointer<Double>, cellPenalty: Double
 ) {
     for r in 0..<rows {
         digitSumBackwardImage(
             g, logits: input + r * g.inCount, outputGradient: outputGradient + r * g.classes,
-            inputGradient: inputGradient + r * g.inCount, scratch: scratch)
+            inputGradient: inputGradient + r * g.inCount, scratch: scratch, cellPenalty: cellPenalty)
     }
 }
