@@ -19,7 +19,8 @@ struct DigitSumWorkflowTests {
         try #require(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.contains("model: digitsum 4,8 hidden 8 kernel 3 · 1 context conv ·"), "\(result.standardError)")
         result = try await runSumd(["inspect", directory.path("model.safetensors")])
-        #expect(result.standardOutput.contains("elastic       2.0 px"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("elastic       1.5 px"), "\(result.standardOutput)")
+        #expect(!result.standardOutput.contains("cell penalty"), "off by default: \(result.standardOutput)")
         #expect(result.standardOutput.contains("learning rate 0.003\n"), "\(result.standardOutput)")
         #expect(result.standardOutput.contains("schedule      cosine, 0.15 warm-up epochs"), "\(result.standardOutput)")
         #expect(result.standardOutput.contains("label smooth. 0.1"), "\(result.standardOutput)")
@@ -120,7 +121,7 @@ struct DigitSumWorkflowTests {
         result = try await runSumd([
             "train", "--images", directory.path("data/images.npy"), "--labels", directory.path("data/labels.npy"),
             "--out", directory.path("model.safetensors"), "--arch", "digitsum", "--epochs", "2",
-            "--channels", "8,16", "--hidden", "16", "--elastic", "1.5", "--context-layers", "2",
+            "--channels", "8,16", "--hidden", "16", "--elastic", "2.5", "--context-layers", "2", "--cell-penalty", "0.05",
         ])
         try #require(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.contains("model: digitsum 8,16 hidden 16 kernel 3 · 2 context convs"))
@@ -147,13 +148,23 @@ struct DigitSumWorkflowTests {
         #expect(result.standardOutput.contains("architecture digitsum"))
         #expect(result.standardOutput.contains("head: Conv2d(16, 11, kernel_size=1, padding=0)"))
         #expect(result.standardOutput.contains("DigitSum(classes=19)"))
-        #expect(result.standardOutput.contains("elastic       1.5 px"), "provenance records the distortion")
+        #expect(result.standardOutput.contains("elastic       2.5 px"), "provenance records the distortion")
+        #expect(result.standardOutput.contains("cell penalty  0.05"), "provenance records the penalty")
     }
 
     @Test func negativeElasticIsRefused() async throws {
         let result = try await runSumd(["train", "--images", "x.npy", "--out", "m.safetensors", "--elastic=-1"])
         #expect(result.status != 0)
         #expect(result.standardError.contains("--elastic must be a non-negative number of pixels"))
+    }
+
+    @Test func cellPenaltyNeedsDigitSumAndAPositiveWeight() async throws {
+        var result = try await runSumd(["train", "--images", "x.npy", "--out", "m.safetensors", "--cell-penalty", "0.05"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("--cell-penalty needs --arch digitsum"), "\(result.standardError)")
+        result = try await runSumd(["train", "--images", "x.npy", "--out", "m.safetensors", "--arch", "digitsum", "--cell-penalty=-1"])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("--cell-penalty must be a non-negative number"), "\(result.standardError)")
     }
 
     @Test func unknownArchitectureIsRefused() async throws {
