@@ -20,7 +20,7 @@ struct DigitSumWorkflowTests {
         #expect(result.standardError.contains("model: digitsum 4,8 hidden 8 kernel 3 · 1 context conv ·"), "\(result.standardError)")
         result = try await runSumd(["inspect", directory.path("model.safetensors")])
         #expect(result.standardOutput.contains("elastic       1.5 px"), "\(result.standardOutput)")
-        #expect(!result.standardOutput.contains("cell penalty"), "off by default: \(result.standardOutput)")
+        #expect(result.standardOutput.contains("cell penalty  0.2\n"), "\(result.standardOutput)")
         #expect(result.standardOutput.contains("learning rate 0.003\n"), "\(result.standardOutput)")
         #expect(result.standardOutput.contains("schedule      cosine, 0.15 warm-up epochs"), "\(result.standardOutput)")
         #expect(result.standardOutput.contains("label smooth. 0.1"), "\(result.standardOutput)")
