@@ -77,3 +77,14 @@ func csvRows(_ path: String) throws -> [[String]] {
         $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
     }
 }
+
+/// The tool at `path` on an x86-64 host where it is installed, else nil: the tests that check the
+/// x86 build's instructions or run it as other x86 CPUs have nothing to check elsewhere.
+func x86HostTool(_ path: String) -> URL? {
+    #if arch(x86_64)
+        let url = URL(fileURLWithPath: path)
+        return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
+    #else
+        return nil
+    #endif
+}

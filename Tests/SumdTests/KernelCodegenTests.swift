@@ -1,16 +1,9 @@
 import Foundation
 import Testing
 
-/// binutils' disassembler, which `make test` installs, on x86-64 hosts (the kernel sets'
-/// instruction names below are x86's).
-let disassembler: URL? = {
-    #if arch(x86_64)
-        let url = URL(fileURLWithPath: "/usr/bin/objdump")
-        return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
-    #else
-        return nil
-    #endif
-}()
+/// binutils' disassembler, which `make test` installs (the kernel sets' instruction names below
+/// are x86's).
+let disassembler = x86HostTool("/usr/bin/objdump")
 
 /// The kernel sets' hot loops are vector code in the binary itself. The standard library computes
 /// `SIMD32` and `SIMD64` operations as loops over their lanes that only become vector instructions

@@ -1,15 +1,8 @@
 import Foundation
 import Testing
 
-/// Debian's user-mode emulator for x86-64, on x86-64 hosts (elsewhere it would run nothing of ours).
-let x86Emulator: URL? = {
-    #if arch(x86_64)
-        let url = URL(fileURLWithPath: "/usr/bin/qemu-x86_64")
-        return FileManager.default.isExecutableFile(atPath: url.path) ? url : nil
-    #else
-        return nil
-    #endif
-}()
+/// Debian's user-mode emulator for x86-64 (elsewhere it would run nothing of ours).
+let x86Emulator = x86HostTool("/usr/bin/qemu-x86_64")
 
 /// One binary on every x86-64 CPU: the plain build runs natively, under `qemu-x86_64 -cpu max`
 /// (AVX2 and FMA, no AVX-512) and under `-cpu qemu64` (SSE2 only), picks a kernel set each CPU
