@@ -25,35 +25,41 @@ public struct DigitSum: Sendable, Hashable {
 
     var geometry: DigitSumGeometry { DigitSumGeometry(locations: locations, classes: classes) }
 
-    /// `log P(sum = s)` for s in `0..<classes`, from `[11, locations]` logits.
-    public func logProbabilities(logits: [Double]) -> [Double] {
-        precondition(logits.count == geometry.inCount, "need \(geometry.inCount) logits, got \(logits.count)")
+    /// `log P(sum = s)` for s in `0..<classes`, from `[11, locations]` logits, or from `pieces`
+    /// such blocks one after another whose locations add up to one sum (an image cut into pieces).
+    public func logProbabilities(logits: [Double], pieces: Int = 1) -> [Double] {
+        precondition(logits.count == pieces * geometry.inCount, "need \(pieces * geometry.inCount) logits, got \(logits.count)")
         var output = [Double](repeating: 0, count: classes)
-        var scratch = [Double](repeating: 0, count: geometry.scratchCount)
+        var scratch = [Double](repeating: 0, count: geometry.scratchCount(pieces: pieces))
         logits.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
                 scratch.withUnsafeMutableBufferPointer {
-                    digitSumForwardImage(geometry, logits: input.baseAddress!, output: out.baseAddress!, scratch: $0.baseAddress!)
+                    digitSumForwardImage(
+                        geometry, logits: input.baseAddress!, pieces: pieces, output: out.baseAddress!, scratch: $0.baseAddress!)
                 }
             }
         }
         return output
     }
 
-    /// d(loss)/d(logits) (`[11, locations]`) given `outputGradient` = d(loss)/d(log P(sum = s)),
-    /// where the loss also holds `cellPenalty` × Σ over locations of P(location holds a digit).
-    public func logitsGradient(logits: [Double], outputGradient: [Double], cellPenalty: Double = 0) -> [Double] {
-        precondition(logits.count == geometry.inCount, "need \(geometry.inCount) logits, got \(logits.count)")
+    /// d(loss)/d(logits) (`pieces` × `[11, locations]`) given `outputGradient` =
+    /// d(loss)/d(log P(sum = s)), where the loss also holds Σ_l `cellPenalties[l]` ×
+    /// P(location l holds a digit) (`pieces × locations` weights, piece by piece; nil: none).
+    public func logitsGradient(
+        logits: [Double], pieces: Int = 1, outputGradient: [Double], cellPenalties: [Double]? = nil
+    ) -> [Double] {
+        precondition(logits.count == pieces * geometry.inCount, "need \(pieces * geometry.inCount) logits, got \(logits.count)")
         precondition(outputGradient.count == classes, "need \(classes) output gradients, got \(outputGradient.count)")
-        var gradient = [Double](repeating: 0, count: geometry.inCount)
-        var scratch = [Double](repeating: 0, count: geometry.scratchCount)
+        precondition(cellPenalties.map { $0.count == pieces * locations } ?? true, "need one cell penalty per location")
+        var gradient = [Double](repeating: 0, count: logits.count)
+        var scratch = [Double](repeating: 0, count: geometry.scratchCount(pieces: pieces))
         logits.withUnsafeBufferPointer { input in
             outputGradient.withUnsafeBufferPointer { output in
                 gradient.withUnsafeMutableBufferPointer { target in
                     scratch.withUnsafeMutableBufferPointer {
                         digitSumBackwardImage(
-                            geometry, logits: input.baseAddress!, outputGradient: output.baseAddress!,
-                            inputGradient: target.baseAddress!, scratch: $0.baseAddress!, cellPenalty: cellPenalty)
+                            geometry, logits: input.baseAddress!, pieces: pieces, outputGradient: output.baseAddress!,
+                            inputGradient: target.baseAddress!, scratch: $0.baseAddress!, cellPenalties: cellPenalties)
                     }
                 }
             }

@@ -36,7 +36,8 @@ struct TrainCommand: ParsableCommand {
             --label-smoothing 0.1 and --cell-penalty 0.2, for 10 epochs: the best measured on rows of \
             real MNIST digits by writers it never saw (8–13 minutes on 2 cores; docs/usage.md, "The \
             digitsum recipe"), and predicts with --grid-phases 4. For digits anywhere in a square, add \
-            --context-layers 2. The longer warm-up keeps a run from settling early in a worse optimum, \
+            --context-layers 2; if no training image holds a single digit, add --pieces 0.5 \
+            --blank-cell-penalty 1 as well (docs/usage.md, "Any layout"). The longer warm-up keeps a run from settling early in a worse optimum, \
             which made results differ most from seed to seed. Any flag overrides its default.
 
             Classes default to every sum reachable with the digit count implied by the largest label: \
@@ -149,6 +150,24 @@ struct TrainCommand: ParsableCommand {
     var cellPenaltyOption: Float?
 
     @Option(
+        name: .customLong("blank-cell-penalty"),
+        help: ArgumentHelp(
+            "Add this weight more for each cell that holds a digit with no ink within half a cell of it (digitsum; 0: off).",
+            discussion:
+                "A cell whose view spans the image can read digits far from it, which fits the training digits but not new writers; with --pieces, the penalty leaves a digit's own cells the only cheap place to claim it. Training only: it looks at the image's ink, not at labels. For squares whose training images all hold several digits, use 1 with --pieces 0.5 (docs/usage.md, Any layout). Default: 0."
+        ))
+    var blankCellPenalty: Float = 0
+
+    @Option(
+        name: .customLong("pieces"),
+        help: ArgumentHelp(
+            "Share of the training images (drawn afresh each epoch) cut along blank rows and columns into pieces trained as one sum (digitsum; 0: off).",
+            discussion:
+                "Each piece runs through the network on its own and the pieces' sums add up to the image's, so no cell sees ink in another piece: the network must read each digit where it is. A cut image costs about 2.6× a whole one on squares of 2–4 digits. Default: 0."
+        ))
+    var pieces: Double = 0
+
+    @Option(
         name: .customLong("grid-phases"),
         help: ArgumentHelp(
             "Grid phases the model averages over when it predicts, written into the checkpoint (1: one pass).",
@@ -193,6 +212,13 @@ struct TrainCommand: ParsableCommand {
         guard gridPhases >= 1 else { throw ValidationError("--grid-phases must be at least 1.") }
         guard contextLayers >= 1 else { throw ValidationError("--context-layers must be at least 1.") }
         guard cellPenalty >= 0, cellPenalty.isFinite else { throw ValidationError("--cell-penalty must be a non-negative number.") }
+        guard blankCellPenalty >= 0, blankCellPenalty.isFinite else {
+            throw ValidationError("--blank-cell-penalty must be a non-negative number.")
+        }
+        guard (0...1).contains(pieces) else { throw ValidationError("--pieces must be between 0 and 1.") }
+        for (flag, given) in [("--blank-cell-penalty", blankCellPenalty > 0), ("--pieces", pieces > 0)] where given && arch != .digitsum {
+            throw ValidationError("\(flag) needs --arch digitsum: the seed network has no cells.")
+        }
         guard cellPenaltyOption == nil || arch == .digitsum else {
             throw ValidationError("--cell-penalty needs --arch digitsum: the seed network has no cells.")
         }
@@ -246,6 +272,8 @@ struct TrainCommand: ParsableCommand {
         options.weightDecay = weightDecay
         options.labelSmoothing = labelSmoothing
         options.cellPenalty = cellPenalty
+        options.pieces = pieces
+        options.blankCellPenalty = blankCellPenalty
         options.gridPhases = gridPhases
         let session = try TrainingSession(
             architecture: architecture, images: images, test: testSet, options: options, uint8Scale: Checkpoint.uint8Scale)
@@ -253,7 +281,7 @@ struct TrainCommand: ParsableCommand {
             """
             data: \(images.count) images \(images.height)×\(images.width) from \(images.source), \(classCount) classes (sums 0…\(classCount - 1))
             split (seed \(seed)): \(session.split.training.count) training, \(session.split.validation.count) validation\(testSet.map { ", \($0.count) test from \($0.source)" } ?? "")
-            model: \(architecture.name) \(try parsedChannels().map(String.init).joined(separator: ",")) hidden \(hidden) kernel \(kernel)\(arch == .digitsum ? " · \(contextLayers) context conv\(contextLayers == 1 ? "" : "s")" : "") · \(architecture.parameterCount) parameters · \(options.workers) workers
+            model: \(architecture.name) \(try parsedChannels().map(String.init).joined(separator: ",")) hidden \(hidden) kernel \(kernel)\(arch == .digitsum ? " · \(contextLayers) context conv\(contextLayers == 1 ? "" : "s")\(pieces > 0 ? " · pieces \(pieces)" : "")" : "") · \(architecture.parameterCount) parameters · \(options.workers) workers
             """)
 
         let outURL = URL(fileURLWithPath: out)
@@ -278,7 +306,8 @@ struct TrainCommand: ParsableCommand {
                     warmupEpochs: schedule == .cosine ? warmupEpochs : nil,
                     weightDecay: weightDecay > 0 ? Double(weightDecay) : nil,
                     labelSmoothing: labelSmoothing > 0 ? Double(labelSmoothing) : nil,
-                    cellPenalty: cellPenalty > 0 ? Double(cellPenalty) : nil)
+                    cellPenalty: cellPenalty > 0 ? Double(cellPenalty) : nil,
+                    blankCellPenalty: blankCellPenalty > 0 ? Double(blankCellPenalty) : nil, pieces: pieces > 0 ? pieces : nil)
                 try Checkpoint(parameters: session.parameters, gridPhases: gridPhases, provenance: provenance).write(to: outURL)
             }
             try DurableFile.write(session.history.csv, to: URL(fileURLWithPath: stem + ".history.csv"))

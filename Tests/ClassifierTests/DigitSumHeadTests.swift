@@ -73,26 +73,59 @@ struct DigitSumHeadTests {
         #expect(output.allSatisfy { $0.isFinite && $0 <= 0 })
     }
 
+    /// An image cut into pieces is one image whose locations are all the pieces' locations: the
+    /// grouped head gives exactly what a head over `pieces × locations` locations gives, forward
+    /// and backward, with the logits laid out as one image.
+    @Test("pieces add up like one image", arguments: [(2, 3, 28), (3, 2, 37), (1, 4, 19)])
+    func piecesAddUpLikeOneImage(pieces: Int, locations: Int, classes: Int) {
+        let symbols = DigitSum.symbols
+        let blocks = (0..<pieces).map { Self.logits(locations: locations, seed: UInt64(40 + $0)) }
+        let grouped = blocks.flatMap { $0 }
+        // Channel c of location l in piece p sits at c·(pieces·L) + p·L + l in the one image.
+        func asOneImage(_ x: [Double]) -> [Double] {
+            var result: [Double] = []
+            for c in 0..<symbols {
+                for p in 0..<pieces {
+                    let start = (p * symbols + c) * locations
+                    result += x[start..<(start + locations)]
+                }
+            }
+            return result
+        }
+        let head = DigitSum(locations: locations, classes: classes)
+        let whole = DigitSum(locations: pieces * locations, classes: classes)
+        #expect(head.logProbabilities(logits: grouped, pieces: pieces) == whole.logProbabilities(logits: asOneImage(grouped)))
+        var generator = SeededGenerator(seed: 5)
+        let weights = (0..<classes).map { _ in Double(generator.nextFloat(symmetricBound: 1)) }
+        let penalties = (0..<(pieces * locations)).map { 0.1 * Double($0 % 3) }
+        let gradient = head.logitsGradient(logits: grouped, pieces: pieces, outputGradient: weights, cellPenalties: penalties)
+        let expected = whole.logitsGradient(logits: asOneImage(grouped), outputGradient: weights, cellPenalties: penalties)
+        #expect(asOneImage(gradient) == expected)
+        #expect(expected.contains { abs($0) > 1e-3 })
+    }
+
     @Test("gradient matches finite differences", arguments: [(3, 28, 0.0), (5, 20, 0.0), (6, 46, 0.0), (5, 20, 0.3)])
     func gradient(locations: Int, classes: Int, cellPenalty: Double) {
         let head = DigitSum(locations: locations, classes: classes)
         let logits = Self.logits(locations: locations, seed: UInt64(7 + locations))
         var generator = SeededGenerator(seed: 99)
         // A loss Σ w_s · log P(s) with arbitrary weights exercises every output; the penalty adds
-        // λ · Σ_l P(location l holds a digit), from each location's softmax over its 11 logits.
+        // Σ_l λ_l · P(location l holds a digit), from each location's softmax over its 11 logits,
+        // with λ_l = λ or 3λ (a blank cell's extra weight) in turn.
+        let penalties = (0..<locations).map { cellPenalty * Double(1 + 2 * ($0 % 2)) }
         let weights = (0..<classes).map { _ in Double(generator.nextFloat(symmetricBound: 1)) }
-        func occupiedCells(_ x: [Double]) -> Double {
+        func weightedOccupiedCells(_ x: [Double]) -> Double {
             (0..<locations).reduce(0) { total, l in
                 let column = (0..<DigitSum.symbols).map { x[$0 * locations + l] }
                 let top = column.max()!
                 let mass = column.reduce(0) { $0 + exp($1 - top) }
-                return total + 1 - exp(column[DigitSum.noDigitChannel] - top) / mass
+                return total + penalties[l] * (1 - exp(column[DigitSum.noDigitChannel] - top) / mass)
             }
         }
         func loss(_ x: [Double]) -> Double {
-            zip(head.logProbabilities(logits: x), weights).reduce(0) { $0 + $1.0 * $1.1 } + cellPenalty * occupiedCells(x)
+            zip(head.logProbabilities(logits: x), weights).reduce(0) { $0 + $1.0 * $1.1 } + weightedOccupiedCells(x)
         }
-        let analytic = head.logitsGradient(logits: logits, outputGradient: weights, cellPenalty: cellPenalty)
+        let analytic = head.logitsGradient(logits: logits, outputGradient: weights, cellPenalties: penalties)
         let epsilon = 1e-6
         var worst = 0.0
         var scale = 0.0

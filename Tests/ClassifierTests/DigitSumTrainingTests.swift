@@ -41,28 +41,30 @@ struct DigitSumTrainingTests {
         return (images, labels)
     }
 
-    /// The trainer's `cellPenalty` reaches the head's backward pass with the batch mean's scale.
-    /// With a 1×1 conv straight into the head, logit c at location l is w_c·x_l + b_c, so the
-    /// penalty's share of the gradients (with minus without) is the Double reference's gradient of
-    /// λ/N · Σ occupied cells, summed over images and locations (times x_l for the weights).
-    @Test("the cell penalty's gradient reaches the parameters", arguments: EngineTestSupport.kernelSets)
+    /// The trainer's cell penalties reach the head's backward pass with the batch mean's scale.
+    /// With a 1×1 conv straight into the head, logit c at location l is w_c·x_l + b_c, and each
+    /// cell is one pixel (so it is blank where that pixel is 0). The penalties' share of the
+    /// gradients (with minus without) is then the Double reference's gradient of
+    /// Σ_l (λ + λ_blank·[x_l = 0])/N · P(l holds a digit), summed over images and locations
+    /// (times x_l for the weights).
+    @Test("the cell penalties' gradient reaches the parameters", arguments: EngineTestSupport.kernelSets)
     func cellPenaltyGradient(kernels: KernelSetName) throws {
-        let (locations, classes, count, penalty) = (6, 28, 4, 0.25)
+        let (locations, classes, count, penalty, blankPenalty) = (6, 28, 4, 0.25, 0.5)
         let architecture = try Architecture(
             name: "penalty", inputHeight: 2, inputWidth: 3,
             layers: [.conv2d(name: "head", inChannels: 1, outChannels: 11, kernel: 1, padding: 0), .digitSum(classes: classes)])
         let parameters = Parameters(architecture: architecture, seed: 3)
-        let images = EngineTestSupport.uniform(count * locations, seed: 4)
+        let images = EngineTestSupport.uniform(count * locations, seed: 4).enumerated().map { $0.offset % 3 == 1 ? 0 : $0.element }
         let labels = EngineTestSupport.labels(count, classes: classes, seed: 5)
-        func gradients(cellPenalty: Double) throws -> [Float] {
+        func gradients(penalised: Bool) throws -> [Float] {
             let trainer = try Trainer(parameters: parameters, workers: 2, kernelSet: kernels)
-            trainer.cellPenalty = Float(cellPenalty)
+            if penalised { (trainer.cellPenalty, trainer.blankCellPenalty) = (Float(penalty), Float(blankPenalty)) }
             _ = try images.withUnsafeBufferPointer { input in
                 try labels.withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: $0, count: count) }
             }
             return trainer.gradients
         }
-        let share = zip(try gradients(cellPenalty: penalty), try gradients(cellPenalty: 0)).map { $0 - $1 }
+        let share = zip(try gradients(penalised: true), try gradients(penalised: false)).map { $0 - $1 }
 
         let weight = try #require(parameters.tensor(named: "head.weight"))
         let bias = try #require(parameters.tensor(named: "head.bias"))
@@ -73,8 +75,9 @@ struct DigitSumTrainingTests {
         for image in 0..<count {
             let x = images[(image * locations)..<((image + 1) * locations)].map(Double.init)
             let logits = (0..<DigitSum.symbols).flatMap { c in x.map { Double(weight[c]) * $0 + Double(bias[c]) } }
+            let penalties = x.map { (penalty + ($0 == 0 ? blankPenalty : 0)) / Double(count) }
             let gradient = head.logitsGradient(
-                logits: logits, outputGradient: [Double](repeating: 0, count: classes), cellPenalty: penalty / Double(count))
+                logits: logits, outputGradient: [Double](repeating: 0, count: classes), cellPenalties: penalties)
             for c in 0..<DigitSum.symbols {
                 for l in 0..<locations {
                     expected[biasRange.lowerBound + c] += Float(gradient[c * locations + l])
@@ -83,9 +86,85 @@ struct DigitSumTrainingTests {
             }
         }
         let error = EngineTestSupport.relativeError(share, expected)
-        print("\(kernels) cell penalty: max |Δ| = \(error.absolute), relative \(error.relative)")
+        print("\(kernels) cell penalties: max |Δ| = \(error.absolute), relative \(error.relative)")
         #expect(expected.contains { abs($0) > 1e-3 })
         #expect(error.relative < 1e-4)
+    }
+
+    /// Images cut into pieces train as one sum each: the trainer's gradient equals the Double
+    /// reference's for the cross-entropy of each image's grouped head, over shards of two workers
+    /// and over micro-batches (one worker, more rows than `Trainer.microBatchLimit`) alike.
+    @Test("pieces train as one sum", arguments: EngineTestSupport.kernelSets, [1, 2])
+    func piecesTrainAsOneSum(kernels: KernelSetName, workers: Int) throws {
+        let (locations, classes, count) = (6, 28, 23)
+        let architecture = try Architecture(
+            name: "pieces", inputHeight: 2, inputWidth: 3,
+            layers: [.conv2d(name: "head", inChannels: 1, outChannels: 11, kernel: 1, padding: 0), .digitSum(classes: classes)])
+        let parameters = Parameters(architecture: architecture, seed: 3)
+        let pieces = (0..<count).map { 1 + ($0 * 5) % 3 }
+        let rows = pieces.reduce(0, +)
+        let images = EngineTestSupport.uniform(rows * locations, seed: 4)
+        let labels = EngineTestSupport.labels(count, classes: classes, seed: 5)
+        let trainer = try Trainer(parameters: parameters, workers: workers, kernelSet: kernels)
+        trainer.cellPenalty = 0.2
+        _ = try images.withUnsafeBufferPointer { input in
+            try labels.withUnsafeBufferPointer { labelBuffer in
+                try pieces.withUnsafeBufferPointer {
+                    try trainer.computeGradients(images: input, labels: labelBuffer, count: count, pieces: $0)
+                }
+            }
+        }
+
+        let weight = try #require(parameters.tensor(named: "head.weight"))
+        let bias = try #require(parameters.tensor(named: "head.bias"))
+        let weightRange = try #require(parameters.range(of: "head.weight"))
+        let biasRange = try #require(parameters.range(of: "head.bias"))
+        let head = DigitSum(locations: locations, classes: classes)
+        var expected = [Float](repeating: 0, count: trainer.gradients.count)
+        var row = 0
+        for image in 0..<count {
+            let x = (row..<(row + pieces[image])).map { piece in
+                images[(piece * locations)..<((piece + 1) * locations)].map(Double.init)
+            }
+            let logits = x.flatMap { xs in (0..<DigitSum.symbols).flatMap { c in xs.map { Double(weight[c]) * $0 + Double(bias[c]) } } }
+            // Cross-entropy of the softmax over log P(sum), averaged over the images.
+            let z = head.logProbabilities(logits: logits, pieces: pieces[image])
+            let top = z.max()!
+            let mass = z.reduce(0) { $0 + exp($1 - top) }
+            var outputGradient = z.map { exp($0 - top) / mass / Double(count) }
+            outputGradient[labels[image]] -= 1 / Double(count)
+            let gradient = head.logitsGradient(
+                logits: logits, pieces: pieces[image], outputGradient: outputGradient,
+                cellPenalties: [Double](repeating: 0.2 / Double(count), count: pieces[image] * locations))
+            for (p, xs) in x.enumerated() {
+                for c in 0..<DigitSum.symbols {
+                    for l in 0..<locations {
+                        let g = gradient[(p * DigitSum.symbols + c) * locations + l]
+                        expected[biasRange.lowerBound + c] += Float(g)
+                        expected[weightRange.lowerBound + c] += Float(g * xs[l])
+                    }
+                }
+            }
+            row += pieces[image]
+        }
+        #expect(rows > Trainer.microBatchLimit)
+        let error = EngineTestSupport.relativeError(trainer.gradients, expected)
+        print("\(kernels) pieces, \(workers) workers: max |Δ| = \(error.absolute), relative \(error.relative)")
+        #expect(expected.contains { abs($0) > 1e-3 })
+        #expect(error.relative < 1e-4)
+    }
+
+    @Test func refusesPiecesForTheSeedNetwork() throws {
+        let architecture = try Architecture.seed(height: 8, width: 8, channels: [4], hidden: 8, kernel: 3, classes: 10)
+        let trainer = try Trainer(parameters: Parameters(architecture: architecture, seed: 1), workers: 1)
+        let images = [Float](repeating: 0.5, count: 2 * 64)
+        #expect(throws: EngineError.self) {
+            try images.withUnsafeBufferPointer { input in
+                try [3].withUnsafeBufferPointer { labels in
+                    try [2].withUnsafeBufferPointer { try trainer.computeGradients(images: input, labels: labels, count: 1, pieces: $0) }
+                }
+            }
+        }
     }
 
     @Test func learnsSumsOfDigitsAnywhereInASquare() throws {

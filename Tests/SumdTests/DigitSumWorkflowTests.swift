@@ -17,7 +17,9 @@ struct DigitSumWorkflowTests {
             "--out", directory.path("model.safetensors"), "--arch", "digitsum", "--epochs", "1", "--channels", "4,8", "--hidden", "8",
         ])
         try #require(result.status == 0, "\(result.standardError)")
-        #expect(result.standardError.contains("model: digitsum 4,8 hidden 8 kernel 3 · 1 context conv ·"), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("model: digitsum 4,8 hidden 8 kernel 3 · 1 context conv ·"),
+            "\(result.standardError)")
         result = try await runSumd(["inspect", directory.path("model.safetensors")])
         #expect(result.standardOutput.contains("elastic       1.5 px"), "\(result.standardOutput)")
         #expect(result.standardOutput.contains("cell penalty  0.2\n"), "\(result.standardOutput)")
@@ -150,6 +152,41 @@ struct DigitSumWorkflowTests {
         #expect(result.standardOutput.contains("DigitSum(classes=19)"))
         #expect(result.standardOutput.contains("elastic       2.5 px"), "provenance records the distortion")
         #expect(result.standardOutput.contains("cell penalty  0.05"), "provenance records the penalty")
+    }
+
+    /// Squares whose images all hold several digits train with half of them cut into pieces and
+    /// blank cells penalised; the training line and the checkpoint's provenance say so.
+    @Test func squaresTrainOnPiecesWithBlankCellsPenalised() async throws {
+        let directory = try TemporaryDirectory("anywhere")
+        var result = try await runSumd([
+            "synth", "--out", directory.path("data"), "--n", "200", "--square", "48",
+            "--min-digits", "2", "--max-digits", "3", "--seed", "5",
+        ])
+        try #require(result.status == 0, "\(result.standardError)")
+        result = try await runSumd([
+            "train", "--images", directory.path("data/images.npy"), "--labels", directory.path("data/labels.npy"),
+            "--out", directory.path("model.safetensors"), "--arch", "digitsum", "--epochs", "1",
+            "--channels", "8,16", "--hidden", "16", "--context-layers", "2", "--pieces", "0.5", "--blank-cell-penalty", "1",
+        ])
+        try #require(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains("· 2 context convs · pieces 0.5 ·"), "\(result.standardError)")
+        result = try await runSumd(["inspect", directory.path("model.safetensors")])
+        #expect(result.standardOutput.contains("blank cells   1.0 more penalty"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("pieces        0.5 of the images cut along blank lines"), "\(result.standardOutput)")
+    }
+
+    @Test func piecesAndBlankCellPenaltyNeedDigitSumAndSaneValues() async throws {
+        for flags in [["--pieces", "0.5"], ["--blank-cell-penalty", "1"]] {
+            let result = try await runSumd(["train", "--images", "x.npy", "--out", "m.safetensors"] + flags)
+            #expect(result.status != 0)
+            #expect(result.standardError.contains("\(flags[0]) needs --arch digitsum"), "\(result.standardError)")
+        }
+        var result = try await runSumd(["train", "--images", "x.npy", "--out", "m.safetensors", "--arch", "digitsum", "--pieces", "1.5"])
+        #expect(result.standardError.contains("--pieces must be between 0 and 1"), "\(result.standardError)")
+        result = try await runSumd([
+            "train", "--images", "x.npy", "--out", "m.safetensors", "--arch", "digitsum", "--blank-cell-penalty=-1",
+        ])
+        #expect(result.standardError.contains("--blank-cell-penalty must be a non-negative number"), "\(result.standardError)")
     }
 
     @Test func negativeElasticIsRefused() async throws {

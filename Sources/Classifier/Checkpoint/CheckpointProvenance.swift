@@ -30,6 +30,9 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
     public var weightDecay: Double?
     public var labelSmoothing: Double?
     public var cellPenalty: Double?
+    /// `--blank-cell-penalty` and `--pieces` (absent: none).
+    public var blankCellPenalty: Double?
+    public var pieces: Double?
     /// For `sumd import`: the PyTorch state_dict file name and its SHA-256.
     public var importedFrom: String?
     public var importedSHA256: String?
@@ -40,7 +43,7 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
         epochs: Int? = nil, bestEpoch: Int? = nil, validationAccuracy: Double? = nil,
         batchSize: Int? = nil, learningRate: Double? = nil, elasticMagnitude: Double? = nil, schedule: String? = nil,
         warmupEpochs: Double? = nil, weightDecay: Double? = nil, labelSmoothing: Double? = nil, cellPenalty: Double? = nil,
-        importedFrom: String? = nil, importedSHA256: String? = nil
+        blankCellPenalty: Double? = nil, pieces: Double? = nil, importedFrom: String? = nil, importedSHA256: String? = nil
     ) {
         self.createdAt = createdAt
         self.sumdVersion = sumdVersion
@@ -60,6 +63,8 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
         self.weightDecay = weightDecay
         self.labelSmoothing = labelSmoothing
         self.cellPenalty = cellPenalty
+        self.blankCellPenalty = blankCellPenalty
+        self.pieces = pieces
         self.importedFrom = importedFrom
         self.importedSHA256 = importedSHA256
     }
@@ -82,6 +87,8 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
         case weightDecay = "weight_decay"
         case labelSmoothing = "label_smoothing"
         case cellPenalty = "cell_penalty"
+        case blankCellPenalty = "blank_cell_penalty"
+        case pieces
         case importedFrom = "imported_from"
         case importedSHA256 = "imported_sha256"
     }
@@ -110,6 +117,8 @@ public struct CheckpointProvenance: Sendable, Equatable, Codable {
             ("weight decay", weightDecay.map { "\(Float($0))" }),
             ("label smooth.", labelSmoothing.map { "\(Float($0))" }),
             ("cell penalty", cellPenalty.map { "\(Float($0))" }),
+            ("blank cells", blankCellPenalty.map { "\(Float($0)) more penalty" }),
+            ("pieces", pieces.map { "\($0) of the images cut along blank lines" }),
         ]
         for (role, hash) in (dataSHA256 ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append(("\(role) sha256", hash))

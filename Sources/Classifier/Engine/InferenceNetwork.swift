@@ -156,7 +156,7 @@ public struct InferenceNetwork: Sendable {
             case .relu(let relu):
                 relu.forward(context, input: source, output: target, samples: count)
             case .digitSum(let head):
-                head.forward(context, input: source, output: target, rows: count)
+                head.forward(context, input: source, output: target, groups: PieceGroups(images: count))
             }
             source = UnsafePointer(target)
         }

@@ -38,7 +38,9 @@ enum VectorStep: Sendable {
 ///
 /// In NCHW a flatten is free: the last image step's output rows are the feature vectors.
 struct NetworkPlan: Sendable {
-    var inputCount: Int
+    var inputHeight: Int
+    var inputWidth: Int
+    var inputCount: Int { inputHeight * inputWidth }
     var imageSteps: [ImageStep]
     var vectorSteps: [VectorStep]
     /// Floats per sample entering the vector steps.
@@ -56,10 +58,11 @@ struct NetworkPlan: Sendable {
             input = output
         }
         precondition(builder.parameterOffset == architecture.parameterCount, "parameter offsets disagree with Architecture.parameters")
-        inputCount = architecture.inputHeight * architecture.inputWidth
+        inputHeight = architecture.inputHeight
+        inputWidth = architecture.inputWidth
         imageSteps = builder.imageSteps
         vectorSteps = builder.vectorSteps
-        featureCount = imageSteps.last?.outCount ?? inputCount
+        featureCount = imageSteps.last?.outCount ?? architecture.inputHeight * architecture.inputWidth
         classes = shapes.last?.count ?? 0
         parameterCount = architecture.parameterCount
     }
@@ -98,11 +101,12 @@ struct NetworkPlan: Sendable {
         }
     }
 
-    /// Doubles of scratch the largest digit-sum head needs for one image.
+    /// Doubles of scratch the largest digit-sum head needs for one image of up to
+    /// `InkPieces.maximum` pieces.
     var digitSumScratch: Int {
         vectorSteps.reduce(0) { result, step in
             guard case .digitSum(let head) = step else { return result }
-            return max(result, head.geometry.scratchCount)
+            return max(result, head.geometry.scratchCount(pieces: InkPieces.maximum))
         }
     }
 }

@@ -32,6 +32,8 @@ public final class Trainer {
     /// Weight λ of each image's expected number of occupied cells in a digit-sum network's loss
     /// (0: off; see `TrainingOptions.cellPenalty`). Not part of the reported loss.
     public var cellPenalty: Float = 0
+    /// Further weight on each occupied cell with no ink near it (see `TrainingOptions.blankCellPenalty`).
+    public var blankCellPenalty: Float = 0
     /// Adam's step count and moments (a copy; pass it back to `init` to resume).
     public var adamState: AdamState { AdamState(step: adamStep, m: adamM, v: adamV) }
     public let workers: Int
@@ -75,40 +77,54 @@ public final class Trainer {
     }
 
     /// One training step on a minibatch: gradients of the mean loss, then one Adam update.
-    /// `images` is `[count, H, W]` floats in [0, 1]; `labels` are class indices.
+    /// `images` is `[count, H, W]` floats in [0, 1]; `labels` are class indices. With `pieces`,
+    /// image `i` is `pieces[i]` consecutive rows of `images` (its ink-separated pieces, see
+    /// `InkPieces`) whose cells add up to its one sum; only a digit-sum network takes pieces.
     @discardableResult
-    public func step(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int) throws -> StepResult {
-        let result = try computeGradients(images: images, labels: labels, count: count)
+    public func step(
+        images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, pieces: UnsafeBufferPointer<Int>? = nil
+    ) throws -> StepResult {
+        let result = try computeGradients(images: images, labels: labels, count: count, pieces: pieces)
         applyAdam()
         return result
     }
 
     /// Fills `gradients` with d(mean loss)/d(parameters) on the batch without changing the parameters.
     @discardableResult
-    public func computeGradients(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int) throws -> StepResult {
+    public func computeGradients(
+        images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, pieces: UnsafeBufferPointer<Int>? = nil
+    ) throws -> StepResult {
         guard count > 0 else { throw EngineError("a training step needs at least one image") }
-        guard images.count >= count * plan.inputCount else {
+        let firstRows = try pieceOffsets(pieces, count: count)
+        let rows = firstRows.last!
+        guard images.count >= rows * plan.inputCount else {
             throw EngineError(
-                "\(images.count) floats hold fewer than \(count) images of \(architecture.inputHeight)×\(architecture.inputWidth)")
+                "\(images.count) floats hold fewer than \(rows) images of \(architecture.inputHeight)×\(architecture.inputWidth)")
         }
         try checkLabels(labels, count: count, classes: plan.classes)
         let active = min(workers, count)
-        prepareWorkspaces(active: active, shard: (count + active - 1) / active)
+        let shards = (0...active).map { $0 * count / active }
+        let widestShard = (0..<active).map { firstRows[shards[$0 + 1]] - firstRows[shards[$0]] }.max()!
+        prepareWorkspaces(active: active, shard: widestShard)
         let workspaces = workspaces
         let scale = 1 / Float(count)
         let inputCount = plan.inputCount
-        let loss = TrainingLoss(labelSmoothing: labelSmoothing, cellPenalty: cellPenalty)
+        let loss = TrainingLoss(labelSmoothing: labelSmoothing, cellPenalty: cellPenalty, blankCellPenalty: blankCellPenalty)
         let outcomes = SharedPointer(UnsafeMutablePointer<(lossSum: Double, correct: Int)>.allocate(capacity: active))
         defer { outcomes.base.deallocate() }
         parameters.values.withUnsafeBufferPointer { arena in
             let weights = SharedPointer(arena.baseAddress!)
             let input = SharedPointer(images.baseAddress!)
             let targets = SharedPointer(labels.baseAddress!)
+            let counts = pieces.map { SharedPointer($0.baseAddress!) }
             runWorkers(active) { worker in
-                let shard = (worker * count / active)..<((worker + 1) * count / active)
+                let shard = shards[worker]..<shards[worker + 1]
+                let groups =
+                    counts.map { PieceGroups(counts: $0.base + shard.lowerBound, images: shard.count) }
+                    ?? PieceGroups(images: shard.count)
                 let outcome = workspaces[worker].run(
-                    parameters: weights.base, images: input.base + shard.lowerBound * inputCount,
-                    labels: targets.base + shard.lowerBound, rows: shard.count, scale: scale, loss: loss)
+                    parameters: weights.base, images: input.base + firstRows[shard.lowerBound] * inputCount,
+                    labels: targets.base + shard.lowerBound, groups: groups, scale: scale, loss: loss)
                 (outcomes.base + worker).initialize(to: outcome)
             }
         }
@@ -184,6 +200,25 @@ public final class Trainer {
 
     /// Most images a worker keeps activations for at once; larger shards run in micro-batches.
     public static let microBatchLimit = 32
+
+    /// The first row of each image, and the total rows last (`count + 1` entries): row `i` when
+    /// there are no pieces, the running sum of the piece counts otherwise (each `1...InkPieces.maximum`).
+    private func pieceOffsets(_ pieces: UnsafeBufferPointer<Int>?, count: Int) throws -> [Int] {
+        guard let pieces else { return Array(0...count) }
+        guard plan.vectorSteps.count == 1, case .digitSum = plan.vectorSteps[0] else {
+            throw EngineError("only a digit-sum network trains on images cut into pieces")
+        }
+        guard pieces.count >= count else { throw EngineError("\(pieces.count) piece counts for \(count) images") }
+        var offsets = [0]
+        offsets.reserveCapacity(count + 1)
+        for image in 0..<count {
+            guard (1...InkPieces.maximum).contains(pieces[image]) else {
+                throw EngineError("image \(image) has \(pieces[image]) pieces; 1…\(InkPieces.maximum) are allowed")
+            }
+            offsets.append(offsets[image] + pieces[image])
+        }
+        return offsets
+    }
 
     /// Makes sure the first `active` workspaces hold `shard` images (up to `microBatchLimit`);
     /// grows them only when needed, so steady-state steps do not allocate.

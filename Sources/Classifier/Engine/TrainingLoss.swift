@@ -4,4 +4,10 @@ struct TrainingLoss: Sendable {
     var labelSmoothing: Float
     /// λ on a digit-sum network's expected number of occupied cells, Σ P(cell holds a digit).
     var cellPenalty: Float
+    /// Further λ on each occupied cell with no ink near it (`BlankCells`): a cell that claims a
+    /// digit from across the image, instead of the one it sits on, pays it.
+    var blankCellPenalty: Float
+
+    /// Whether a digit-sum head needs per-cell penalties at all.
+    var penalisesCells: Bool { cellPenalty > 0 || blankCellPenalty > 0 }
 }

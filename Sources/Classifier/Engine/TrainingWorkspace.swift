@@ -31,6 +31,10 @@ final class TrainingWorkspace: @unchecked Sendable {
     let gradients: FloatStorage
     /// The digit-sum head's per-image scratch.
     let digitSumScratch: DoubleStorage
+    /// The digit-sum head's cells, if the network has one.
+    let cells: BlankCells?
+    /// Each cell's weight on P(cell holds a digit) in the loss, `[capacity, cells]`.
+    let cellPenalties: DoubleStorage
 
     init(plan: NetworkPlan, kernels: any KernelSet.Type, capacity: Int) {
         self.kernels = kernels
@@ -61,14 +65,23 @@ final class TrainingWorkspace: @unchecked Sendable {
         rawOutput = FloatStorage(count: plans.map { $0.rawOutputCount(training: true) }.max() ?? 0)
         gradients = FloatStorage(count: plan.parameterCount)
         digitSumScratch = DoubleStorage(count: plan.digitSumScratch)
+        let head = plan.vectorSteps.lazy.compactMap { step -> DigitSumStep? in
+            if case .digitSum(let head) = step { return head }
+            return nil
+        }.first
+        cells = head.map {
+            BlankCells(imageHeight: plan.inputHeight, imageWidth: plan.inputWidth, gridHeight: $0.gridHeight, gridWidth: $0.gridWidth)
+        }
+        cellPenalties = DoubleStorage(count: capacity * (head?.geometry.locations ?? 0))
     }
 
-    /// Forward and backward over `rows` images, `capacity` at a time: overwrites `gradients` with
-    /// the gradient of `scale × Σ loss` over these images (`loss`'s terms), and returns their
-    /// summed cross-entropy and correct count.
+    /// Forward and backward over the images of `groups` (their pieces are the rows of `images`,
+    /// and each has one label), `capacity` rows at a time: overwrites `gradients` with the gradient
+    /// of `scale × Σ loss` over these images (`loss`'s terms), and returns their summed
+    /// cross-entropy and correct count.
     func run(
-        parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, scale: Float,
-        loss: TrainingLoss
+        parameters: UnsafePointer<Float>, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, groups: PieceGroups,
+        scale: Float, loss: TrainingLoss
     ) -> (lossSum: Double, correct: Int) {
         zeroGradientsExceptDenseWeights()
         let context = StepContext(
@@ -80,12 +93,24 @@ final class TrainingWorkspace: @unchecked Sendable {
         }
         var lossSum = 0.0
         var correct = 0
-        for start in stride(from: 0, to: rows, by: capacity) {
+        var group = 0
+        var row = 0
+        while group < groups.count {
+            // As many whole images as fit in `capacity` rows.
+            var taken = 0
+            var rows = 0
+            while group + taken < groups.count, rows + groups.pieces(group + taken) <= capacity {
+                rows += groups.pieces(group + taken)
+                taken += 1
+            }
+            precondition(taken > 0, "an image of \(groups.pieces(group)) pieces exceeds \(capacity) rows")
             let part = accumulate(
-                context, images: images + start * plan.inputCount, labels: labels + start,
-                rows: min(capacity, rows - start), scale: scale, loss: loss, first: start == 0)
+                context, images: images + row * plan.inputCount, labels: labels + group,
+                groups: groups.dropFirst(group, count: taken), rows: rows, scale: scale, loss: loss, first: group == 0)
             lossSum += part.lossSum
             correct += part.correct
+            group += taken
+            row += rows
         }
         return (lossSum, correct)
     }
@@ -103,23 +128,43 @@ final class TrainingWorkspace: @unchecked Sendable {
         (gradients.base + next).update(repeating: 0, count: plan.parameterCount - next)
     }
 
-    /// Forward and backward over at most `capacity` images, adding their gradient to `gradients`
-    /// (the first micro-batch of a run writes the linear layers' weight gradients instead).
+    /// Forward and backward over the images of `groups` (`rows` ≤ `capacity` rows of pieces),
+    /// adding their gradient to `gradients` (the first micro-batch of a run writes the linear
+    /// layers' weight gradients instead).
     private func accumulate(
-        _ context: StepContext, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, rows: Int, scale: Float,
-        loss: TrainingLoss, first: Bool
+        _ context: StepContext, images: UnsafePointer<Float>, labels: UnsafePointer<Int>, groups: PieceGroups, rows: Int,
+        scale: Float, loss: TrainingLoss, first: Bool
     ) -> (lossSum: Double, correct: Int) {
         forwardImages(context, images: images, rows: rows)
         let features = plan.imageSteps.isEmpty ? images : UnsafePointer(imageActivations.last!.base)
-        forwardVectors(context, features: features, rows: rows)
+        forwardVectors(context, features: features, rows: rows, groups: groups)
         let logits = vectorActivations.last!.base
         let result = softmaxCrossEntropy(
-            logits: logits, labels: labels, rows: rows, classes: plan.classes,
+            logits: logits, labels: labels, rows: groups.count, classes: plan.classes,
             scale: scale, smoothing: loss.labelSmoothing, gradient: vectorGradients[0].base)
+        let penalties = fillCellPenalties(images: images, rows: rows, scale: scale, loss: loss)
         let featureGradient = backwardVectors(
-            context, features: features, rows: rows, first: first, cellPenalty: Double(scale) * Double(loss.cellPenalty))
+            context, features: features, rows: rows, groups: groups, first: first, cellPenalties: penalties)
         backwardImages(context, images: images, featureGradient: featureGradient, rows: rows)
         return result
+    }
+
+    /// Each cell's weight in the loss, `scale` × (λ, plus the blank-cell λ where it has no ink
+    /// near it), in `cellPenalties`; nil when the loss has no cell terms.
+    private func fillCellPenalties(images: UnsafePointer<Float>, rows: Int, scale: Float, loss: TrainingLoss) -> UnsafePointer<Double>? {
+        guard loss.penalisesCells, let cells else { return nil }
+        let count = cells.gridHeight * cells.gridWidth
+        let (base, blank) = (Double(scale) * Double(loss.cellPenalty), Double(scale) * Double(loss.blankCellPenalty))
+        for row in 0..<rows {
+            let weights = cellPenalties.base + row * count
+            if blank > 0 {
+                cells.mark(image: images + row * plan.inputCount, into: weights)
+                for cell in 0..<count { weights[cell] = base + blank * weights[cell] }
+            } else {
+                weights.update(repeating: base, count: count)
+            }
+        }
+        return UnsafePointer(cellPenalties.base)
     }
 
     private func forwardImages(_ context: StepContext, images: UnsafePointer<Float>, rows: Int) {
@@ -140,14 +185,16 @@ final class TrainingWorkspace: @unchecked Sendable {
         }
     }
 
-    private func forwardVectors(_ context: StepContext, features: UnsafePointer<Float>, rows: Int) {
+    /// The vector steps over `rows` rows; a digit-sum head outputs one row per group of `groups`
+    /// (only a digit-sum network trains on pieces, and its head is its only vector step).
+    private func forwardVectors(_ context: StepContext, features: UnsafePointer<Float>, rows: Int, groups: PieceGroups) {
         var source = features
         for (index, step) in plan.vectorSteps.enumerated() {
             let target = vectorActivations[index].base
             switch step {
             case .dense(let dense): dense.forward(context, input: source, output: target, rows: rows)
             case .relu(let relu): relu.forward(context, input: source, output: target, samples: rows)
-            case .digitSum(let head): head.forward(context, input: source, output: target, rows: rows)
+            case .digitSum(let head): head.forward(context, input: source, output: target, groups: groups)
             }
             source = UnsafePointer(target)
         }
@@ -156,7 +203,8 @@ final class TrainingWorkspace: @unchecked Sendable {
     /// Back from the logits gradient in `vectorGradients[0]`; returns the features' gradient
     /// (`[rows, featureCount]`), or nil when the features are the raw images.
     private func backwardVectors(
-        _ context: StepContext, features: UnsafePointer<Float>, rows: Int, first: Bool, cellPenalty: Double
+        _ context: StepContext, features: UnsafePointer<Float>, rows: Int, groups: PieceGroups, first: Bool,
+        cellPenalties: UnsafePointer<Double>?
     ) -> UnsafeMutablePointer<Float>? {
         var current = 0
         for index in plan.vectorSteps.indices.reversed() {
@@ -176,7 +224,8 @@ final class TrainingWorkspace: @unchecked Sendable {
             case .digitSum(let head):
                 guard needsInputGradient else { continue }
                 head.backward(
-                    context, input: input, outputGradient: output, inputGradient: target, rows: rows, cellPenalty: cellPenalty)
+                    context, input: input, outputGradient: output, inputGradient: target, groups: groups,
+                    cellPenalties: cellPenalties)
             }
             current = 1 - current
         }

@@ -33,27 +33,31 @@ public struct DigitSumHead: Sendable, Hashable, CustomStringConvertible, LayerKi
     func compile(into plan: inout NetworkPlan.Builder, input: SampleShape, output: SampleShape) {
         guard case .image(_, let h, let w) = input else { return }
         plan.flattened = true
-        plan.vectorSteps.append(.digitSum(DigitSumStep(geometry: DigitSumGeometry(locations: h * w, classes: classes))))
+        plan.vectorSteps.append(
+            .digitSum(DigitSumStep(geometry: DigitSumGeometry(locations: h * w, classes: classes), gridHeight: h, gridWidth: w)))
     }
 }
 
 /// The digit-sum head as the engine runs it on a batch, in Double (`DigitSumKernels.swift`).
 struct DigitSumStep: Sendable {
     let geometry: DigitSumGeometry
+    /// The grid of cells (`gridHeight × gridWidth` = `geometry.locations`) over the image.
+    let gridHeight: Int
+    let gridWidth: Int
 
-    /// `[rows, 11·L]` logits → `[rows, classes]` log-probabilities of the sum.
-    func forward(_ c: StepContext, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int) {
-        digitSumForward(geometry, input: input, output: output, rows: rows, scratch: c.digitSumScratch)
+    /// `[rows, 11·L]` logits → `[groups, classes]` log-probabilities of each group's sum.
+    func forward(_ c: StepContext, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, groups: PieceGroups) {
+        digitSumForward(geometry, input: input, output: output, groups: groups, scratch: c.digitSumScratch)
     }
 
     /// Overwrites `inputGradient` (`[rows, 11·L]`) with the gradient of the logits `input`, with
-    /// `cellPenalty` × each image's expected number of occupied cells added to the loss.
+    /// Σ `cellPenalties` (`[rows, L]`, nil: none) × P(cell holds a digit) added to the loss.
     func backward(
         _ c: StepContext, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-        inputGradient: UnsafeMutablePointer<Float>, rows: Int, cellPenalty: Double
+        inputGradient: UnsafeMutablePointer<Float>, groups: PieceGroups, cellPenalties: UnsafePointer<Double>?
     ) {
         digitSumBackward(
-            geometry, input: input, outputGradient: outputGradient, inputGradient: inputGradient, rows: rows,
-            scratch: c.digitSumScratch, cellPenalty: cellPenalty)
+            geometry, input: input, outputGradient: outputGradient, inputGradient: inputGradient, groups: groups,
+            scratch: c.digitSumScratch, cellPenalties: cellPenalties)
     }
 }

@@ -21,6 +21,15 @@ public struct TrainingOptions: Sendable, Hashable {
     /// alone let a network spread a digit's value over several cells (8 as 2 + 2 + 2 + 2); the
     /// penalty makes one cell per digit the cheaper reading.
     public var cellPenalty: Float = 0
+    /// Further λ on each occupied cell with no ink within half a cell of it (0: off). With a view
+    /// wider than the image, a network can read every digit from a few edge cells (it knows
+    /// where the edge is), which fits the training digits but not new writers; this makes a
+    /// digit's own cell the cheaper place to claim it.
+    public var blankCellPenalty: Float = 0
+    /// Share of the training images (drawn afresh each epoch) a digit-sum network sees cut into
+    /// their ink-separated pieces (`InkPieces`), one group with the image's sum (0: none). Pieces
+    /// hold fewer digits and no cell sees into another piece, so each must carry its own digits.
+    public var pieces = 0.0
     /// Grid phases the trained network averages over when it predicts (see `GridPlacements`): the
     /// held-out test set is scored that way, validation with one pass (it is scored every epoch).
     public var gridPhases = 1

@@ -44,6 +44,7 @@ public final class TrainingSession {
             workers: options.workers)
         trainer.labelSmoothing = options.labelSmoothing
         trainer.cellPenalty = options.cellPenalty
+        trainer.blankCellPenalty = options.blankCellPenalty
         validation = try EvaluationSet(images, rows: split.validation, labels: labels, scale: scale)
         if let test {
             guard let testLabels = test.labels else {
@@ -81,6 +82,9 @@ public final class TrainingSession {
         let batchSize = min(options.batchSize, order.count)
         var batch = [Float](repeating: 0, count: batchSize * pixels)
         var batchLabels = [Int](repeating: 0, count: batchSize)
+        var pieceGenerator = SeededGenerator(seed: (options.seed &+ UInt64(epoch) &* 0x9E37_79B9) ^ 0x91EC_E5)
+        var pieceBatch = [Float](repeating: 0, count: options.pieces > 0 ? batchSize * InkPieces.maximum * pixels : 0)
+        var pieceCounts = [Int](repeating: 1, count: batchSize)
         let batches = (order.count + batchSize - 1) / batchSize
         let totalSteps = batches * options.epochs
         let warmupSteps = Int((options.warmupEpochs * Double(batches)).rounded())
@@ -104,9 +108,13 @@ public final class TrainingSession {
             trainer.adam.learningRate = options.schedule.rate(
                 peak: options.learningRate, step: (epoch - 1) * batches + batchIndex,
                 totalSteps: totalSteps, warmupSteps: warmupSteps)
-            let result = try batch.withUnsafeBufferPointer { imageBuffer in
+            let cut = options.pieces > 0
+            if cut { cutIntoPieces(batch, count: members.count, into: &pieceBatch, counts: &pieceCounts, generator: &pieceGenerator) }
+            let result = try (cut ? pieceBatch : batch).withUnsafeBufferPointer { imageBuffer in
                 try batchLabels.withUnsafeBufferPointer { labelBuffer in
-                    try trainer.step(images: imageBuffer, labels: labelBuffer, count: members.count)
+                    try pieceCounts.withUnsafeBufferPointer { counts in
+                        try trainer.step(images: imageBuffer, labels: labelBuffer, count: members.count, pieces: cut ? counts : nil)
+                    }
                 }
             }
             lossSum += Double(result.loss) * Double(members.count)
@@ -126,5 +134,30 @@ public final class TrainingSession {
         let isBest = best == nil || record.validationAccuracy > best!.accuracy
         if isBest { best = (epoch, trainer.parameters, record.validationAccuracy) }
         return (record, isBest)
+    }
+
+    /// Copies the first `count` images of `batch` to `output`, each drawn with probability
+    /// `options.pieces` cut into its ink-separated pieces, and their piece counts to `counts`.
+    private func cutIntoPieces(
+        _ batch: [Float], count: Int, into output: inout [Float], counts: inout [Int], generator: inout SeededGenerator
+    ) {
+        let (height, width) = (images.height, images.width)
+        let pixels = height * width
+        batch.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { target in
+                var row = 0
+                for image in 0..<count {
+                    let input = source.baseAddress! + image * pixels
+                    let place = target.baseAddress! + row * pixels
+                    if Double.random(in: 0..<1, using: &generator) < options.pieces {
+                        counts[image] = InkPieces.cut(input, height: height, width: width, into: place)
+                    } else {
+                        place.update(from: input, count: pixels)
+                        counts[image] = 1
+                    }
+                    row += counts[image]
+                }
+            }
+        }
     }
 }

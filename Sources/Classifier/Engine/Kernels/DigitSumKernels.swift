@@ -14,6 +14,9 @@ import Foundation
 /// prefix: it recomputes them (cheap next to the convolutions) rather than keeping them per image.
 /// All of it runs in Double: a product of many near-one "no digit" probabilities and sums far
 /// from the label would lose too much in float32.
+///
+/// A *group* of pieces (consecutive rows of a batch, see `InkPieces`) has one sum: its locations
+/// are all the pieces' locations, piece by piece, and the recursion runs over them all.
 
 /// Shapes of one digit-sum head.
 struct DigitSumGeometry: Sendable, Hashable {
@@ -23,34 +26,41 @@ struct DigitSumGeometry: Sendable, Hashable {
     var classes: Int
 
     var inCount: Int { DigitSum.symbols * locations }
-    /// Doubles of scratch for one image: symbol probabilities `[L, 11]`, prefixes `[L + 1, classes]`,
-    /// and two adjoint rows.
-    var scratchCount: Int { locations * DigitSum.symbols + (locations + 1) * classes + 2 * classes }
+    /// Doubles of scratch for one group of up to `pieces` images: symbol probabilities `[kL, 11]`,
+    /// prefixes `[kL + 1, classes]`, and two adjoint rows.
+    func scratchCount(pieces: Int = 1) -> Int {
+        let all = pieces * locations
+        return all * DigitSum.symbols + (all + 1) * classes + 2 * classes
+    }
 }
 
 /// Probabilities below this are reported as `log(floor)` (≈ −690.8) and pass no gradient, so a
 /// sum the network rules out never gives −∞ or NaN.
 let digitSumProbabilityFloor = 1e-300
 
-/// Per-location softmax of one image's logits (`[11, L]`, channel-major) into `probabilities` (`[L, 11]`).
+/// Per-location softmax of a group's logits (`pieces` consecutive `[11, L]` blocks, channel-major)
+/// into `probabilities` (`[pieces·L, 11]`).
 @inline(__always)
 func digitSymbolProbabilities<T: BinaryFloatingPoint>(
-    _ g: DigitSumGeometry, logits: UnsafePointer<T>, probabilities: UnsafeMutablePointer<Double>
+    _ g: DigitSumGeometry, logits: UnsafePointer<T>, pieces: Int, probabilities: UnsafeMutablePointer<Double>
 ) {
     let symbols = DigitSum.symbols
     let locations = g.locations
-    for l in 0..<locations {
-        let p = probabilities + l &* symbols
-        var top = -Double.infinity
-        for c in 0..<symbols { top = max(top, Double(logits[c &* locations &+ l])) }
-        var total = 0.0
-        for c in 0..<symbols {
-            let e = exp(Double(logits[c &* locations &+ l]) - top)
-            p[c] = e
-            total += e
+    for piece in 0..<pieces {
+        let z = logits + piece &* g.inCount
+        for l in 0..<locations {
+            let p = probabilities + (piece &* locations &+ l) &* symbols
+            var top = -Double.infinity
+            for c in 0..<symbols { top = max(top, Double(z[c &* locations &+ l])) }
+            var total = 0.0
+            for c in 0..<symbols {
+                let e = exp(Double(z[c &* locations &+ l]) - top)
+                p[c] = e
+                total += e
+            }
+            let inverse = 1 / total
+            for c in 0..<symbols { p[c] *= inverse }
         }
-        let inverse = 1 / total
-        for c in 0..<symbols { p[c] *= inverse }
     }
 }
 
@@ -63,13 +73,15 @@ func digitValueDistribution(_ p: UnsafePointer<Double>) -> SIMD16<Double> {
     return q
 }
 
-/// Fills the prefix distributions `F_0 … F_L` (`prefixes`, `[L + 1, classes]`) from `[L, 11]`
-/// symbol probabilities; `F_L` is the distribution of the sum.
-func digitSumPrefixes(_ g: DigitSumGeometry, probabilities: UnsafePointer<Double>, prefixes: UnsafeMutablePointer<Double>) {
+/// Fills the prefix distributions `F_0 … F_L` (`prefixes`, `[L + 1, classes]`) from the `[L, 11]`
+/// symbol probabilities of `locations` locations; `F_L` is the distribution of the sum.
+func digitSumPrefixes(
+    _ g: DigitSumGeometry, locations: Int, probabilities: UnsafePointer<Double>, prefixes: UnsafeMutablePointer<Double>
+) {
     let classes = g.classes
     prefixes.update(repeating: 0, count: classes)
     prefixes[0] = 1
-    for l in 0..<g.locations {
+    for l in 0..<locations {
         let previous = prefixes + l &* classes
         let next = previous + classes
         let q = digitValueDistribution(probabilities + l &* DigitSum.symbols)
@@ -84,32 +96,35 @@ func digitSumPrefixes(_ g: DigitSumGeometry, probabilities: UnsafePointer<Double
     }
 }
 
-/// Forward pass of one image: `output[s] = log P(sum = s)` for s in `0..<classes`.
+/// Forward pass of one group of `pieces` images (one image by default):
+/// `output[s] = log P(sum = s)` for s in `0..<classes`.
 func digitSumForwardImage<T: BinaryFloatingPoint>(
-    _ g: DigitSumGeometry, logits: UnsafePointer<T>, output: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<Double>
+    _ g: DigitSumGeometry, logits: UnsafePointer<T>, pieces: Int = 1, output: UnsafeMutablePointer<T>,
+    scratch: UnsafeMutablePointer<Double>
 ) {
+    let locations = pieces * g.locations
     let probabilities = scratch
-    let prefixes = scratch + g.locations * DigitSum.symbols
-    digitSymbolProbabilities(g, logits: logits, probabilities: probabilities)
-    digitSumPrefixes(g, probabilities: probabilities, prefixes: prefixes)
-    let sum = prefixes + g.locations * g.classes
+    let prefixes = scratch + locations * DigitSum.symbols
+    digitSymbolProbabilities(g, logits: logits, pieces: pieces, probabilities: probabilities)
+    digitSumPrefixes(g, locations: locations, probabilities: probabilities, prefixes: prefixes)
+    let sum = prefixes + locations * g.classes
     for s in 0..<g.classes { output[s] = T(log(max(sum[s], digitSumProbabilityFloor))) }
 }
 
-/// Backward pass of one image: overwrites `inputGradient` (`[11, L]`) with d(loss)/d(logits)
-/// given `outputGradient` = d(loss)/d(log P(sum = s)), where the loss also holds `cellPenalty` ×
-/// Σ P(location holds a digit) (the expected number of occupied cells).
+/// Backward pass of one group of `pieces` images: overwrites `inputGradient` (`pieces` × `[11, L]`)
+/// with d(loss)/d(logits) given `outputGradient` = d(loss)/d(log P(sum = s)), where the loss also
+/// holds Σ_l `cellPenalties[l]` × P(location l holds a digit) (`[pieces·L]`; nil: none).
 func digitSumBackwardImage<T: BinaryFloatingPoint>(
-    _ g: DigitSumGeometry, logits: UnsafePointer<T>, outputGradient: UnsafePointer<T>, inputGradient: UnsafeMutablePointer<T>,
-    scratch: UnsafeMutablePointer<Double>, cellPenalty: Double = 0
+    _ g: DigitSumGeometry, logits: UnsafePointer<T>, pieces: Int = 1, outputGradient: UnsafePointer<T>,
+    inputGradient: UnsafeMutablePointer<T>, scratch: UnsafeMutablePointer<Double>, cellPenalties: UnsafePointer<Double>?
 ) {
     let symbols = DigitSum.symbols
     let classes = g.classes
-    let locations = g.locations
+    let locations = pieces * g.locations
     let probabilities = scratch
     let prefixes = scratch + locations * symbols
-    digitSymbolProbabilities(g, logits: logits, probabilities: probabilities)
-    digitSumPrefixes(g, probabilities: probabilities, prefixes: prefixes)
+    digitSymbolProbabilities(g, logits: logits, pieces: pieces, probabilities: probabilities)
+    digitSumPrefixes(g, locations: locations, probabilities: probabilities, prefixes: prefixes)
     var adjoint = prefixes + (locations + 1) * classes
     var nextAdjoint = adjoint + classes
     // d(loss)/dP(s) = d(loss)/d(log P(s)) / P(s); floored probabilities pass nothing.
@@ -134,34 +149,46 @@ func digitSumBackwardImage<T: BinaryFloatingPoint>(
         }
         swap(&adjoint, &nextAdjoint)
         // Symbol c feeds value c − 1 (none and 0 both feed value 0), then the softmax's Jacobian.
-        // The penalty on 1 − P(none) adds −cellPenalty to the "none" symbol's gradient.
-        let none = dq[0] - cellPenalty
+        // The penalty on 1 − P(none) adds −penalty to the "none" symbol's gradient.
+        let none = dq[0] - (cellPenalties?[l] ?? 0)
         var dot = p[0] * none
         for c in 1..<symbols { dot += p[c] * dq[c &- 1] }
-        inputGradient[l] = T(p[0] * (none - dot))
-        for c in 1..<symbols { inputGradient[c &* locations &+ l] = T(p[c] * (dq[c &- 1] - dot)) }
+        let (piece, cell) = l.quotientAndRemainder(dividingBy: g.locations)
+        let d = inputGradient + piece &* g.inCount
+        d[cell] = T(p[0] * (none - dot))
+        for c in 1..<symbols { d[c &* g.locations &+ cell] = T(p[c] * (dq[c &- 1] - dot)) }
     }
 }
 
-/// Forward pass over `rows` images (`input` `[rows, 11·L]`, `output` `[rows, classes]`).
+/// Forward pass over a batch (`input` `[rows, 11·L]`): one output row (`[classes]`) per group
+/// of `groups` (one per image when it has no piece counts).
 func digitSumForward(
-    _ g: DigitSumGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Int,
+    _ g: DigitSumGeometry, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, groups: PieceGroups,
     scratch: UnsafeMutablePointer<Double>
 ) {
-    for r in 0..<rows {
-        digitSumForwardImage(g, logits: input + r * g.inCount, output: output + r * g.classes, scratch: scratch)
+    var row = 0
+    for group in 0..<groups.count {
+        let pieces = groups.pieces(group)
+        digitSumForwardImage(
+            g, logits: input + row * g.inCount, pieces: pieces, output: output + group * g.classes, scratch: scratch)
+        row += pieces
     }
 }
 
-/// Backward pass over `rows` images: overwrites `inputGradient` (`[rows, 11·L]`); `cellPenalty`
-/// weighs each image's expected number of occupied cells in the loss.
+/// Backward pass over a batch: overwrites `inputGradient` (`[rows, 11·L]`) from one output
+/// gradient row per group; `cellPenalties` (`[rows, L]`, nil: none) weighs each location's
+/// probability of holding a digit in the loss.
 func digitSumBackward(
     _ g: DigitSumGeometry, input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-    inputGradient: UnsafeMutablePointer<Float>, rows: Int, scratch: UnsafeMutablePointer<Double>, cellPenalty: Double
+    inputGradient: UnsafeMutablePointer<Float>, groups: PieceGroups, scratch: UnsafeMutablePointer<Double>,
+    cellPenalties: UnsafePointer<Double>?
 ) {
-    for r in 0..<rows {
+    var row = 0
+    for group in 0..<groups.count {
+        let pieces = groups.pieces(group)
         digitSumBackwardImage(
-            g, logits: input + r * g.inCount, outputGradient: outputGradient + r * g.classes,
-            inputGradient: inputGradient + r * g.inCount, scratch: scratch, cellPenalty: cellPenalty)
+            g, logits: input + row * g.inCount, pieces: pieces, outputGradient: outputGradient + group * g.classes,
+            inputGradient: inputGradient + row * g.inCount, scratch: scratch, cellPenalties: cellPenalties.map { $0 + row * g.locations })
+        row += pieces
     }
 }
