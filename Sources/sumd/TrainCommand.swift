@@ -36,8 +36,8 @@ struct TrainCommand: ParsableCommand {
             --label-smoothing 0.1 and --cell-penalty 0.2, for 10 epochs: the best measured on rows of \
             real MNIST digits by writers it never saw (8–13 minutes on 2 cores; docs/usage.md, "The \
             digitsum recipe"), and predicts with --grid-phases 4. For digits anywhere in a square, add \
-            --context-layers 2; if no training image holds a single digit, add --pieces 0.5 \
-            --blank-cell-penalty 1 as well (docs/usage.md, "Any layout"). The longer warm-up keeps a run from settling early in a worse optimum, \
+            --pieces 0.5 (96–96.9% on squares of 2–4 unseen digits, trained on squares of 2–4 or 1–4 \
+            digits; docs/usage.md, "Any layout"). The longer warm-up keeps a run from settling early in a worse optimum, \
             which made results differ most from seed to seed. Any flag overrides its default.
 
             Classes default to every sum reachable with the digit count implied by the largest label: \
@@ -97,7 +97,7 @@ struct TrainCommand: ParsableCommand {
         help: ArgumentHelp(
             "digitsum: 3×3 convs at the cell grid between the conv blocks and the digit head (--hidden wide).",
             discussion:
-                "The first widens each cell's view to a whole digit; a second lets a cell see what its neighbours make of a digit they share, so that one of them claims it. Default: 1. Use 2 for digits anywhere (squares): 86.8% → 91.2% on 64×64 squares of 2–4 digits; rows gained nothing (see docs/usage.md, Any layout)."
+                "The first widens each cell's view to a whole digit; a second lets a cell see what its neighbours make of a digit they share, so that one of them claims it. Default: 1. A second helped squares trained on 1–4 digits (86.8% → 91.2% before the cell penalty; 96.2–96.4% with it), but with --pieces one scores higher (96.9%), and trained on 2–4 digits alone two read unseen writers worse (89.1–95.2% against 95.8–96.5%); rows gained nothing (docs/usage.md, Any layout)."
         ))
     var contextLayersOption: Int?
 
@@ -154,16 +154,16 @@ struct TrainCommand: ParsableCommand {
         help: ArgumentHelp(
             "Add this weight more for each cell that holds a digit with no ink within half a cell of it (digitsum; 0: off).",
             discussion:
-                "A cell whose view spans the image can read digits far from it, which fits the training digits but not new writers; with --pieces, the penalty leaves a digit's own cells the only cheap place to claim it. Training only: it looks at the image's ink, not at labels. For squares whose training images all hold several digits, use 1 with --pieces 0.5 (docs/usage.md, Any layout). Default: 0."
+                "A cell whose view spans the image can read digits far from it, which fits the training digits but not new writers; with --pieces, the penalty leaves a digit's own cells the only cheap place to claim it (alone it did not help). Training only: it looks at the image's ink, not at labels. Default: 1 with --pieces, else 0 (docs/usage.md, Any layout)."
         ))
-    var blankCellPenalty: Float = 0
+    var blankCellPenaltyOption: Float?
 
     @Option(
         name: .customLong("pieces"),
         help: ArgumentHelp(
             "Share of the training images (drawn afresh each epoch) cut along blank rows and columns into pieces trained as one sum (digitsum; 0: off).",
             discussion:
-                "Each piece runs through the network on its own and the pieces' sums add up to the image's, so no cell sees ink in another piece: the network must read each digit where it is. A cut image costs about 2.6× a whole one on squares of 2–4 digits. Default: 0."
+                "Each piece runs through the network on its own and the pieces' sums add up to the image's, so no cell sees ink in another piece: the network must read each digit where it is. A cut image costs about 2.6× a whole one on squares of 2–4 digits. With --blank-cell-penalty 1, which it brings along, it teaches squares whose training images all hold 2–4 digits: use 0.5 (95.8–96.5% on unseen writers over three seeds, against 86.2% without; docs/usage.md, Any layout). Default: 0."
         ))
     var pieces: Double = 0
 
@@ -188,6 +188,7 @@ struct TrainCommand: ParsableCommand {
     var cellPenalty: Float { cellPenaltyOption ?? arch.defaultCellPenalty }
     var gridPhases: Int { gridPhasesOption ?? arch.defaultGridPhases }
     var contextLayers: Int { contextLayersOption ?? ArchitectureFamily.defaultContextLayers }
+    var blankCellPenalty: Float { blankCellPenaltyOption ?? (pieces > 0 ? ArchitectureFamily.blankCellPenaltyWithPieces : 0) }
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1.") }
@@ -216,7 +217,8 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--blank-cell-penalty must be a non-negative number.")
         }
         guard (0...1).contains(pieces) else { throw ValidationError("--pieces must be between 0 and 1.") }
-        for (flag, given) in [("--blank-cell-penalty", blankCellPenalty > 0), ("--pieces", pieces > 0)] where given && arch != .digitsum {
+        for (flag, given) in [("--blank-cell-penalty", (blankCellPenaltyOption ?? 0) > 0), ("--pieces", pieces > 0)]
+        where given && arch != .digitsum {
             throw ValidationError("\(flag) needs --arch digitsum: the seed network has no cells.")
         }
         guard cellPenaltyOption == nil || arch == .digitsum else {
@@ -377,6 +379,9 @@ enum ArchitectureFamily: String, ExpressibleByArgument, CaseIterable {
     /// digitsum's convs at the cell grid (the seed network has none). A second pays on squares,
     /// not on rows (docs/usage.md, "Any layout").
     static let defaultContextLayers = 1
+    /// digitsum's blank-cell penalty when --pieces cuts images: the two work only together
+    /// (docs/usage.md, "Any layout").
+    static let blankCellPenaltyWithPieces: Float = 1
 }
 
 extension LearningRateSchedule: ExpressibleByArgument {}

@@ -156,6 +156,8 @@ struct DigitSumWorkflowTests {
 
     /// Squares whose images all hold several digits train with half of them cut into pieces and
     /// blank cells penalised; the training line and the checkpoint's provenance say so.
+    /// `--pieces` brings the blank-cell penalty with it (they work only together); an explicit
+    /// `--blank-cell-penalty 0` turns it off.
     @Test func squaresTrainOnPiecesWithBlankCellsPenalised() async throws {
         let directory = try TemporaryDirectory("anywhere")
         var result = try await runSumd([
@@ -163,16 +165,20 @@ struct DigitSumWorkflowTests {
             "--min-digits", "2", "--max-digits", "3", "--seed", "5",
         ])
         try #require(result.status == 0, "\(result.standardError)")
-        result = try await runSumd([
-            "train", "--images", directory.path("data/images.npy"), "--labels", directory.path("data/labels.npy"),
-            "--out", directory.path("model.safetensors"), "--arch", "digitsum", "--epochs", "1",
-            "--channels", "8,16", "--hidden", "16", "--context-layers", "2", "--pieces", "0.5", "--blank-cell-penalty", "1",
-        ])
-        try #require(result.status == 0, "\(result.standardError)")
-        #expect(result.standardError.contains("· 2 context convs · pieces 0.5 ·"), "\(result.standardError)")
-        result = try await runSumd(["inspect", directory.path("model.safetensors")])
-        #expect(result.standardOutput.contains("blank cells   1.0 more penalty"), "\(result.standardOutput)")
-        #expect(result.standardOutput.contains("pieces        0.5 of the images cut along blank lines"), "\(result.standardOutput)")
+        for (name, extraFlags) in [("default", [String]()), ("off", ["--blank-cell-penalty", "0"])] {
+            result = try await runSumd(
+                [
+                    "train", "--images", directory.path("data/images.npy"), "--labels", directory.path("data/labels.npy"),
+                    "--out", directory.path("\(name).safetensors"), "--arch", "digitsum", "--epochs", "1",
+                    "--channels", "8,16", "--hidden", "16", "--pieces", "0.5",
+                ] + extraFlags)
+            try #require(result.status == 0, "\(result.standardError)")
+            #expect(result.standardError.contains("· 1 context conv · pieces 0.5 ·"), "\(result.standardError)")
+            result = try await runSumd(["inspect", directory.path("\(name).safetensors")])
+            #expect(result.standardOutput.contains("pieces        0.5 of the images cut along blank lines"), "\(result.standardOutput)")
+            #expect(
+                result.standardOutput.contains("blank cells   1.0 more penalty") == extraFlags.isEmpty, "\(result.standardOutput)")
+        }
     }
 
     @Test func piecesAndBlankCellPenaltyNeedDigitSumAndSaneValues() async throws {
