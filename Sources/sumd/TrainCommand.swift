@@ -36,7 +36,7 @@ struct TrainCommand: ParsableCommand {
             --label-smoothing 0.1 and --cell-penalty 0.2, for 10 epochs: the best measured on rows of \
             real MNIST digits by writers it never saw (8–13 minutes on 2 cores; docs/usage.md, "The \
             digitsum recipe"), and predicts with --grid-phases 4. For digits anywhere in a square, add \
-            --pieces 0.5 (96–96.9% on squares of 2–4 unseen digits, trained on squares of 2–4 or 1–4 \
+            --pieces 0.5 (95.8–96.9% on squares of 2–4 unseen digits, trained on squares of 2–4 or 1–4 \
             digits; docs/usage.md, "Any layout"). The longer warm-up keeps a run from settling early in a worse optimum, \
             which made results differ most from seed to seed. Any flag overrides its default.
 
@@ -376,8 +376,8 @@ enum ArchitectureFamily: String, ExpressibleByArgument, CaseIterable {
     /// The seed network has no cells to penalise.
     var defaultCellPenalty: Float { self == .seed ? 0 : 0.2 }
     var defaultGridPhases: Int { self == .seed ? 1 : 4 }
-    /// digitsum's convs at the cell grid (the seed network has none). A second pays on squares,
-    /// not on rows (docs/usage.md, "Any layout").
+    /// digitsum's convs at the cell grid (the seed network has none). One serves rows and, with
+    /// --pieces, squares; a second read unseen writers worse there (docs/usage.md, "Any layout").
     static let defaultContextLayers = 1
     /// digitsum's blank-cell penalty when --pieces cuts images: the two work only together
     /// (docs/usage.md, "Any layout").
