@@ -107,9 +107,10 @@ struct ServeTests {
             let batch = sandbox.randomBatch(2)
             try sandbox.drop(name + ".npy", NpyWriter.encode(batch.pixels, shape: [2, DaemonSandbox.height, DaemonSandbox.width]))
         }
-        let done = try await eventually(timeout: 60) { try sandbox.summary().count >= 200 }
+        // Moving the input to processed/ is a batch's last step; the summary row comes before it.
+        let done = try await eventually(timeout: 60) { sandbox.names(in: sandbox.processed).count >= 200 }
         let summary = try sandbox.summary()
-        #expect(done, "\(summary.count) of 200 batches reported")
+        #expect(done, "\(sandbox.names(in: sandbox.processed).count) of 200 batches moved to processed/")
         #expect(summary.compactMap { $0["batch"] }.sorted() == names)
         #expect(summary.allSatisfy { $0["images"] == "2" })
         #expect(sandbox.names(in: sandbox.processed) == names.map { $0 + ".npy" })
