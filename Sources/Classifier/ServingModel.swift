@@ -19,8 +19,9 @@ public final class ServingModel: Sendable {
     public let placements: GridPlacements
 
     /// Loads and validates a checkpoint; predictions run on `workers` threads in chunks of
-    /// `chunkSize` images, averaged over `gridPhases` grid phases (nil: the checkpoint's own).
-    public static func load(checkpoint: URL, workers: Int, chunkSize: Int, gridPhases: Int? = nil) throws -> ServingModel {
+    /// `chunkSize` images (nil: the network's own), averaged over `gridPhases` grid phases (nil: the
+    /// checkpoint's own).
+    public static func load(checkpoint: URL, workers: Int, chunkSize: Int?, gridPhases: Int? = nil) throws -> ServingModel {
         let loaded = try Checkpoint.load(from: checkpoint)
         let parameters = try Parameters(architecture: loaded.architecture, tensors: loaded.tensors)
         let phases = gridPhases ?? loaded.gridPhases
@@ -53,9 +54,9 @@ public final class ServingModel: Sendable {
     }
 
     private let predictor: BatchPredictor
-    private let chunkSize: Int
+    private let chunkSize: Int?
 
-    private init(checkpointPath: String, sha256: String, network: InferenceNetwork, uint8Scale: Float, workers: Int, chunkSize: Int) {
+    private init(checkpointPath: String, sha256: String, network: InferenceNetwork, uint8Scale: Float, workers: Int, chunkSize: Int?) {
         self.checkpointPath = checkpointPath
         self.sha256 = sha256
         self.architecture = network.architecture

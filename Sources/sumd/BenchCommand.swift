@@ -32,8 +32,8 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var workers: Int?
 
-    @Option(help: "Largest chunk of images a worker runs at once during inference.")
-    var chunkSize: Int = 32
+    @Option(help: "Largest chunk of images a worker runs at once during inference (default: the network's).")
+    var chunkSize: Int?
 
     @Option(parsing: .upToNextOption, help: "Batch sizes to measure.")
     var batches: [Int] = [1, 64, 1024]
@@ -59,7 +59,7 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
-        if chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1.") }
+        if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1.") }
         if let gridPhases, gridPhases < 1 { throw ValidationError("--grid-phases must be at least 1.") }
         if batches.isEmpty || batches.contains(where: { $0 < 1 }) { throw ValidationError("--batches must be positive numbers.") }
     }
@@ -88,7 +88,8 @@ struct BenchCommand: ParsableCommand {
             "\(architecture.name) network \(architecture.inputHeight)×\(architecture.inputWidth), \(architecture.classes) classes, "
                 + String(format: "%.1f MFLOP/image (inference executes %.1f), ", flops / 1e6, executed / 1e6)
                 + (network.placements.isSinglePass ? "" : network.placements.readingSummary + ", ")
-                + "\(workers) worker(s), median of repeats" + (quick ? " (quick)" : ""))
+                + "\(workers) worker(s), chunks of up to \(chunkSize ?? network.chunkSize) images, median of repeats"
+                + (quick ? " (quick)" : ""))
         print(
             "kernels: \(network.kernelSet) (this CPU runs \(KernelSelection.runnable.map(\.rawValue).joined(separator: ", ")); "
                 + "\(KernelSelection.environmentVariable) picks one)")
@@ -101,9 +102,8 @@ struct BenchCommand: ParsableCommand {
 
         let predictor = BatchPredictor(network: network, workers: workers)
         for batch in batches where phases.contains(.inference) {
-            let chunk = max(1, min(chunkSize, (batch + workers - 1) / workers))
             let seconds = try images.withUnsafeBufferPointer { input in
-                try measure { _ = predictor.predict(images: input, count: batch, chunkSize: chunk) }
+                try measure { _ = predictor.predict(images: input, count: batch, chunkSize: chunkSize) }
             }
             report("inference", batch: batch, seconds: seconds, flops: executed, peak: peak)
         }

@@ -43,12 +43,12 @@ struct ComputeOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores), each running its own chunks of images.")
     var workers: Int?
 
-    @Option(help: "Images per chunk handed to a worker.")
-    var chunkSize: Int = 32
+    @Option(help: "Images per chunk handed to a worker (default: the network's; 128 for the seed network, 32 for digitsum).")
+    var chunkSize: Int?
 
     func validate() throws {
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
-        if chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1.") }
+        if let chunkSize, chunkSize < 1 { throw ValidationError("--chunk-size must be at least 1.") }
     }
 
     var resolvedWorkers: Int { workers ?? ProcessInfo.processInfo.activeProcessorCount }

@@ -58,7 +58,7 @@ import Testing
         try configuration.read(configText: "labels_grace = 90\r\n\r\n", path: "/x/sumd.toml")
         #expect(configuration.labelsGrace == .seconds(90))
         #expect(configuration.origins == [.labelsGrace: .file(path: "/x/sumd.toml", line: 1)])
-        #expect(configuration.workers == ProcessInfo.processInfo.activeProcessorCount && configuration.chunkSize == 32)
+        #expect(configuration.workers == ProcessInfo.processInfo.activeProcessorCount && configuration.chunkSize == nil)
         #expect(configuration.claimTimeout == .seconds(30) && configuration.rescanInterval == nil && configuration.logLevel == .info)
         #expect(configuration.metricsFile == nil && configuration.statusFile == nil)
         #expect(configuration.gridPhases == nil, "unset: the checkpoint's own")

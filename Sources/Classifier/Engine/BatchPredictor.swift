@@ -26,7 +26,8 @@ public struct Evaluation: Sendable, Hashable {
 
 /// Runs an `InferenceNetwork` over a large batch: the batch is cut into chunks that `workers`
 /// threads process concurrently (each with its own workspace); results
-/// come back in input order.
+/// come back in input order. Chunks hold `chunkSize` images (nil: the network's
+/// `InferenceNetwork.chunkSize`), fewer when that would leave a worker without a chunk.
 ///
 /// Images come in through `fill`, so callers can stream from any source (e.g. a memory-mapped
 /// uint8 `.npy`, scaling by 1/255 while copying) without materialising the whole batch as floats.
@@ -46,7 +47,7 @@ public struct BatchPredictor: Sendable {
 
     /// Class and confidence of images `0..<count`, in order. Rethrows the first error of `fill`
     /// (by chunk order); the remaining chunks are then skipped.
-    public func predict(count: Int, chunkSize: Int = 32, fill: Fill) throws -> [Prediction] {
+    public func predict(count: Int, chunkSize: Int? = nil, fill: Fill) throws -> [Prediction] {
         guard count > 0 else { return [] }
         let classes = network.classes
         return try [Prediction](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -63,7 +64,7 @@ public struct BatchPredictor: Sendable {
     }
 
     /// Raw logits (`[count, classes]`, row-major) of images `0..<count`.
-    public func logits(count: Int, chunkSize: Int = 32, fill: Fill) throws -> [Float] {
+    public func logits(count: Int, chunkSize: Int? = nil, fill: Fill) throws -> [Float] {
         guard count > 0 else { return [] }
         let classes = network.classes
         return try [Float](unsafeUninitializedCapacity: count * classes) { buffer, initialized in
@@ -76,18 +77,18 @@ public struct BatchPredictor: Sendable {
     }
 
     /// Predictions for images already in memory (`[count, H, W]` floats in [0, 1]).
-    public func predict(images: UnsafeBufferPointer<Float>, count: Int, chunkSize: Int = 32) -> [Prediction] {
+    public func predict(images: UnsafeBufferPointer<Float>, count: Int, chunkSize: Int? = nil) -> [Prediction] {
         // `copying(from:)` cannot throw, so neither can this.
         try! predict(count: count, chunkSize: chunkSize, fill: copying(from: images, count: count))
     }
 
     /// Logits (`[count, classes]`) of images already in memory.
-    public func logits(images: UnsafeBufferPointer<Float>, count: Int, chunkSize: Int = 32) -> [Float] {
+    public func logits(images: UnsafeBufferPointer<Float>, count: Int, chunkSize: Int? = nil) -> [Float] {
         try! logits(count: count, chunkSize: chunkSize, fill: copying(from: images, count: count))
     }
 
     /// Mean cross-entropy and correct count of images in memory against `labels` (each in `0..<classes`).
-    public func evaluate(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, chunkSize: Int = 32) throws
+    public func evaluate(images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, chunkSize: Int? = nil) throws
         -> Evaluation
     {
         try checkLabels(labels, count: count, classes: network.classes)
@@ -109,12 +110,20 @@ public struct BatchPredictor: Sendable {
         }
     }
 
+    /// Images per chunk for a batch of `count`: `requested` (nil: the network's), but no more than
+    /// an equal share of the batch per worker, so a small batch still runs on every worker.
+    public func chunkSize(count: Int, requested: Int?) -> Int {
+        let size = requested ?? network.chunkSize
+        precondition(size > 0, "chunk size must be positive")
+        return max(1, min(size, (count + workers - 1) / workers))
+    }
+
     /// Runs chunks `w, w + workers, …` on worker `w`, handing each chunk's logits to `consume`.
     private func forEachChunk(
-        count: Int, chunkSize: Int, fill: Fill, consume: @Sendable (Range<Int>, UnsafePointer<Float>) -> Void
+        count: Int, chunkSize requested: Int?, fill: Fill, consume: @Sendable (Range<Int>, UnsafePointer<Float>) -> Void
     ) throws {
-        precondition(chunkSize > 0, "chunk size must be positive")
         guard count > 0 else { return }
+        let chunkSize = self.chunkSize(count: count, requested: requested)
         let chunks = (count + chunkSize - 1) / chunkSize
         let active = min(workers, chunks)
         let network = network

@@ -191,7 +191,7 @@ public final class Trainer {
     /// Mean loss and correct count of a labelled set with the current parameters (no gradients),
     /// on the same number of workers, averaged over `gridPhases` grid phases.
     public func evaluate(
-        images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, gridPhases: Int = 1, chunkSize: Int = 32
+        images: UnsafeBufferPointer<Float>, labels: UnsafeBufferPointer<Int>, count: Int, gridPhases: Int = 1, chunkSize: Int? = nil
     ) throws -> Evaluation {
         let network = try InferenceNetwork(parameters: parameters, kernelSet: kernelSet, gridPhases: gridPhases)
         return try BatchPredictor(network: network, workers: workers)

@@ -18,7 +18,7 @@ extension ServeConfiguration {
                 problem: "Missing \(flags): give \(missing.count == 1 ? "it" : "them") as flags or as keys of the file named by --config.")
         }
         try check(.workers, workers >= 1, "must be at least 1, not \(workers)")
-        try check(.chunkSize, chunkSize >= 1, "must be at least 1, not \(chunkSize)")
+        if let chunkSize { try check(.chunkSize, chunkSize >= 1, "must be at least 1, not \(chunkSize)") }
         if let gridPhases { try check(.gridPhases, gridPhases >= 1, "must be at least 1, not \(gridPhases)") }
         try check(
             .labelsGrace, labelsGraceSeconds.isFinite && labelsGraceSeconds >= 0,

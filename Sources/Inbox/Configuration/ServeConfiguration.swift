@@ -11,7 +11,6 @@ import Logging
 public struct ServeConfiguration: Sendable, Equatable {
     /// The defaults that are not derived from another setting; `sumd serve --help` quotes them.
     public enum Defaults {
-        public static let chunkSize = 32
         public static let labelsGraceSeconds = 60
         public static let claimTimeoutSeconds = 30
         public static let logLevel = Logger.Level.info
@@ -22,8 +21,8 @@ public struct ServeConfiguration: Sendable, Equatable {
     var paths: [Setting: URL] = [:]
     /// Threads for the model (default: all cores).
     public internal(set) var workers = ProcessInfo.processInfo.activeProcessorCount
-    /// Images per chunk handed to a worker (32 measured fastest).
-    public internal(set) var chunkSize = Defaults.chunkSize
+    /// Images per chunk handed to a worker; nil: the network's own (`InferenceNetwork.chunkSize`).
+    public internal(set) var chunkSize: Int?
     /// Grid phases each image is read at (see `GridPlacements`); nil: what the checkpoint says.
     public internal(set) var gridPhases: Int?
     /// The least severe level logged.
