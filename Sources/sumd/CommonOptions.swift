@@ -43,7 +43,7 @@ struct ComputeOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores), each running its own chunks of images.")
     var workers: Int?
 
-    @Option(help: "Images per chunk handed to a worker (default: the network's; 128 for the seed network, 32 for digitsum).")
+    @Option(help: "Images per chunk handed to a worker (default: the network's; 64 for the seed network, 32 for digitsum).")
     var chunkSize: Int?
 
     func validate() throws {

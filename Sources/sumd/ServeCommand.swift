@@ -72,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var workers: Int?
 
-    @Option(help: "Images per chunk handed to a worker (default: the network's; 128 for the seed network, 32 for digitsum).")
+    @Option(help: "Images per chunk handed to a worker (default: the network's; 64 for the seed network, 32 for digitsum).")
     var chunkSize: Int?
 
     @Option(

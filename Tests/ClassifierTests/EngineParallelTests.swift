@@ -37,14 +37,14 @@ struct EngineParallelTests {
         }
     }
 
-    @Test("chunks: 128 images for the seed network's 8 MB linear layer, 32 without one, shared over the workers")
+    @Test("chunks: 64 images for the seed network's 8 MB linear layer, 32 without one, shared over the workers")
     func chunkSizes() throws {
         let seed = try InferenceNetwork(parameters: Parameters(architecture: Architecture.seed(), seed: 1))
         let digitSum = try InferenceNetwork(parameters: Parameters(architecture: Architecture.digitSum(height: 28, width: 140), seed: 1))
-        #expect(seed.chunkSize == 128)
+        #expect(seed.chunkSize == 64)
         #expect(digitSum.chunkSize == 32)
         let predictor = BatchPredictor(network: seed, workers: 2)
-        #expect(predictor.chunkSize(count: 10_000, requested: nil) == 128)
+        #expect(predictor.chunkSize(count: 10_000, requested: nil) == 64)
         #expect(predictor.chunkSize(count: 10_000, requested: 16) == 16, "a chunk size asked for is used")
         #expect(predictor.chunkSize(count: 100, requested: nil) == 50, "a small batch is shared by both workers")
         #expect(predictor.chunkSize(count: 1, requested: nil) == 1)

@@ -45,16 +45,13 @@ public struct InferenceNetwork: Sendable {
     }
 
     /// Images per chunk for a network whose largest linear layer has `floats` packed weights. The
-    /// linear layers run once per chunk, so a layer too large to stay in cache between chunks is
-    /// read from memory once per chunk: chunks double from 32 images (small networks, all of whose
-    /// steps stay in cache) up to 128 until that costs at most about 64 KiB per image. The seed
-    /// network's fc1 (7.7 MiB) gets 128, which took 14% less CPU time than 32 on AVX2 and 3% less
-    /// on AVX-512; digitsum has no linear layer, and 32 to 256 measured alike (docs/performance.md).
+    /// linear layers run once per chunk, so a layer too large to stay in cache between chunks (over
+    /// 4 MiB) is read from memory once per chunk: such a network gets chunks of 64 images, others
+    /// 32. The seed network's fc1 (7.7 MiB) took 11% less CPU time with 64 than with 32 on AVX2
+    /// (one worker); 128 saved 3% more but raised `sumd serve`'s peak memory by 46 MiB instead of
+    /// 22. digitsum has no linear layer; 32 to 256 measured alike (docs/performance.md).
     static func preferredChunkSize(denseWeights floats: Int) -> Int {
-        let wanted = floats * MemoryLayout<Float>.stride / (64 * 1024)
-        var size = 32
-        while size < min(wanted, 128) { size *= 2 }
-        return size
+        floats * MemoryLayout<Float>.stride > 4 << 20 ? 64 : 32
     }
 
     private static func packDense(_ steps: [VectorStep], kernels: any KernelSet.Type, parameters: [Float]) -> ([Float], [Int?]) {
