@@ -22,7 +22,7 @@ public struct BlockedLayout: Sendable, Hashable {
         outputCount = g.outChannels * planeStride
     }
 
-    /// The blocked kernels take output channels in groups of 8 (AVX-512) or 4.
+    /// The blocked kernels take output channels in groups of 8 (AVX-512, and AVX2's tail tiles) or 4.
     public static func applies(to g: ConvolutionGeometry) -> Bool { g.outChannels % 8 == 0 }
 
     /// The blocked weight gradient sums each block of output channels × 3 taps over the whole

@@ -14,8 +14,18 @@
 ///   of tile p's 6×6 patch is then at `p + (a / 4)·QW + b / 4` of plane `(a % 4, b % 4)`, so each
 ///   of the 36 is one contiguous vector load across tiles;
 /// - transformed inputs `V[ξ][c][p]`, transformed weights `U[ξ][c][o]`, products `M[o][ξ][p]`,
-///   ξ = 6a + b over the 36 points of a patch. Positions `tj = tileColumns`, tiles past the pooled
-///   output's odd last row or column and the rounding slack are computed and thrown away.
+///   ξ = 6a + b over the 36 points of a patch. Positions `tj = tileColumns` (when the planes have
+///   that column), tiles past the pooled output's odd last row or column and the slack up to the
+///   kernel set's tile width are computed and thrown away.
+///
+/// The column past the tiles (`planeWidth = tileColumns + 1`) holds patch columns 4 and 5 of the
+/// last tile column. When the pooled output has an odd number of columns, that tile's right pool
+/// window is thrown away, and its left window's outputs (tile columns 0 and 1) never read patch
+/// column 5 (`Aᵀ`'s rows 0 and 1 skip product column 5, the only one `Bᵀ` feeds it to) and read
+/// patch column 4 as the padding's zero, which is what the next plane row's column 0 holds. So the
+/// planes are then `tileColumns` wide and the loads of patch columns 4 and 5 run into the next row:
+/// the seed network's conv2 (35 pooled columns) computes 72 positions instead of 76, three whole
+/// AVX2 register tiles, with bit-identical outputs.
 public struct Winograd4x4Layout: WinogradProductLayout, Hashable {
     public static var points: Int { 36 }
     public let inChannels: Int, outChannels: Int
@@ -23,9 +33,13 @@ public struct Winograd4x4Layout: WinogradProductLayout, Hashable {
     public let pooledRows: Int, pooledColumns: Int
     /// 4×4 output tiles (2×2 pooled values each) down and across.
     public let tileRows: Int, tileColumns: Int
-    /// Columns of one of the 16 planes (`tileColumns + 1`), the position stride of one tile row.
+    /// Columns of one of the 16 planes, the position stride of one tile row: `tileColumns + 1`, or
+    /// `tileColumns` when the pooled columns are odd (see above).
     public let planeWidth: Int
-    /// Tile positions computed per channel, a whole number of 16-wide blocks (the widest `Lane`
+    /// Positions that hold output tiles (`tileRows · planeWidth`); a kernel set computes them
+    /// rounded up to its tail tile's width.
+    public let tilePositions: Int
+    /// Tile positions stored per channel, a whole number of 16-wide blocks (the widest `Lane`
     /// and tail tile of any kernel set).
     public let positions: Int
     /// Floats per plane, with zero slack for the loads of the last positions.
@@ -42,8 +56,9 @@ public struct Winograd4x4Layout: WinogradProductLayout, Hashable {
         pooledColumns = g.outWidth / 2
         tileRows = (pooledRows + 1) / 2
         tileColumns = (pooledColumns + 1) / 2
-        planeWidth = tileColumns + 1
-        positions = Self.wholeBlocks(of: tileRows * planeWidth)
+        planeWidth = pooledColumns % 2 == 1 ? tileColumns : tileColumns + 1
+        tilePositions = tileRows * planeWidth
+        positions = Self.wholeBlocks(of: tilePositions)
         // Patch rows and columns 4 and 5 load up to planeWidth + 1 past the last position.
         planeStride = Self.wholeBlocks(of: positions + planeWidth + 1)
         (rowStride, transformedPlane, productChannel) = Self.strides(positions: positions, inChannels: inChannels)

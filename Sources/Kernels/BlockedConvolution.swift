@@ -77,19 +77,20 @@ extension Kernels {
         let out = UnsafeMutableRawPointer(output)
         let tail = ConvolutionTailTile.width
         let end = (g.outHeight &* layout.rowStride &+ tail &- 1) / tail &* tail  // within the plane stride
+        let mainEnd = end / ConvolutionTile.width &* ConvolutionTile.width
         for group in stride(from: 0, to: g.outChannels, by: ConvolutionTile.channels) {
-            var q = 0
-            while q &+ ConvolutionTile.width <= end {
+            for q in stride(from: 0, to: mainEnd, by: ConvolutionTile.width) {
                 blockedTile(
                     ConvolutionTile.self, g, layout: layout, group: group, position: q, packedWeights: packedWeights,
                     padded: raw, output: out)
-                q &+= ConvolutionTile.width
             }
-            while q < end {
+        }
+        // The tail tile may group more channels than the main one (AVX2: 8 against 4).
+        for group in stride(from: 0, to: g.outChannels, by: ConvolutionTailTile.channels) {
+            for q in stride(from: mainEnd, to: end, by: tail) {
                 blockedTile(
                     ConvolutionTailTile.self, g, layout: layout, group: group, position: q, packedWeights: packedWeights,
                     padded: raw, output: out)
-                q &+= tail
             }
         }
     }

@@ -38,11 +38,15 @@ extension Kernels {
         bias: UnsafePointer<Float>, input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
         products: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
+        // Only the positions holding tiles, rounded up to whole tail tiles (and so whole `Lane`s).
+        let tail = ConvolutionTailTile.width
+        let positions = (layout.tilePositions &+ tail &- 1) / tail &* tail
         splitIntoSixteenths(g, layout: layout, input: input, planes: scratch)
         let transformed = scratch + layout.transformedStart
-        transformPatches(layout, planes: UnsafePointer(scratch), transformed: transformed)
-        multiplyTransformed(layout, weights: packedWeights, transformed: UnsafePointer(transformed), products: products)
-        transformTilesAndPool(layout, products: UnsafePointer(products), bias: bias, output: output)
+        transformPatches(layout, positions: positions, planes: UnsafePointer(scratch), transformed: transformed)
+        multiplyTransformed(
+            layout, positions: positions, weights: packedWeights, transformed: UnsafePointer(transformed), products: products)
+        transformTilesAndPool(layout, positions: positions, products: UnsafePointer(products), bias: bias, output: output)
     }
 
     /// Copies `[Cin, H, W]` into the 16 planes of its zero-padded planes: plane `(r % 4, s % 4)` row
@@ -118,10 +122,10 @@ extension Kernels {
         return inputTransform((load(0), load(stride), load(2 &* stride), load(3 &* stride), load(1), load(stride &+ 1)))
     }
 
-    /// `V[ξ][c][p] = (Bᵀ·d·B)[ξ]` for the 6×6 patch d of every tile position p, one register of
-    /// positions at a time.
+    /// `V[ξ][c][p] = (Bᵀ·d·B)[ξ]` for the 6×6 patch d of each of the first `positions` tile
+    /// positions p, one register of positions at a time.
     private static func transformPatches(
-        _ layout: Winograd4x4Layout, planes: UnsafePointer<Float>, transformed: UnsafeMutablePointer<Float>
+        _ layout: Winograd4x4Layout, positions: Int, planes: UnsafePointer<Float>, transformed: UnsafeMutablePointer<Float>
     ) {
         let raw = UnsafeRawPointer(planes)
         let out = UnsafeMutableRawPointer(transformed)
@@ -132,7 +136,7 @@ extension Kernels {
         for c in 0..<layout.inChannels {
             let planes0 = c &* 16 &* stride  // plane (rm, cm) at planes0 + (4·rm + cm)·stride
             var p = 0
-            while p < layout.positions {
+            while p < positions {
                 // Patch row a: planes of row remainder a % 4, plane row offset a / 4.
                 let first = planes0 &+ p
                 let r0 = patchRow(raw, first, stride)
@@ -191,13 +195,13 @@ extension Kernels {
         lanewiseMax(lanewiseMax(a, b), lanewiseMax(c, d))
     }
 
-    /// Turns each output channel's products into its 4×4 tiles (`Aᵀ·M·A`), keeps each 2×2 window's
-    /// maximum, adds the bias, clamps at 0 and writes the pooled outputs as `[Cout, pooledRows, pooledColumns]`.
+    /// Turns each output channel's products at the first `positions` positions into its 4×4 tiles
+    /// (`Aᵀ·M·A`), keeps each 2×2 window's maximum, adds the bias, clamps at 0 and writes the pooled
+    /// outputs as `[Cout, pooledRows, pooledColumns]`.
     private static func transformTilesAndPool(
-        _ layout: Winograd4x4Layout, products: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        _ layout: Winograd4x4Layout, positions: Int, products: UnsafePointer<Float>, bias: UnsafePointer<Float>,
         output: UnsafeMutablePointer<Float>
     ) {
-        let positions = layout.positions
         let size = MemoryLayout<Float>.stride
         let raw = UnsafeRawPointer(products)
         let row = layout.rowStride &* size

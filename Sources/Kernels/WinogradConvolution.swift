@@ -90,7 +90,9 @@ extension Kernels {
         splitIntoQuarters(g, layout: layout, input: input, quarters: scratch)
         let transformed = scratch + layout.transformedStart
         transformInputs(layout, quarters: UnsafePointer(scratch), transformed: transformed)
-        multiplyTransformed(layout, weights: packedWeights, transformed: UnsafePointer(transformed), products: products)
+        multiplyTransformed(
+            layout, positions: layout.positions, weights: packedWeights, transformed: UnsafePointer(transformed),
+            products: products)
     }
 
     /// Copies `[Cin, H, W]` into the four parity quarters of its zero-padded planes.

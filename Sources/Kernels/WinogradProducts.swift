@@ -5,13 +5,13 @@ import KernelInterface
 /// tiles. This is where Winograd spends most of its time.
 
 extension Kernels {
-    /// `M[o][ξ][p] = Σ_c U[ξ][c][o]·V[ξ][c][p]`: per ξ, register tiles of outputs × positions
-    /// (`ConvolutionTile`, then `ConvolutionTailTile` for the positions its width leaves over).
+    /// `M[o][ξ][p] = Σ_c U[ξ][c][o]·V[ξ][c][p]` for the first `positions` positions (a whole number
+    /// of `ConvolutionTailTile`s): per ξ, register tiles of outputs × positions (`ConvolutionTile`,
+    /// then `ConvolutionTailTile` for the positions its width leaves over).
     static func multiplyTransformed<Layout: WinogradProductLayout>(
-        _ layout: Layout, weights: UnsafePointer<Float>, transformed: UnsafePointer<Float>,
+        _ layout: Layout, positions: Int, weights: UnsafePointer<Float>, transformed: UnsafePointer<Float>,
         products: UnsafeMutablePointer<Float>
     ) {
-        let positions = layout.positions
         for xi in 0..<Layout.points {
             // Positions outermost: one block of V (Cin × a tile's positions) stays in L1 while every
             // group of output channels passes over it, and this ξ's U (Cin × Cout) stays there too.

@@ -94,6 +94,26 @@ struct Winograd4x4PoolTests {
         return output
     }
 
+    /// The planes drop the column past the tiles when the pooled columns are odd (the last tile's
+    /// right window is thrown away, and its left window never needs that column), so the seed
+    /// network's conv2 holds its tiles in 72 positions, three AVX2 register tiles, and keeps the
+    /// column when the last tile's right window is kept. `matchesReference` runs both kinds.
+    @Test("tile positions: the column past the tiles only when the pooled columns are even")
+    func tilePositions() {
+        func layout(_ h: Int, _ w: Int) -> Winograd4x4Layout {
+            Winograd4x4Layout(
+                ConvolutionGeometry(
+                    inChannels: 32, outChannels: 64, kernel: 3, padding: 1, inHeight: h, inWidth: w, outHeight: h,
+                    outWidth: w, weight: 0, bias: 0))
+        }
+        let seed = layout(14, 70)  // pooled 7×35
+        #expect(seed.tileColumns == 18 && seed.planeWidth == 18)
+        #expect(seed.tilePositions == 72 && seed.positions == 80)
+        let even = layout(14, 72)  // pooled 7×36
+        #expect(even.tileColumns == 18 && even.planeWidth == 19)
+        #expect(even.tilePositions == 76)
+    }
+
     /// The plan's cost rule on digitsum's pooled layers: F(4×4, 3×3) where its tiles fill well
     /// (14×70: 36·80 against 16·256 products per channel pair), F(2×2, 3×3) where rounding the
     /// fewer, coarser tiles up to whole register blocks wastes more (7×35: 36·32 against 16·64;
