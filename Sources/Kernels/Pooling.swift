@@ -127,20 +127,16 @@ extension Kernels {
                 if k == 2 {
                     let bottom = top + w
                     // 16 outputs at a time: the larger of the two rows, then of even and odd columns.
+                    // A row of 16 or more ends with the 16 outputs that finish it, overlapping
+                    // those already written (the seed network's 70 are 4 blocks and 6 left over).
                     var oj = 0
                     while oj &+ 16 <= ow {
-                        let upper = UnsafeRawPointer(top + 2 &* oj)
-                        let lower = UnsafeRawPointer(bottom + 2 &* oj)
-                        let left = lanewiseMax(upper.loadUnaligned(as: SIMD16<Float>.self), lower.loadUnaligned(as: SIMD16<Float>.self))
-                        let right = lanewiseMax(
-                            upper.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self),
-                            lower.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
-                        let m = lanewiseMax(
-                            SIMD16(lowHalf: left.evenHalf, highHalf: right.evenHalf),
-                            SIMD16(lowHalf: left.oddHalf, highHalf: right.oddHalf))
-                        UnsafeMutableRawPointer(out + oj).storeBytes(
-                            of: lanewiseMax(m + SIMD16(repeating: b), .zero), as: SIMD16<Float>.self)
+                        pool16(top: top, bottom: bottom, bias: b, at: oj, into: out)
                         oj &+= 16
+                    }
+                    if oj < ow && ow >= 16 {
+                        pool16(top: top, bottom: bottom, bias: b, at: ow &- 16, into: out)
+                        oj = ow
                     }
                     while oj < ow {
                         let m = max(max(top[2 * oj], top[2 * oj + 1]), max(bottom[2 * oj], bottom[2 * oj + 1]))
@@ -159,5 +155,22 @@ extension Kernels {
                 }
             }
         }
+    }
+
+    /// Outputs `oj..<oj+16` of one pooled row: `max(0, bias + max of each 2×2 window)` over the
+    /// input rows `top` and `bottom`.
+    @inline(__always)
+    private static func pool16(
+        top: UnsafePointer<Float>, bottom: UnsafePointer<Float>, bias: Float, at oj: Int, into out: UnsafeMutablePointer<Float>
+    ) {
+        let upper = UnsafeRawPointer(top + 2 &* oj)
+        let lower = UnsafeRawPointer(bottom + 2 &* oj)
+        let left = lanewiseMax(upper.loadUnaligned(as: SIMD16<Float>.self), lower.loadUnaligned(as: SIMD16<Float>.self))
+        let right = lanewiseMax(
+            upper.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self),
+            lower.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
+        let m = lanewiseMax(
+            SIMD16(lowHalf: left.evenHalf, highHalf: right.evenHalf), SIMD16(lowHalf: left.oddHalf, highHalf: right.oddHalf))
+        UnsafeMutableRawPointer(out + oj).storeBytes(of: lanewiseMax(m + SIMD16(repeating: bias), .zero), as: SIMD16<Float>.self)
     }
 }
