@@ -24,9 +24,12 @@ public struct WinogradLayout: WinogradProductLayout, Hashable {
     public let tileRows: Int, tileColumns: Int
     /// Columns of a quarter plane (`tileColumns + 1`), the position stride of one tile row.
     public let quarterWidth: Int
-    /// Tile positions computed per channel, a whole number of 16-wide blocks (the widest `Lane`
-    /// and tail tile of any kernel set): rounding to the 32-wide AVX-512 tile instead computed
-    /// twice the products of a small layer such as digitsum's 3×17 conv4 (9 positions).
+    /// Positions that hold output tiles (`tileRows · quarterWidth`); pooled inference computes them
+    /// rounded up to the kernel set's tail tile.
+    public let tilePositions: Int
+    /// Tile positions stored (and in training computed) per channel, a whole number of 16-wide
+    /// blocks (the widest `Lane` and tail tile of any kernel set): rounding to the 32-wide AVX-512
+    /// tile instead computed twice the products of a small layer such as digitsum's 3×17 conv4 (9 positions).
     public let positions: Int
     /// Floats per quarter plane, with zero slack for the loads of the last positions.
     public let quarterStride: Int
@@ -41,7 +44,8 @@ public struct WinogradLayout: WinogradProductLayout, Hashable {
         tileRows = g.outHeight / 2
         tileColumns = g.outWidth / 2
         quarterWidth = tileColumns + 1
-        positions = Self.wholeBlocks(of: tileRows * quarterWidth)
+        tilePositions = tileRows * quarterWidth
+        positions = Self.wholeBlocks(of: tilePositions)
         quarterStride = Self.wholeBlocks(of: positions + quarterWidth + 1)
         (rowStride, transformedPlane, productChannel) = Self.strides(positions: positions, inChannels: inChannels)
     }

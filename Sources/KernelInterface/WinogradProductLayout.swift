@@ -6,8 +6,8 @@ public protocol WinogradProductLayout: Sendable {
     static var points: Int { get }
     var inChannels: Int { get }
     var outChannels: Int { get }
-    /// Tile positions stored per channel (a multiple of every kernel set's tail tile width); F(2×2)
-    /// computes them all, F(4×4) only those holding tiles, rounded up to the set's tail tile.
+    /// Tile positions stored per channel (a multiple of every kernel set's tail tile width). Training
+    /// computes them all; pooled inference only those holding tiles, rounded up to the set's tail tile.
     var positions: Int { get }
     /// Floats from one row of positions in `V` or `M` to the next.
     var rowStride: Int { get }

@@ -67,8 +67,13 @@ extension Kernels {
         input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>,
         output: UnsafeMutablePointer<Float>
     ) {
-        winogradProducts(g, layout: layout, packedWeights: packedWeights, input: input, scratch: scratch, products: products)
-        transformOutputsAndPool(layout, products: UnsafePointer(products), bias: bias, output: output)
+        // Only the positions holding tiles, rounded up to whole tail tiles (and so whole `Lane`s).
+        let tail = ConvolutionTailTile.width
+        let positions = (layout.tilePositions &+ tail &- 1) / tail &* tail
+        winogradProducts(
+            g, layout: layout, positions: positions, packedWeights: packedWeights, input: input, scratch: scratch,
+            products: products)
+        transformOutputsAndPool(layout, positions: positions, products: UnsafePointer(products), bias: bias, output: output)
     }
 
     /// One image: the convolution as a dense `[Cout, H, W]` image, plus `bias` if given, clamped at 0
@@ -78,21 +83,22 @@ extension Kernels {
         relu: Bool, input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>,
         output: UnsafeMutablePointer<Float>
     ) {
-        winogradProducts(g, layout: layout, packedWeights: packedWeights, input: input, scratch: scratch, products: products)
+        winogradProducts(
+            g, layout: layout, positions: layout.positions, packedWeights: packedWeights, input: input, scratch: scratch,
+            products: products)
         transformOutputs(layout, products: UnsafePointer(products), bias: bias, relu: relu, output: output)
     }
 
-    /// The products `M` of one image (both outputs start from them).
+    /// The products `M` of one image at its first `positions` positions (both outputs start from them).
     private static func winogradProducts(
-        _ g: ConvolutionGeometry, layout: WinogradLayout, packedWeights: UnsafePointer<Float>,
+        _ g: ConvolutionGeometry, layout: WinogradLayout, positions: Int, packedWeights: UnsafePointer<Float>,
         input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>
     ) {
         splitIntoQuarters(g, layout: layout, input: input, quarters: scratch)
         let transformed = scratch + layout.transformedStart
-        transformInputs(layout, quarters: UnsafePointer(scratch), transformed: transformed)
+        transformInputs(layout, positions: positions, quarters: UnsafePointer(scratch), transformed: transformed)
         multiplyTransformed(
-            layout, positions: layout.positions, weights: packedWeights, transformed: UnsafePointer(transformed),
-            products: products)
+            layout, positions: positions, weights: packedWeights, transformed: UnsafePointer(transformed), products: products)
     }
 
     /// Copies `[Cin, H, W]` into the four parity quarters of its zero-padded planes.
@@ -160,10 +166,11 @@ extension Kernels {
             quarters.loadUnaligned(fromByteOffset: (base &+ stride &+ 1) &* size, as: V.self))
     }
 
-    /// `V[ξ][c][p] = (Bᵀ·d·B)[ξ]` for the 4×4 patch d of every tile position p, one register of
-    /// positions at a time (the 16 values of a patch row block fill the register file).
-    private static func transformInputs(_ layout: WinogradLayout, quarters: UnsafePointer<Float>, transformed: UnsafeMutablePointer<Float>)
-    {
+    /// `V[ξ][c][p] = (Bᵀ·d·B)[ξ]` for the 4×4 patch d of each of the first `positions` tile positions
+    /// p, one register of positions at a time (the 16 values of a patch row block fill the register file).
+    private static func transformInputs(
+        _ layout: WinogradLayout, positions: Int, quarters: UnsafePointer<Float>, transformed: UnsafeMutablePointer<Float>
+    ) {
         typealias V = Lane
         let raw = UnsafeRawPointer(quarters)
         let out = UnsafeMutableRawPointer(transformed)
@@ -174,7 +181,7 @@ extension Kernels {
         for c in 0..<layout.inChannels {
             let q0 = c &* 4 &* stride  // quarters (rp, cp) at q0 + (2·rp + cp)·stride
             var p = 0
-            while p < layout.positions {
+            while p < positions {
                 // Patch row a lives in quarter row parity a & 1, at quarter row offset a >> 1.
                 let even = q0 &+ p
                 let odd = even &+ 2 &* stride
@@ -290,13 +297,14 @@ extension Kernels {
         }
     }
 
-    /// Turns each output channel's products into its 2×2 tiles (`Aᵀ·M·A`), keeps each tile's maximum,
-    /// adds the bias, clamps at 0 and writes the valid positions as `[Cout, tileRows, tileColumns]`.
+    /// Turns each output channel's products at the first `positions` positions into its 2×2 tiles
+    /// (`Aᵀ·M·A`), keeps each tile's maximum, adds the bias, clamps at 0 and writes the valid
+    /// positions as `[Cout, tileRows, tileColumns]`.
     private static func transformOutputsAndPool(
-        _ layout: WinogradLayout, products: UnsafePointer<Float>, bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>
+        _ layout: WinogradLayout, positions: Int, products: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>
     ) {
         typealias V = Lane
-        let positions = layout.positions
         let size = MemoryLayout<Float>.stride
         let raw = UnsafeRawPointer(products)
         let row = layout.rowStride &* size

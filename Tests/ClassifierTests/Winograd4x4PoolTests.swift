@@ -76,12 +76,13 @@ struct Winograd4x4PoolTests {
         #expect(referenceError.relative < Self.tolerance)
     }
 
-    /// The same layer by F(2×2, 3×3) (`winogradConvolutionPool`), for comparison.
+    /// The same layer by F(2×2, 3×3) (`winogradConvolutionPool`), for comparison; its scratch and
+    /// products start as NaN too, as it also computes only the positions holding tiles.
     static func twoByTwo(_ kernels: any KernelSet.Type, _ g: ConvolutionGeometry, parameters: [Float], input: [Float]) -> [Float] {
         let layout = WinogradLayout(g)
         var packed = [Float](repeating: 0, count: layout.weightCount)
-        var scratch = [Float](repeating: 0, count: layout.scratchCount)
-        var products = [Float](repeating: 0, count: layout.productCount)
+        var scratch = [Float](repeating: .nan, count: layout.scratchCount)
+        var products = [Float](repeating: .nan, count: layout.productCount)
         var output = [Float](repeating: 0, count: g.outChannels * (g.outHeight / 2) * (g.outWidth / 2))
         parameters.withUnsafeBufferPointer { parameters in
             packed.withUnsafeMutableBufferPointer { packed in
