@@ -9,6 +9,8 @@ public protocol WinogradProductLayout: Sendable {
     /// Tile positions stored per channel (a multiple of every kernel set's tail tile width). Training
     /// computes them all; pooled inference only those holding tiles, rounded up to the set's tail tile.
     var positions: Int { get }
+    /// Positions that hold output tiles (at most `positions`).
+    var tilePositions: Int { get }
     /// Floats from one row of positions in `V` or `M` to the next.
     var rowStride: Int { get }
     /// Floats between `V`'s ξ planes and between `M`'s output channels.

@@ -38,9 +38,7 @@ extension Kernels {
         bias: UnsafePointer<Float>, input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
         products: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
     ) {
-        // Only the positions holding tiles, rounded up to whole tail tiles (and so whole `Lane`s).
-        let tail = ConvolutionTailTile.width
-        let positions = (layout.tilePositions &+ tail &- 1) / tail &* tail
+        let positions = pooledPositions(layout)
         splitIntoSixteenths(g, layout: layout, input: input, planes: scratch)
         let transformed = scratch + layout.transformedStart
         transformPatches(layout, positions: positions, planes: UnsafePointer(scratch), transformed: transformed)

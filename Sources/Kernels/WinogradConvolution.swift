@@ -67,9 +67,7 @@ extension Kernels {
         input: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, products: UnsafeMutablePointer<Float>,
         output: UnsafeMutablePointer<Float>
     ) {
-        // Only the positions holding tiles, rounded up to whole tail tiles (and so whole `Lane`s).
-        let tail = ConvolutionTailTile.width
-        let positions = (layout.tilePositions &+ tail &- 1) / tail &* tail
+        let positions = pooledPositions(layout)
         winogradProducts(
             g, layout: layout, positions: positions, packedWeights: packedWeights, input: input, scratch: scratch,
             products: products)

@@ -5,6 +5,13 @@ import KernelInterface
 /// tiles. This is where Winograd spends most of its time.
 
 extension Kernels {
+    /// The positions pooled inference computes: those holding tiles, rounded up to whole
+    /// `ConvolutionTailTile`s (and so whole `Lane`s), rather than all the 16-rounded `positions`.
+    static func pooledPositions<Layout: WinogradProductLayout>(_ layout: Layout) -> Int {
+        let tail = ConvolutionTailTile.width
+        return (layout.tilePositions + tail - 1) / tail * tail
+    }
+
     /// `M[o][ξ][p] = Σ_c U[ξ][c][o]·V[ξ][c][p]` for the first `positions` positions (a whole number
     /// of `ConvolutionTailTile`s): per ξ, register tiles of outputs × positions (`ConvolutionTile`,
     /// then `ConvolutionTailTile` for the positions its width leaves over).
